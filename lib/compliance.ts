@@ -1,0 +1,59 @@
+import { Validations } from 'aws-cdk-lib';
+import type { IPolicyValidationPlugin } from 'aws-cdk-lib';
+import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks } from 'cdk-nag';
+import type { Construct, IConstruct } from 'constructs';
+
+/** The cdk-nag packs every platform app runs, by the name they report under. */
+export const COMPLIANCE_PACKS = ['AwsSolutions', 'NIST.800.53.R5', 'HIPAA.Security'] as const;
+
+export interface CompliancePackOptions {
+  /**
+   * Extra validation plugins to register next to the cdk-nag packs (e.g. our own ML rule pack).
+   * @default - none
+   */
+  readonly extraPlugins?: IPolicyValidationPlugin[];
+}
+
+/**
+ * Registers the AwsSolutions, NIST 800-53 R5 and HIPAA Security packs on the app as cdk-nag v3
+ * policy-validation plugins. Findings go to `cdk.out/validation-report.json`, and synth fails
+ * while any is unacknowledged. CDK's built-in CloudFormation validation stays on.
+ */
+export function applyCompliancePacks(app: Construct, options: CompliancePackOptions = {}): void {
+  Validations.of(app).addPlugins(
+    new AwsSolutionsChecks(app),
+    new NIST80053R5Checks(app),
+    new HIPAASecurityChecks(app),
+    ...(options.extraPlugins ?? []),
+  );
+}
+
+/**
+ * Acknowledges findings on one construct (pass the resource or the L2 whose `Resource` it is,
+ * never a stack) with a reason specific to that resource. Rule ids are as cdk-nag reports them:
+ * `AwsSolutions-IAM5[Resource::*]`, `NIST.800.53.R5-IAMNoInlinePolicy`.
+ */
+export function acknowledgeFindings(scope: IConstruct, ruleIds: readonly string[], reason: string): void {
+  if (reason.trim().length < 20) {
+    throw new Error(`acknowledgeFindings: give a reason specific to ${scope.node.path} (20 characters or more)`);
+  }
+  Validations.of(scope).acknowledge(...ruleIds.map((id) => ({ id, reason })));
+}
+
+/** The inline-policy rule of the NIST and HIPAA packs (every CDK `grant*()` writes an inline policy). */
+export const INLINE_POLICY_RULES = ['NIST.800.53.R5-IAMNoInlinePolicy', 'HIPAA.Security-IAMNoInlinePolicy'] as const;
+
+/**
+ * Acknowledges the inline-policy finding on a role's default policy, which CDK `grant*()` calls write.
+ * Our grants are scoped to single resources; inline policies live and die with their role, so they
+ * cannot be attached elsewhere by mistake. Call it once a construct has made all its grants.
+ */
+export function acknowledgeGrantPolicy(role: IConstruct, scopedTo: string): void {
+  const policy = role.node.tryFindChild('DefaultPolicy');
+  if (!policy) return;
+  acknowledgeFindings(
+    policy,
+    INLINE_POLICY_RULES,
+    `Inline policy written by CDK grants for ${role.node.path}, scoped to ${scopedTo}; it is deleted with the role and cannot be attached to another principal.`,
+  );
+}

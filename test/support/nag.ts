@@ -1,0 +1,52 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App, type AppProps } from 'aws-cdk-lib';
+import { applyCompliancePacks } from '../../lib/compliance';
+
+/** One unacknowledged finding from the validation report. */
+export interface Finding {
+  readonly pack: string;
+  readonly rule: string;
+  readonly path: string;
+}
+
+/** An app with the three cdk-nag packs registered, writing to a throw-away outdir. */
+export function nagApp(props: AppProps = {}): App {
+  const app = new App({ outdir: mkdtempSync(join(tmpdir(), 'nag-')), ...props });
+  applyCompliancePacks(app);
+  return app;
+}
+
+/**
+ * Synthesizes an app and returns every unacknowledged finding of every validation plugin
+ * (cdk-nag packs and CDK's CloudFormation validation). An empty list means the app is clean.
+ */
+export function synthFindings(app: App): Finding[] {
+  const outdir = app.outdir;
+  try {
+    app.synth();
+    return [];
+  } catch (e) {
+    const message = (e as Error).message;
+    if (!message.startsWith('Validation failed')) throw e;
+    const report = JSON.parse(readFileSync(join(outdir, 'validation-report.json'), 'utf8')) as {
+      pluginReports: Array<{
+        pluginName: string;
+        violations: Array<{ ruleName: string; violatingConstructs: Array<{ constructPath: string }> }>;
+      }>;
+    };
+    return report.pluginReports.flatMap((p) =>
+      p.violations.flatMap((v) =>
+        v.violatingConstructs.map((c) => ({ pack: p.pluginName, rule: v.ruleName, path: c.constructPath })),
+      ),
+    );
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+/** Renders findings one per line, for readable assertion failures. */
+export function formatFindings(findings: readonly Finding[]): string {
+  return findings.map((f) => `${f.rule} at ${f.path}`).join('\n');
+}
