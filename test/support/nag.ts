@@ -11,9 +11,18 @@ export interface Finding {
   readonly path: string;
 }
 
-/** An app with the three cdk-nag packs registered, writing to a throw-away outdir. */
+/** The feature flags and configuration of the reference app, so tests synthesize what `cdk synth` does. */
+export const CDK_JSON_CONTEXT: Record<string, unknown> = JSON.parse(
+  readFileSync(join(__dirname, '..', '..', 'cdk.json'), 'utf8'),
+).context;
+
+/** An app with cdk.json's context and the three cdk-nag packs registered, writing to a throw-away outdir. */
 export function nagApp(props: AppProps = {}): App {
-  const app = new App({ outdir: mkdtempSync(join(tmpdir(), 'nag-')), ...props });
+  const app = new App({
+    outdir: mkdtempSync(join(tmpdir(), 'nag-')),
+    ...props,
+    context: { ...CDK_JSON_CONTEXT, ...props.context },
+  });
   applyCompliancePacks(app);
   return app;
 }

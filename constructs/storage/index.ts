@@ -1,0 +1,3 @@
+export * from './encrypted-bucket';
+export * from './ml-data-store';
+export * from './model-image-repository';
