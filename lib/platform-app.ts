@@ -1,0 +1,25 @@
+import type { App } from 'aws-cdk-lib';
+import { applyCompliancePacks } from './compliance';
+import type { PlatformConfig } from './config';
+import { MlPlatformStack } from './platform-stack';
+
+/**
+ * Adds the reference platform to an app: the compliance packs, then one `MlPlatform-<preset>`
+ * stack per configured preset, account-agnostic, in the configured region.
+ */
+export function addReferencePlatform(app: App, config: PlatformConfig): MlPlatformStack[] {
+  applyCompliancePacks(app);
+  return config.presets.map(
+    (preset) =>
+      new MlPlatformStack(app, `MlPlatform-${preset}`, {
+        preset: preset as 'dev' | 'prod',
+        platformName: config.platformName,
+        alarmEmails: config.alarmEmails,
+        team: config.team,
+        costCenter: config.costCenter,
+        monthlyBudgetUsd: config.monthlyBudgetUsd?.[preset],
+        env: { region: config.region },
+        description: `cdk-ml-platform reference ML platform (${preset})`,
+      }),
+  );
+}

@@ -1,0 +1,55 @@
+import { describe, expect, test } from 'vitest';
+import { readPlatformConfig } from '../../lib/config';
+import { MlPlatformValidationError } from '../../lib/errors';
+import { CDK_JSON_CONTEXT } from '../support/nag';
+
+describe('readPlatformConfig', () => {
+  test('cdk.json holds a valid configuration with dev and prod in us-east-1', () => {
+    const config = readPlatformConfig(CDK_JSON_CONTEXT['cdk-ml-platform']);
+    expect(config.presets).toEqual(['dev', 'prod']);
+    expect(config.region).toBe('us-east-1');
+  });
+
+  test('defaults when the context is absent', () => {
+    expect(readPlatformConfig(undefined)).toMatchObject({
+      platformName: 'ml-platform',
+      region: 'us-east-1',
+      presets: ['dev', 'prod'],
+      alarmEmails: [],
+    });
+  });
+
+  test('a JSON string from `-c cdk-ml-platform=...` is parsed', () => {
+    expect(readPlatformConfig('{"region":"eu-west-1","presets":["dev"]}')).toMatchObject({
+      region: 'eu-west-1',
+      presets: ['dev'],
+    });
+  });
+
+  test.each<[string, unknown, string]>([
+    ['not JSON', '{region', 'cdk-ml-platform must be a JSON object, got "{region"'],
+    ['an array', [], 'cdk-ml-platform must be an object, got []'],
+    ['bad region', { region: 'mars-1' }, 'region must be an AWS region such as us-east-1, got "mars-1"'],
+    [
+      'unknown preset',
+      { presets: ['staging'] },
+      'presets must be a non-empty list of dev, prod, got ["staging"]',
+    ],
+    ['empty presets', { presets: [] }, 'presets must be a non-empty list of dev, prod, got []'],
+    ['bad e-mail', { alarmEmails: ['ops'] }, 'alarmEmails must be a list of e-mail addresses, got ["ops"]'],
+    [
+      'bad platform name',
+      { platformName: 'ML Platform' },
+      'platformName must be lowercase letters, digits and hyphens',
+    ],
+    ['bad team tag', { team: '' }, 'team must be a tag value'],
+    [
+      'negative budget',
+      { monthlyBudgetUsd: { dev: -5 } },
+      'monthlyBudgetUsd.dev must be a positive number of USD, got -5',
+    ],
+  ])('%s is rejected naming the key and the value', (_name, raw, message) => {
+    expect(() => readPlatformConfig(raw)).toThrow(MlPlatformValidationError);
+    expect(() => readPlatformConfig(raw)).toThrow(message);
+  });
+});
