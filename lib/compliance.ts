@@ -35,13 +35,18 @@ export function applyCompliancePacks(app: Construct, options: CompliancePackOpti
  */
 export function acknowledgeFindings(scope: IConstruct, ruleIds: readonly string[], reason: string): void {
   if (reason.trim().length < 20) {
-    throw new Error(`acknowledgeFindings: give a reason specific to ${scope.node.path} (20 characters or more)`);
+    throw new Error(
+      `acknowledgeFindings: give a reason specific to ${scope.node.path} (20 characters or more)`,
+    );
   }
   Validations.of(scope).acknowledge(...ruleIds.map((id) => ({ id, reason })));
 }
 
 /** The inline-policy rule of the NIST and HIPAA packs (every CDK `grant*()` writes an inline policy). */
-export const INLINE_POLICY_RULES = ['NIST.800.53.R5-IAMNoInlinePolicy', 'HIPAA.Security-IAMNoInlinePolicy'] as const;
+export const INLINE_POLICY_RULES = [
+  'NIST.800.53.R5-IAMNoInlinePolicy',
+  'HIPAA.Security-IAMNoInlinePolicy',
+] as const;
 
 /**
  * Acknowledges the inline-policy finding on a role's default policy, which CDK `grant*()` calls write.

@@ -53,16 +53,24 @@ export class PropValidator {
   }
 
   /** Checks a number against an inclusive range (and integrality), skipping undefined and tokens. */
-  range(prop: string, value: number | undefined, min: number, max: number, opts: { integer?: boolean } = {}): this {
+  range(
+    prop: string,
+    value: number | undefined,
+    min: number,
+    max: number,
+    opts: { integer?: boolean } = {},
+  ): this {
     if (value === undefined || Token.isUnresolved(value)) return this;
     const integer = opts.integer ?? true;
-    const ok = Number.isFinite(value) && value >= min && value <= max && (!integer || Number.isInteger(value));
+    const ok =
+      Number.isFinite(value) && value >= min && value <= max && (!integer || Number.isInteger(value));
     return this.check(ok, prop, value, `${integer ? 'an integer' : 'a number'} from ${min} to ${max}`);
   }
 
   /** Checks `min <= max` when both are known. */
   ordered(minProp: string, min: number | undefined, maxProp: string, max: number | undefined): this {
-    if (min === undefined || max === undefined || Token.isUnresolved(min) || Token.isUnresolved(max)) return this;
+    if (min === undefined || max === undefined || Token.isUnresolved(min) || Token.isUnresolved(max))
+      return this;
     return this.check(min <= max, minProp, min, `at most ${maxProp} (${max})`);
   }
 
