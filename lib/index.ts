@@ -1,0 +1,11 @@
+// The public API of cdk-ml-platform.
+export * from './errors';
+export * from './compliance';
+export * from './config';
+export * from './presets';
+export * from './platform-stack';
+export * from './platform-app';
+export * from '../constructs/network';
+export * from '../constructs/storage';
+export { PlatformAlarmTopic, type PlatformAlarmTopicProps } from '../constructs/monitoring/alarm-topic';
+export { USAGE_METADATA_KEY, type UsageAssumptions } from '../cost/usage-metadata';
