@@ -1,6 +1,7 @@
 // The public API of cdk-ml-platform.
 export * from './errors';
 export * from './compliance';
+export * from './nag';
 export * from './config';
 export * from './presets';
 export * from './platform-stack';

@@ -1,14 +1,15 @@
 import type { App } from 'aws-cdk-lib';
 import { applyCompliancePacks } from './compliance';
+import { MlPlatformChecks } from './nag';
 import type { PlatformConfig } from './config';
 import { MlPlatformStack } from './platform-stack';
 
 /**
- * Adds the reference platform to an app: the compliance packs, then one `MlPlatform-<preset>`
+ * Adds the reference platform to an app: the compliance packs (plus our `MlPlatform` rule pack), then one `MlPlatform-<preset>`
  * stack per configured preset, account-agnostic, in the configured region.
  */
 export function addReferencePlatform(app: App, config: PlatformConfig): MlPlatformStack[] {
-  applyCompliancePacks(app);
+  applyCompliancePacks(app, { extraPlugins: [new MlPlatformChecks(app)] });
   return config.presets.map(
     (preset) =>
       new MlPlatformStack(app, `MlPlatform-${preset}`, {

@@ -1,0 +1,10 @@
+export * from './ml-platform-checks';
+export { SageMakerModelNetworkIsolation } from './rules/sagemaker/SageMakerModelNetworkIsolation';
+export { SageMakerModelVpcConfig } from './rules/sagemaker/SageMakerModelVpcConfig';
+export { SageMakerEndpointConfigKms } from './rules/sagemaker/SageMakerEndpointConfigKms';
+export { SageMakerDataCaptureKms } from './rules/sagemaker/SageMakerDataCaptureKms';
+export { BatchLaunchTemplateImdsV2 } from './rules/batch/BatchLaunchTemplateImdsV2';
+export { BatchLaunchTemplateEncryptedVolumes } from './rules/batch/BatchLaunchTemplateEncryptedVolumes';
+export { FsxLustreCustomerManagedKey } from './rules/fsx/FsxLustreCustomerManagedKey';
+export { EcrScanOnPushImmutable } from './rules/ecr/EcrScanOnPushImmutable';
+export { AlarmHasActions } from './rules/cloudwatch/AlarmHasActions';

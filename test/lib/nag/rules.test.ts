@@ -1,0 +1,489 @@
+import { CfnCondition, CfnParameter, Fn, Stack, type CfnResource } from 'aws-cdk-lib';
+import * as batch from 'aws-cdk-lib/aws-batch';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
+import * as fsx from 'aws-cdk-lib/aws-fsx';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { NagRuleCompliance } from 'cdk-nag';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { ML_PLATFORM_RULES, type MlPlatformRule } from '../../../lib/nag';
+import { mlPlatformApp, packFindingsByStack } from './pack-findings';
+
+// One fixture = one minimal stack. It returns the resource the rule judges (and reports on).
+type Fixture = (stack: Stack) => CfnResource;
+
+interface RuleCases {
+  readonly compliant: Record<string, Fixture>;
+  readonly nonCompliant: Record<string, Fixture>;
+  /** Resources of the rule's type the rule does not judge: NOT_APPLICABLE, never a finding. */
+  readonly notApplicable?: Record<string, Fixture>;
+  /** Settings only known at deploy time: the rule cannot validate them and says so with a finding. */
+  readonly unresolvable?: Record<string, Fixture>;
+}
+
+const ACCOUNT = '123456789012';
+const KEY_ARN = `arn:aws:kms:us-east-1:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+const ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/ml-model-execution`;
+const IMAGE = `${ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com/inference:1.4.2`;
+const SUBNET = 'subnet-0123456789abcdef0';
+const SECURITY_GROUP = 'sg-0123456789abcdef0';
+const TOPIC_ARN = `arn:aws:sns:us-east-1:${ACCOUNT}:ml-platform-alarms`;
+
+// ---- SageMaker ---------------------------------------------------------------------------------
+
+function model(stack: Stack, overrides: Partial<sagemaker.CfnModelProps> = {}): CfnResource {
+  return new sagemaker.CfnModel(stack, 'Resource', {
+    executionRoleArn: ROLE_ARN,
+    primaryContainer: { image: IMAGE, modelDataUrl: 's3://ml-artifacts/model.tar.gz' },
+    enableNetworkIsolation: true,
+    vpcConfig: { subnets: [SUBNET], securityGroupIds: [SECURITY_GROUP] },
+    ...overrides,
+  });
+}
+
+const INSTANCE_VARIANT: sagemaker.CfnEndpointConfig.ProductionVariantProperty = {
+  variantName: 'AllTraffic',
+  modelName: 'classifier',
+  instanceType: 'ml.m5.xlarge',
+  initialInstanceCount: 1,
+  initialVariantWeight: 1,
+};
+
+const SERVERLESS_VARIANT: sagemaker.CfnEndpointConfig.ProductionVariantProperty = {
+  variantName: 'Serverless',
+  modelName: 'classifier',
+  serverlessConfig: { maxConcurrency: 5, memorySizeInMb: 2048 },
+};
+
+const CAPTURE: sagemaker.CfnEndpointConfig.DataCaptureConfigProperty = {
+  captureOptions: [{ captureMode: 'Input' }, { captureMode: 'Output' }],
+  destinationS3Uri: 's3://ml-capture/classifier',
+  initialSamplingPercentage: 20,
+  kmsKeyId: KEY_ARN,
+};
+
+function endpointConfig(
+  stack: Stack,
+  overrides: Partial<sagemaker.CfnEndpointConfigProps> = {},
+): CfnResource {
+  return new sagemaker.CfnEndpointConfig(stack, 'Resource', {
+    productionVariants: [INSTANCE_VARIANT],
+    kmsKeyId: KEY_ARN,
+    ...overrides,
+  });
+}
+
+// ---- Batch ---------------------------------------------------------------------------------------
+
+const COMPLIANT_TEMPLATE_DATA: ec2.CfnLaunchTemplate.LaunchTemplateDataProperty = {
+  metadataOptions: { httpTokens: 'required', httpPutResponseHopLimit: 2 },
+  blockDeviceMappings: [
+    {
+      deviceName: '/dev/xvda',
+      ebs: { encrypted: true, kmsKeyId: KEY_ARN, volumeSize: 100, volumeType: 'gp3' },
+    },
+  ],
+};
+
+type LaunchTemplateUse = 'id' | 'name' | 'override';
+
+/** A launch template and a managed EC2 compute environment that launches from it. */
+function batchLaunchTemplate(
+  stack: Stack,
+  data: ec2.CfnLaunchTemplate.LaunchTemplateDataProperty,
+  use: LaunchTemplateUse = 'id',
+): CfnResource {
+  const lt = new ec2.CfnLaunchTemplate(stack, 'LaunchTemplate', {
+    launchTemplateName: `${stack.node.id}-gpu`,
+    launchTemplateData: data,
+  });
+  const launchTemplate: batch.CfnComputeEnvironment.LaunchTemplateSpecificationProperty = {
+    id: { launchTemplateId: lt.ref, version: lt.attrLatestVersionNumber },
+    name: { launchTemplateName: `${stack.node.id}-gpu`, version: '$Latest' },
+    override: {
+      launchTemplateName: 'shared-base-template',
+      overrides: [{ launchTemplateId: lt.ref, targetInstanceTypes: ['p4d.24xlarge'] }],
+    },
+  }[use];
+  new batch.CfnComputeEnvironment(stack, 'ComputeEnvironment', {
+    type: 'MANAGED',
+    computeResources: {
+      type: 'EC2',
+      minvCpus: 0,
+      maxvCpus: 64,
+      instanceTypes: ['g5.xlarge'],
+      instanceRole: `arn:aws:iam::${ACCOUNT}:instance-profile/batch-gpu`,
+      subnets: [SUBNET],
+      securityGroupIds: [SECURITY_GROUP],
+      launchTemplate,
+    },
+  });
+  return lt;
+}
+
+/** The same through the L2s a platform construct uses (ec2.LaunchTemplate + aws-batch). */
+function l2BatchLaunchTemplate(stack: Stack): CfnResource {
+  const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', {
+    vpcId: 'vpc-0123456789abcdef0',
+    availabilityZones: ['us-east-1a'],
+    privateSubnetIds: [SUBNET],
+  });
+  const launchTemplate = new ec2.LaunchTemplate(stack, 'LaunchTemplate', {
+    requireImdsv2: true,
+    blockDevices: [
+      {
+        deviceName: '/dev/xvda',
+        volume: ec2.BlockDeviceVolume.ebs(100, {
+          encrypted: true,
+          kmsKey: kms.Key.fromKeyArn(stack, 'Key', KEY_ARN),
+          volumeType: ec2.EbsDeviceVolumeType.GP3,
+        }),
+      },
+    ],
+  });
+  new batch.ManagedEc2EcsComputeEnvironment(stack, 'ComputeEnvironment', {
+    vpc,
+    launchTemplate,
+    instanceTypes: [new ec2.InstanceType('g5.xlarge')],
+  });
+  return launchTemplate.node.defaultChild as CfnResource;
+}
+
+// ---- FSx, ECR, CloudWatch -----------------------------------------------------------------------
+
+function lustre(stack: Stack, overrides: Partial<fsx.CfnFileSystemProps> = {}): CfnResource {
+  return new fsx.CfnFileSystem(stack, 'Resource', {
+    fileSystemType: 'LUSTRE',
+    storageCapacity: 1200,
+    subnetIds: [SUBNET],
+    securityGroupIds: [SECURITY_GROUP],
+    kmsKeyId: KEY_ARN,
+    lustreConfiguration: { deploymentType: 'PERSISTENT_2', perUnitStorageThroughput: 125 },
+    ...overrides,
+  });
+}
+
+function repository(stack: Stack, overrides: Partial<ecr.CfnRepositoryProps> = {}): CfnResource {
+  return new ecr.CfnRepository(stack, 'Resource', {
+    imageScanningConfiguration: { scanOnPush: true },
+    imageTagMutability: 'IMMUTABLE',
+    ...overrides,
+  });
+}
+
+function alarm(stack: Stack, overrides: Partial<cloudwatch.CfnAlarmProps> = {}): CfnResource {
+  return new cloudwatch.CfnAlarm(stack, 'Resource', {
+    namespace: 'AWS/SageMaker',
+    metricName: 'Invocation5XXErrors',
+    statistic: 'Sum',
+    period: 60,
+    evaluationPeriods: 5,
+    threshold: 1,
+    comparisonOperator: 'GreaterThanOrEqualToThreshold',
+    alarmActions: [TOPIC_ARN],
+    ...overrides,
+  });
+}
+
+function compositeAlarm(
+  stack: Stack,
+  overrides: Partial<cloudwatch.CfnCompositeAlarmProps> = {},
+): CfnResource {
+  return new cloudwatch.CfnCompositeAlarm(stack, 'Resource', {
+    alarmRule: 'ALARM("endpoint-5xx") OR ALARM("endpoint-latency")',
+    alarmActions: [TOPIC_ARN],
+    ...overrides,
+  });
+}
+
+function deployTimeCondition(stack: Stack): CfnCondition {
+  const flag = new CfnParameter(stack, 'Flag', {
+    type: 'String',
+    allowedValues: ['yes', 'no'],
+    default: 'yes',
+  });
+  return new CfnCondition(stack, 'FlagOn', { expression: Fn.conditionEquals(flag.valueAsString, 'yes') });
+}
+
+// ---- The table -----------------------------------------------------------------------------------
+
+const CASES: Record<string, RuleCases> = {
+  SageMakerModelNetworkIsolation: {
+    compliant: { 'network isolation enabled': (s) => model(s) },
+    nonCompliant: {
+      'EnableNetworkIsolation omitted': (s) => model(s, { enableNetworkIsolation: undefined }),
+      'EnableNetworkIsolation false': (s) => model(s, { enableNetworkIsolation: false }),
+    },
+    unresolvable: {
+      'EnableNetworkIsolation from Fn::If': (s) =>
+        model(s, { enableNetworkIsolation: Fn.conditionIf(deployTimeCondition(s).logicalId, true, false) }),
+    },
+  },
+  SageMakerModelVpcConfig: {
+    compliant: {
+      'subnets and security groups': (s) => model(s),
+      'subnets from a deploy-time list': (s) =>
+        model(s, {
+          vpcConfig: {
+            subnets: Fn.split(',', new CfnParameter(s, 'Subnets', { type: 'String' }).valueAsString),
+            securityGroupIds: [SECURITY_GROUP],
+          },
+        }),
+    },
+    nonCompliant: {
+      'VpcConfig omitted': (s) => model(s, { vpcConfig: undefined }),
+      'no subnets': (s) => model(s, { vpcConfig: { subnets: [], securityGroupIds: [SECURITY_GROUP] } }),
+    },
+  },
+  SageMakerEndpointConfigKms: {
+    compliant: {
+      'instance variant with a key ARN': (s) => endpointConfig(s),
+      'instance variant with a key from the stack': (s) =>
+        endpointConfig(s, {
+          kmsKeyId: new kms.Key(s, 'Key', { enableKeyRotation: true }).keyArn,
+        }),
+    },
+    nonCompliant: {
+      'instance variant without KmsKeyId': (s) => endpointConfig(s, { kmsKeyId: undefined }),
+      'serverless production variant, instance shadow variant, no KmsKeyId': (s) =>
+        endpointConfig(s, {
+          kmsKeyId: undefined,
+          productionVariants: [SERVERLESS_VARIANT],
+          shadowProductionVariants: [{ ...INSTANCE_VARIANT, variantName: 'Shadow' }],
+        }),
+    },
+    notApplicable: {
+      'serverless-only configuration': (s) =>
+        endpointConfig(s, { kmsKeyId: undefined, productionVariants: [SERVERLESS_VARIANT] }),
+    },
+  },
+  SageMakerDataCaptureKms: {
+    compliant: { 'capture with a key': (s) => endpointConfig(s, { dataCaptureConfig: CAPTURE }) },
+    nonCompliant: {
+      'capture without a key': (s) =>
+        endpointConfig(s, { dataCaptureConfig: { ...CAPTURE, kmsKeyId: undefined } }),
+      'capture enabled explicitly without a key': (s) =>
+        endpointConfig(s, { dataCaptureConfig: { ...CAPTURE, enableCapture: true, kmsKeyId: undefined } }),
+    },
+    notApplicable: {
+      'no DataCaptureConfig': (s) => endpointConfig(s),
+      'capture disabled': (s) =>
+        endpointConfig(s, { dataCaptureConfig: { ...CAPTURE, enableCapture: false, kmsKeyId: undefined } }),
+    },
+  },
+  BatchLaunchTemplateImdsV2: {
+    compliant: {
+      'used by id': (s) => batchLaunchTemplate(s, COMPLIANT_TEMPLATE_DATA, 'id'),
+      'used by name': (s) => batchLaunchTemplate(s, COMPLIANT_TEMPLATE_DATA, 'name'),
+      'used in launch template overrides': (s) => batchLaunchTemplate(s, COMPLIANT_TEMPLATE_DATA, 'override'),
+      'L2 LaunchTemplate with requireImdsv2 in a ManagedEc2EcsComputeEnvironment': (s) =>
+        l2BatchLaunchTemplate(s),
+    },
+    nonCompliant: {
+      'HttpTokens optional': (s) =>
+        batchLaunchTemplate(s, { ...COMPLIANT_TEMPLATE_DATA, metadataOptions: { httpTokens: 'optional' } }),
+      'MetadataOptions omitted, used by name': (s) =>
+        batchLaunchTemplate(s, { ...COMPLIANT_TEMPLATE_DATA, metadataOptions: undefined }, 'name'),
+      'MetadataOptions omitted, used in overrides': (s) =>
+        batchLaunchTemplate(s, { ...COMPLIANT_TEMPLATE_DATA, metadataOptions: undefined }, 'override'),
+    },
+    notApplicable: {
+      'launch template no compute environment uses': (s) =>
+        new ec2.CfnLaunchTemplate(s, 'Resource', { launchTemplateData: { instanceType: 'g5.xlarge' } }),
+    },
+    unresolvable: {
+      'HttpTokens from a parameter': (s) =>
+        batchLaunchTemplate(s, {
+          ...COMPLIANT_TEMPLATE_DATA,
+          metadataOptions: {
+            httpTokens: new CfnParameter(s, 'HttpTokens', { type: 'String' }).valueAsString,
+          },
+        }),
+    },
+  },
+  BatchLaunchTemplateEncryptedVolumes: {
+    compliant: {
+      'encrypted with a key': (s) => batchLaunchTemplate(s, COMPLIANT_TEMPLATE_DATA),
+      'instance-store mapping next to an encrypted volume': (s) =>
+        batchLaunchTemplate(s, {
+          ...COMPLIANT_TEMPLATE_DATA,
+          blockDeviceMappings: [
+            ...(COMPLIANT_TEMPLATE_DATA.blockDeviceMappings as ec2.CfnLaunchTemplate.BlockDeviceMappingProperty[]),
+            { deviceName: '/dev/sdb', virtualName: 'ephemeral0' },
+          ],
+        }),
+    },
+    nonCompliant: {
+      'Encrypted false': (s) =>
+        batchLaunchTemplate(s, {
+          ...COMPLIANT_TEMPLATE_DATA,
+          blockDeviceMappings: [{ deviceName: '/dev/xvda', ebs: { encrypted: false, volumeSize: 100 } }],
+        }),
+      'Encrypted without KmsKeyId': (s) =>
+        batchLaunchTemplate(s, {
+          ...COMPLIANT_TEMPLATE_DATA,
+          blockDeviceMappings: [{ deviceName: '/dev/xvda', ebs: { encrypted: true, volumeSize: 100 } }],
+        }),
+      'second volume unencrypted': (s) =>
+        batchLaunchTemplate(s, {
+          ...COMPLIANT_TEMPLATE_DATA,
+          blockDeviceMappings: [
+            ...(COMPLIANT_TEMPLATE_DATA.blockDeviceMappings as ec2.CfnLaunchTemplate.BlockDeviceMappingProperty[]),
+            { deviceName: '/dev/sdf', ebs: { volumeSize: 500, volumeType: 'gp3' } },
+          ],
+        }),
+      'no EBS mapping (root volume left to the AMI)': (s) =>
+        batchLaunchTemplate(s, { ...COMPLIANT_TEMPLATE_DATA, blockDeviceMappings: undefined }),
+    },
+  },
+  FsxLustreCustomerManagedKey: {
+    compliant: { 'persistent file system with a key': (s) => lustre(s) },
+    nonCompliant: {
+      'persistent file system without KmsKeyId': (s) => lustre(s, { kmsKeyId: undefined }),
+      'scratch file system (cannot take a key)': (s) =>
+        lustre(s, { kmsKeyId: undefined, lustreConfiguration: { deploymentType: 'SCRATCH_2' } }),
+    },
+    notApplicable: {
+      'FSx for Windows File Server': (s) =>
+        new fsx.CfnFileSystem(s, 'Resource', {
+          fileSystemType: 'WINDOWS',
+          storageCapacity: 32,
+          subnetIds: [SUBNET],
+          windowsConfiguration: { throughputCapacity: 8, deploymentType: 'SINGLE_AZ_2' },
+        }),
+    },
+  },
+  EcrScanOnPushImmutable: {
+    compliant: {
+      'scan on push, immutable tags': (s) => repository(s),
+      'L2 Repository with imageScanOnPush and IMMUTABLE': (s) =>
+        new ecr.Repository(s, 'Repository', {
+          imageScanOnPush: true,
+          imageTagMutability: ecr.TagMutability.IMMUTABLE,
+        }).node.defaultChild as CfnResource,
+    },
+    nonCompliant: {
+      'mutable tags': (s) => repository(s, { imageTagMutability: 'MUTABLE' }),
+      'no scan on push': (s) => repository(s, { imageScanningConfiguration: { scanOnPush: false } }),
+      'repository defaults': (s) =>
+        repository(s, { imageScanningConfiguration: undefined, imageTagMutability: undefined }),
+    },
+  },
+  AlarmHasActions: {
+    compliant: {
+      'alarm with an alarm action': (s) => alarm(s),
+      'composite alarm with an alarm action': (s) => compositeAlarm(s),
+      'L2 Alarm with an SNS action': (s) => {
+        const l2 = new cloudwatch.Alarm(s, 'Alarm', {
+          metric: new cloudwatch.Metric({ namespace: 'AWS/Batch', metricName: 'PendingJobs' }),
+          threshold: 100,
+          evaluationPeriods: 3,
+        });
+        l2.addAlarmAction(new cwActions.SnsAction(sns.Topic.fromTopicArn(s, 'Topic', TOPIC_ARN)));
+        return l2.node.defaultChild as CfnResource;
+      },
+    },
+    nonCompliant: {
+      'no actions': (s) => alarm(s, { alarmActions: undefined }),
+      'ActionsEnabled false': (s) => alarm(s, { actionsEnabled: false }),
+      'OK action only': (s) => alarm(s, { alarmActions: undefined, okActions: [TOPIC_ARN] }),
+      'composite alarm without actions': (s) => compositeAlarm(s, { alarmActions: undefined }),
+      'composite alarm with ActionsEnabled false': (s) => compositeAlarm(s, { actionsEnabled: false }),
+    },
+    unresolvable: {
+      'ActionsEnabled from Fn::If': (s) =>
+        alarm(s, { actionsEnabled: Fn.conditionIf(deployTimeCondition(s).logicalId, true, false) }),
+    },
+  },
+};
+
+const RULES = new Map<string, MlPlatformRule>(ML_PLATFORM_RULES.map((r) => [r.name, r]));
+
+interface Row {
+  readonly rule: string;
+  readonly description: string;
+  readonly stackName: string;
+  readonly fixture: Fixture;
+}
+
+function rows(kind: keyof RuleCases): Row[] {
+  return Object.entries(CASES).flatMap(([rule, cases]) =>
+    Object.entries(cases[kind] ?? {}).map(([description, fixture], i) => ({
+      rule,
+      description,
+      stackName: `${rule}-${kind}-${i}`,
+      fixture,
+    })),
+  );
+}
+
+const COMPLIANT = rows('compliant');
+const NON_COMPLIANT = rows('nonCompliant');
+const NOT_APPLICABLE = rows('notApplicable');
+const UNRESOLVABLE = rows('unresolvable');
+
+// GIVEN one app holding every fixture, each in its own stack, synthesized once for the whole file
+const judged = new Map<string, CfnResource>();
+let findings: Map<string, string[]>;
+
+beforeAll(() => {
+  const app = mlPlatformApp();
+  for (const row of [...COMPLIANT, ...NON_COMPLIANT, ...NOT_APPLICABLE, ...UNRESOLVABLE]) {
+    judged.set(row.stackName, row.fixture(new Stack(app, row.stackName)));
+  }
+  // WHEN
+  findings = packFindingsByStack(app);
+});
+
+function findingsIn(stackName: string): string[] {
+  return [...(findings.get(stackName) ?? [])].sort();
+}
+
+function ruleOf(row: Row): MlPlatformRule {
+  const rule = RULES.get(row.rule);
+  if (!rule) throw new Error(`no rule named ${row.rule} in ML_PLATFORM_RULES`);
+  return rule;
+}
+
+describe('MlPlatform rules', () => {
+  test('every rule of the pack has compliant and non-compliant fixtures, and every fixture names a rule', () => {
+    // THEN
+    expect(Object.keys(CASES).sort()).toEqual(ML_PLATFORM_RULES.map((r) => r.name).sort());
+    for (const cases of Object.values(CASES)) {
+      expect(Object.keys(cases.compliant).length).toBeGreaterThan(0);
+      expect(Object.keys(cases.nonCompliant).length).toBeGreaterThan(0);
+    }
+  });
+
+  test.each(COMPLIANT)('$rule: compliant ($description)', (row) => {
+    const node = judged.get(row.stackName)!;
+    // THEN the rule judged the resource (not skipped it) and the whole pack reports nothing in the stack
+    expect(ruleOf(row).rule(node)).toBe(NagRuleCompliance.COMPLIANT);
+    expect(findingsIn(row.stackName)).toEqual([]);
+  });
+
+  test.each(NON_COMPLIANT)('$rule: non-compliant ($description)', (row) => {
+    const node = judged.get(row.stackName)!;
+    // THEN exactly this rule fires, on this resource
+    expect(ruleOf(row).rule(node)).toBe(NagRuleCompliance.NON_COMPLIANT);
+    expect(findingsIn(row.stackName)).toEqual([`MlPlatform-${row.rule} at ${node.node.path}`]);
+  });
+
+  test.each(NOT_APPLICABLE)('$rule: NOT_APPLICABLE is no finding ($description)', (row) => {
+    const node = judged.get(row.stackName)!;
+    // THEN
+    expect(ruleOf(row).rule(node)).toBe(NagRuleCompliance.NOT_APPLICABLE);
+    expect(findingsIn(row.stackName)).toEqual([]);
+  });
+
+  test.each(UNRESOLVABLE)('$rule: a deploy-time value cannot pass unseen ($description)', (row) => {
+    const node = judged.get(row.stackName)!;
+    // THEN the rule refuses to guess, and cdk-nag turns that into a finding on the resource
+    expect(() => ruleOf(row).rule(node)).toThrow(/could not be validated/);
+    expect(findingsIn(row.stackName)).toEqual([`MlPlatform-${row.rule} at ${node.node.path}`]);
+  });
+});
