@@ -1,0 +1,159 @@
+/**
+ * KEYS.md: the catalog's price keys, generated from the catalog itself so it cannot drift.
+ * `npm run catalog:build` writes it next to catalog.json; a test checks it is current.
+ */
+import type { Catalog, CatalogPrice } from '../types';
+
+/**
+ * Keys whose name is ours rather than a confirmed AWS usage type, or that need a caveat.
+ * Everything else is the AWS usage type without its region prefix (`USE1-`, `EU-`, ...).
+ */
+export const KEY_NOTES: Readonly<Record<string, string>> = {
+  'AWSEvents/ApiDestinations-Invocations': 'usage type name not confirmed; refresh matches by CONTAINS',
+  'AWSLambda/Lambda-Storage-GB-Second': 'ephemeral storage above 512 MB; usage type name not confirmed',
+  'AmazonCloudWatch/DashboardsUsageHour':
+    'region `Any` price applied to every region; AWS bills dashboards with ≤ 50 metrics as `DashboardsUsageHour-Basic` at the same $3',
+  'AmazonFSx/Lustre-PERSISTENT_2-SSD-125':
+    'our key (`Lustre-<DeploymentType>-<StorageType>-<MB/s/TiB>`), not a usage type',
+  'AmazonFSx/Lustre-PERSISTENT_2-SSD-250': 'our key, not a usage type',
+  'AmazonFSx/Lustre-PERSISTENT_2-SSD-500': 'our key, not a usage type',
+  'AmazonFSx/Lustre-PERSISTENT_2-SSD-1000': 'our key, not a usage type',
+  'AmazonKinesis/Extended-ShardHour-LongTerm-ByteHrs':
+    'retention beyond 7 days; usage type name not confirmed',
+  'AmazonKinesis/EnhancedFanout-ConsumerShardHour': 'usage type name not confirmed',
+  'AmazonKinesisFirehose/BilledBytes': 'first 500 TB tier (Direct PUT and Kinesis Data Streams sources)',
+  'AmazonKinesisFirehose/BilledBytes-MSK': 'first 500 TB tier; usage type name not confirmed',
+  'AmazonKinesisFirehose/BilledBytes-VendedLogs': 'first 500 TB tier; usage type name not confirmed',
+  'AmazonKinesisFirehose/DataFormatConversion-Bytes': 'usage type name not confirmed',
+  'AmazonKinesisFirehose/DynamicPartitioning-Bytes':
+    'per GB part only (there is also a per-object charge); name not confirmed',
+  'AmazonKinesisFirehose/VpcDelivery-AZ-Hours': 'usage type name not confirmed',
+  'AmazonKinesisFirehose/VpcDelivery-Bytes': 'usage type name not confirmed',
+  'AmazonEC2/EBS:VolumeP-IOPS.io2': 'first tier (up to 32,000 IOPS)',
+  'AmazonS3/TimedStorage-ByteHrs': 'S3 Standard, first 50 TB tier',
+  'AmazonSNS/DeliveryAttempts-FIREHOSE': 'usage type name not confirmed',
+  'AmazonSNS/DeliveryAttempts-MobilePush': 'usage type name not confirmed',
+  'AmazonSNS/FIFO-PublishPayload-Bytes': 'usage type name not confirmed',
+  'AmazonSNS/Requests-FIFO-Tier1': 'usage type name not confirmed',
+  'AmazonSNS/Requests-Tier1': 'after the first 1 million requests of an account (free tier not netted)',
+  'AmazonSageMaker/Host:Data-Bytes-In': 'usage type name not confirmed',
+  'AmazonSageMaker/Host:Data-Bytes-Out': 'usage type name not confirmed',
+  'AmazonSageMaker/ProvisionedConcurrency:Mem-2GB':
+    'group ServerlessProvisionedConcurrency-Duration; the two sources disagree on which of the two 2 GB rates is "warm"',
+  'AmazonSageMaker/ProvisionedConcurrency:Usage-2GB':
+    'group ServerlessProvisionedConcurrency-Usage; see Mem-2GB',
+  'AmazonSageMaker/ServerlessInf:Data-Bytes': 'usage type name not confirmed',
+  'AmazonVPC/VpcEndpoint-Bytes': 'first 1 PB tier',
+  'awskms/KMS-Requests-GenerateDataKeyPair': 'usage type name not confirmed',
+};
+
+function isInstanceType(p: CatalogPrice): boolean {
+  return (
+    /^BoxUsage:/.test(p.usageType ?? '') || /^Host:ml\./.test(p.usageType ?? '') || /^Train:ml\./.test(p.key)
+  );
+}
+
+/** 3.09e-8 → `0.0000000309`. */
+function plain(v: number): string {
+  return v >= 1e-6 ? String(v) : v.toFixed(12).replace(/0+$/, '');
+}
+
+function cell(s: string): string {
+  return s.replace(/\|/g, '\\|');
+}
+
+/** The Markdown of KEYS.md for `catalog`. Deterministic. */
+export function renderKeysMarkdown(catalog: Catalog): string {
+  interface Row {
+    service: string;
+    key: string;
+    unit: string;
+    usageType: string;
+    regions: string[];
+    sources: Set<string>;
+    values: Set<number>;
+  }
+  const rows = new Map<string, Row>();
+  const instanceCounts = new Map<string, { regions: number; prices: number }>();
+  for (const rc of catalog.regions) {
+    const kinds = new Set<string>();
+    for (const p of rc.prices) {
+      if (isInstanceType(p)) {
+        const kind = p.service === 'AmazonEC2' ? 'ec2' : p.key.startsWith('Train:') ? 'train' : 'host';
+        const c = instanceCounts.get(kind) ?? { regions: 0, prices: 0 };
+        c.prices++;
+        if (!kinds.has(kind)) c.regions++;
+        kinds.add(kind);
+        instanceCounts.set(kind, c);
+        continue;
+      }
+      const id = `${p.service}/${p.key}`;
+      const row = rows.get(id) ?? {
+        service: p.service,
+        key: p.key,
+        unit: p.unit,
+        usageType: p.usageType ?? p.key,
+        regions: [],
+        sources: new Set<string>(),
+        values: new Set<number>(),
+      };
+      row.regions.push(rc.region);
+      row.sources.add(p.source);
+      row.values.add(p.value);
+      rows.set(id, row);
+    }
+  }
+  const count = (k: string) => instanceCounts.get(k) ?? { regions: 0, prices: 0 };
+  const out: string[] = [
+    '# Price catalog keys',
+    '',
+    '<!-- Generated by `npm run catalog:build` (cost/catalog/keys.ts) from catalog.json. Do not edit. -->',
+    '',
+    `Catalog \`${catalog.version}\`, captured ${catalog.capturedAt}. A price is looked up by \`(service, key)\` in one region;`,
+    '`value` is USD per ONE `unit` (per request, per GB, per hour), never per 1,000 or per million.',
+    'Keys are the AWS usage type without its region prefix (`USE1-`, `EU-`, `APN1-`, ...) unless the notes say otherwise.',
+    'A key missing from a region means the facts did not source it there: pricing modules report the resource',
+    'as unpriced (`no <key> price for <region> in the catalog (captured <date>)`), never $0.',
+    '',
+    '## Instance types',
+    '',
+    '| service | key | unit | usage type | prices |',
+    '|---|---|---|---|---|',
+    `| AmazonEC2 | \`<instanceType>\`, e.g. \`g5.xlarge\` | Hrs | \`BoxUsage:<instanceType>\` (Linux, shared tenancy, on-demand) | ${count('ec2').prices} in ${count('ec2').regions} region(s) |`,
+    `| AmazonSageMaker | \`ml.<type>\`, e.g. \`ml.g5.xlarge\` (real-time hosting) | Hrs | \`Host:ml.<type>\` | ${count('host').prices} in ${count('host').regions} region(s) |`,
+    `| AmazonSageMaker | \`Train:ml.<type>\` (training) | Hrs | \`Train:ml.<type>\` | ${count('train').prices} in ${count('train').regions} region(s) |`,
+    '',
+    'EC2 entries also carry `vcpus`, `memoryGiB`, `gpus` (NVIDIA GPUs only; Inferentia, Trainium and Gaudi are not counted),',
+    '`spotRatio` (median spot price over the region’s availability zones ÷ on-demand, 0 < r ≤ 1; absent when no zone offered spot',
+    'below on-demand) and `interruptionBucket` (AWS Spot Instance Advisor: `<5%`, `5-10%`, `10-15%`, `15-20%`, `>20%`).',
+    'SageMaker P4d/P5 hosting is absent on purpose: the only sourced figures are from before the June 2025 price cut.',
+    '',
+    '## Unit prices',
+    '',
+    '| service | key | unit | usage type | value (USD per unit) | regions | source | notes |',
+    '|---|---|---|---|---|---|---|---|',
+  ];
+  const sorted = [...rows.values()].sort((a, b) =>
+    a.service !== b.service ? (a.service < b.service ? -1 : 1) : a.key < b.key ? -1 : a.key > b.key ? 1 : 0,
+  );
+  for (const r of sorted) {
+    const values = [...r.values]
+      .sort((a, b) => a - b)
+      .map(plain)
+      .join(' / ');
+    out.push(
+      `| ${r.service} | \`${cell(r.key)}\` | ${r.unit} | \`${cell(r.usageType)}\` | ${values} | ${r.regions.join(', ')} | ${[...r.sources].sort().join(', ')} | ${cell(KEY_NOTES[`${r.service}/${r.key}`] ?? '')} |`,
+    );
+  }
+  out.push(
+    '',
+    '## Keys the pricing modules ask for that no source gives yet',
+    '',
+    'These resolve to unpriced until `cdk-ml-cost prices refresh` fills them: `AmazonVPC/PublicIPv4:InUseAddress` (Elastic IPs),',
+    '`AWSQueueService/Requests-RBP` and `Requests-FIFO-RBP` (SQS), `AWSSecretsManager/AWSSecretsManager-Secrets` and',
+    '`AWSSecretsManagerAPIRequest`, `AmazonFSx/Lustre-SCRATCH_2-SSD`, `Lustre-SCRATCH_1-SSD`, `Lustre-PERSISTENT_1-SSD-<tier>` and HDD tiers,',
+    'NAT gateway prices outside us-east-1 (us-west-2 has the hourly rate only), EBS gp3 outside us-east-1.',
+    '',
+  );
+  return out.join('\n');
+}
