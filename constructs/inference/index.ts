@@ -1,0 +1,5 @@
+export * from './instance-type';
+export * from './model';
+export * from './autoscaling';
+export * from './deployment';
+export * from './inference-endpoint';
