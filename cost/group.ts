@@ -1,0 +1,334 @@
+/**
+ * Grouping and presentation helpers shared by the report renderers (HTML, Markdown, CSV):
+ * cost by stack, by service, by cost-allocation tag, top cost drivers, and the labels finance
+ * reviewers read (service names, money, unit prices). Pure functions over a `CostReport`.
+ */
+import type { CostLine, CostRange, CostReport, StackEstimate } from './types';
+
+/** One group of cost lines (a stack, a service, a tag value). */
+export interface CostGroup {
+  /** Stable key: stack name, Price List service code, or tag value (`''` for untagged). */
+  readonly key: string;
+  /** What a reader sees: stack name, service name, tag value or `(untagged)`. */
+  readonly label: string;
+  /** Sum of the group's lines that count in totals. */
+  readonly monthly: CostRange;
+  /** Lines in the group, usage-based lines without assumptions included. */
+  readonly lineCount: number;
+}
+
+/** A line with the stack it belongs to, for cross-stack tables. */
+export interface StackLine {
+  readonly stack: StackEstimate;
+  readonly line: CostLine;
+}
+
+/** FOCUS 1.2 ServiceName / ServiceCategory of a Price List service code. */
+export interface ServiceInfo {
+  readonly name: string;
+  readonly category: string;
+}
+
+/** The label used for lines without a value for the tag key. */
+export const UNTAGGED_LABEL = '(untagged)';
+
+/**
+ * Tag keys treated as cost-allocation tags when a report does not say which to use
+ * (compared case-insensitively, `-`, `_` and spaces ignored).
+ */
+export const DEFAULT_COST_ALLOCATION_TAG_KEYS: readonly string[] = [
+  'team',
+  'cost-center',
+  'cost-centre',
+  'project',
+  'owner',
+  'application',
+  'environment',
+];
+
+const ZERO: CostRange = { min: 0, expected: 0, max: 0 };
+
+export function addRanges(a: CostRange, b: CostRange): CostRange {
+  return { min: a.min + b.min, expected: a.expected + b.expected, max: a.max + b.max };
+}
+
+export function subtractRanges(a: CostRange, b: CostRange): CostRange {
+  return { min: a.min - b.min, expected: a.expected - b.expected, max: a.max - b.max };
+}
+
+/** Sum of the lines that count in totals. */
+export function sumLines(lines: readonly CostLine[]): CostRange {
+  return lines.reduce((acc, l) => (l.inTotals ? addRanges(acc, l.monthly) : acc), ZERO);
+}
+
+/** Every line of the report with its stack, in report order. */
+export function allLines(report: CostReport): StackLine[] {
+  return report.stacks.flatMap((stack) => stack.lines.map((line) => ({ stack, line })));
+}
+
+/** Per-stack totals as the estimate computed them, in report order. */
+export function groupByStack(report: CostReport): CostGroup[] {
+  return report.stacks.map((s) => ({
+    key: s.stackName,
+    label: s.stackName,
+    monthly: s.totals,
+    lineCount: s.lines.length,
+  }));
+}
+
+/** Cost by Price List service code, dearest (expected) first; optionally one stack only. */
+export function groupByService(report: CostReport, stackName?: string): CostGroup[] {
+  const stacks =
+    stackName === undefined ? report.stacks : report.stacks.filter((s) => s.stackName === stackName);
+  return groupLines(
+    stacks.flatMap((s) => s.lines),
+    (l) => l.service,
+    (key) => serviceInfo(key).name,
+  );
+}
+
+/** Cost by the value of one tag key (e.g. `team`, `cost-center`); lines without it form `(untagged)`. */
+export function groupByTag(report: CostReport, tagKey: string): CostGroup[] {
+  return groupLines(
+    report.stacks.flatMap((s) => s.lines),
+    (l) => l.tags?.[tagKey] ?? '',
+    (key) => (key === '' ? UNTAGGED_LABEL : key),
+  );
+}
+
+/**
+ * The cost-allocation tag keys present on the report's lines, in the order of `preferred`
+ * (matched case-insensitively, ignoring `-`, `_` and spaces, so `CostCenter` matches `cost-center`).
+ */
+export function costAllocationTagKeys(
+  report: CostReport,
+  preferred: readonly string[] = DEFAULT_COST_ALLOCATION_TAG_KEYS,
+): string[] {
+  const present = new Set<string>();
+  for (const { line } of allLines(report)) {
+    for (const k of Object.keys(line.tags ?? {})) present.add(k);
+  }
+  const result: string[] = [];
+  for (const want of preferred) {
+    const matches = [...present].filter((k) => normalizeTagKey(k) === normalizeTagKey(want)).sort();
+    for (const m of matches) if (!result.includes(m)) result.push(m);
+  }
+  return result;
+}
+
+/** The `count` lines with the highest expected monthly cost (lines in totals only), across stacks. */
+export function topDrivers(report: CostReport, count: number): StackLine[] {
+  return allLines(report)
+    .filter(({ line }) => line.inTotals && line.monthly.expected > 0)
+    .sort(
+      (a, b) =>
+        b.line.monthly.expected - a.line.monthly.expected ||
+        b.line.monthly.max - a.line.monthly.max ||
+        compareText(a.stack.stackName, b.stack.stackName) ||
+        compareText(a.line.logicalId, b.line.logicalId) ||
+        compareText(a.line.component, b.line.component),
+    )
+    .slice(0, Math.max(0, count));
+}
+
+/** Usage-based lines without an assumption: shown as "depends on usage", kept out of totals. */
+export function usageDependentLines(report: CostReport): StackLine[] {
+  return allLines(report).filter(({ line }) => !line.inTotals);
+}
+
+/** Every unpriced resource with its stack, in report order. */
+export function allUnpriced(
+  report: CostReport,
+): { stackName: string; logicalId: string; resourceType: string; reason: string; constructPath?: string }[] {
+  return report.stacks.flatMap((s) => s.unpriced.map((u) => ({ stackName: s.stackName, ...u })));
+}
+
+/** Price sources used by the report's lines, with how many lines use each and their capture dates. */
+export function priceSources(
+  report: CostReport,
+): { source: string; lineCount: number; capturedAt: string[] }[] {
+  const bySource = new Map<string, { lineCount: number; dates: Set<string> }>();
+  for (const { line } of allLines(report)) {
+    const entry = bySource.get(line.priceSource) ?? { lineCount: 0, dates: new Set<string>() };
+    entry.lineCount += 1;
+    if (line.priceCapturedAt) entry.dates.add(line.priceCapturedAt);
+    bySource.set(line.priceSource, entry);
+  }
+  return [...bySource.entries()]
+    .map(([source, e]) => ({ source, lineCount: e.lineCount, capturedAt: [...e.dates].sort() }))
+    .sort((a, b) => compareText(a.source, b.source));
+}
+
+/** FOCUS ServiceName / ServiceCategory for a Price List service code; unknown codes keep their code, category `Other`. */
+export function serviceInfo(serviceCode: string): ServiceInfo {
+  return SERVICES[serviceCode] ?? { name: serviceCode, category: 'Other' };
+}
+
+/** `$1,234.56`; `-$3.10` for negatives. Cents, so `-0.001` is `$0.00`. */
+export function formatUsd(value: number): string {
+  return USD.format(roundCents(value));
+}
+
+/** `+$12.00`, `-$3.10`, `$0.00`: for changes. */
+export function formatUsdDelta(value: number): string {
+  return USD_DELTA.format(roundCents(value));
+}
+
+/** `$0.045`, `$1.4084`, `$0.0000166667`: six significant digits, at least two decimals. */
+export function formatUnitPrice(value: number): string {
+  if (!Number.isFinite(value)) return String(value);
+  const rounded = Number(value.toPrecision(6));
+  const text = rounded.toString();
+  const decimals = text.includes('e')
+    ? Math.min(20, Math.max(2, Math.ceil(-Math.log10(Math.abs(rounded))) + 5))
+    : (text.split('.')[1]?.length ?? 0);
+  return unitPriceFormat(Math.min(20, Math.max(2, decimals))).format(rounded);
+}
+
+/** `1,460` or `6.6667`: quantities with up to four decimals. */
+export function formatQuantity(value: number): string {
+  return QUANTITY.format(value);
+}
+
+/** `12.3%`, `+12.3%` with `signed`. */
+export function formatPercent(value: number, signed = false): string {
+  return (signed ? PERCENT_SIGNED : PERCENT).format(value);
+}
+
+/** AWS price-list units as prose: `Hrs` → `hour`, `GB-Mo` → `GB-month`. */
+export function unitLabel(unit: string): string {
+  return UNIT_LABELS[unit] ?? unit;
+}
+
+/** "depends on usage: $0.045 per GB" */
+export function dependsOnUsageText(line: CostLine): string {
+  return `depends on usage: ${formatUnitPrice(line.unitPrice)} per ${unitLabel(line.unit)}`;
+}
+
+/** The resource a line or unpriced entry belongs to, as a reader names it: the construct path or the logical id. */
+export function resourceLabel(r: { logicalId: string; constructPath?: string }): string {
+  return r.constructPath ?? r.logicalId;
+}
+
+/** Code-point order: locale-independent, so output is deterministic everywhere. */
+export function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+export function roundCents(value: number): number {
+  const r = Math.round(value * 100) / 100;
+  return Object.is(r, -0) ? 0 : r;
+}
+
+function groupLines(
+  lines: readonly CostLine[],
+  keyOf: (l: CostLine) => string,
+  labelOf: (key: string) => string,
+): CostGroup[] {
+  const groups = new Map<string, { monthly: CostRange; lineCount: number }>();
+  for (const line of lines) {
+    const key = keyOf(line);
+    const g = groups.get(key) ?? { monthly: ZERO, lineCount: 0 };
+    groups.set(key, {
+      monthly: line.inTotals ? addRanges(g.monthly, line.monthly) : g.monthly,
+      lineCount: g.lineCount + 1,
+    });
+  }
+  return [...groups.entries()]
+    .map(([key, g]) => ({ key, label: labelOf(key), monthly: g.monthly, lineCount: g.lineCount }))
+    .sort(
+      (a, b) =>
+        b.monthly.expected - a.monthly.expected || b.monthly.max - a.monthly.max || compareText(a.key, b.key),
+    );
+}
+
+function normalizeTagKey(k: string): string {
+  return k.toLowerCase().replace(/[-_\s]/g, '');
+}
+
+const USD = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' });
+const USD_DELTA = new Intl.NumberFormat('en-US', {
+  style: 'currency',
+  currency: 'USD',
+  signDisplay: 'exceptZero',
+});
+const QUANTITY = new Intl.NumberFormat('en-US', { maximumFractionDigits: 4 });
+const PERCENT = new Intl.NumberFormat('en-US', {
+  style: 'percent',
+  minimumFractionDigits: 1,
+  maximumFractionDigits: 1,
+});
+const PERCENT_SIGNED = new Intl.NumberFormat('en-US', {
+  style: 'percent',
+  minimumFractionDigits: 1,
+  maximumFractionDigits: 1,
+  signDisplay: 'exceptZero',
+});
+
+// Building an Intl.NumberFormat costs far more than using one: keep one per decimal count.
+const UNIT_PRICE_FORMATS = new Map<number, Intl.NumberFormat>();
+function unitPriceFormat(decimals: number): Intl.NumberFormat {
+  let f = UNIT_PRICE_FORMATS.get(decimals);
+  if (!f) {
+    f = new Intl.NumberFormat('en-US', {
+      style: 'currency',
+      currency: 'USD',
+      minimumFractionDigits: decimals,
+      maximumFractionDigits: decimals,
+    });
+    UNIT_PRICE_FORMATS.set(decimals, f);
+  }
+  return f;
+}
+
+const UNIT_LABELS: Readonly<Record<string, string>> = {
+  Hrs: 'hour',
+  'GB-Mo': 'GB-month',
+  GB: 'GB',
+  Keys: 'key-month',
+  'Key-Mo': 'key-month',
+  Alarms: 'alarm-month',
+  Requests: 'request',
+  'GB-Second': 'GB-second',
+  'GB-Hrs': 'GB-hour',
+  Dashboards: 'dashboard-month',
+  Metrics: 'metric-month',
+};
+
+// Price List service codes → FOCUS 1.2 ServiceName / ServiceCategory (allowed values of
+// FinOps-Open-Cost-and-Usage-Spec/FOCUS_Spec: specification/columns/servicecategory.md).
+const SERVICES: Readonly<Record<string, ServiceInfo>> = {
+  AmazonSageMaker: { name: 'Amazon SageMaker', category: 'AI and Machine Learning' },
+  AmazonBedrock: { name: 'Amazon Bedrock', category: 'AI and Machine Learning' },
+  AmazonEC2: { name: 'Amazon Elastic Compute Cloud', category: 'Compute' },
+  AWSLambda: { name: 'AWS Lambda', category: 'Compute' },
+  AWSBatch: { name: 'AWS Batch', category: 'Compute' },
+  AmazonECS: { name: 'Amazon Elastic Container Service', category: 'Compute' },
+  AmazonECR: { name: 'Amazon Elastic Container Registry', category: 'Compute' },
+  AmazonEKS: { name: 'Amazon Elastic Kubernetes Service', category: 'Compute' },
+  AmazonS3: { name: 'Amazon Simple Storage Service', category: 'Storage' },
+  AmazonEFS: { name: 'Amazon Elastic File System', category: 'Storage' },
+  AmazonFSx: { name: 'Amazon FSx', category: 'Storage' },
+  AWSBackup: { name: 'AWS Backup', category: 'Storage' },
+  AmazonVPC: { name: 'Amazon Virtual Private Cloud', category: 'Networking' },
+  AmazonCloudFront: { name: 'Amazon CloudFront', category: 'Networking' },
+  AWSELB: { name: 'Elastic Load Balancing', category: 'Networking' },
+  AmazonRoute53: { name: 'Amazon Route 53', category: 'Networking' },
+  awskms: { name: 'AWS Key Management Service', category: 'Security' },
+  AWSSecretsManager: { name: 'AWS Secrets Manager', category: 'Security' },
+  AWSCloudTrail: { name: 'AWS CloudTrail', category: 'Management and Governance' },
+  AmazonCloudWatch: { name: 'Amazon CloudWatch', category: 'Management and Governance' },
+  AWSBudgets: { name: 'AWS Budgets', category: 'Management and Governance' },
+  AWSConfig: { name: 'AWS Config', category: 'Management and Governance' },
+  AmazonSNS: { name: 'Amazon Simple Notification Service', category: 'Integration' },
+  AWSQueueService: { name: 'Amazon Simple Queue Service', category: 'Integration' },
+  AWSEvents: { name: 'Amazon EventBridge', category: 'Integration' },
+  AmazonStates: { name: 'AWS Step Functions', category: 'Integration' },
+  AmazonKinesis: { name: 'Amazon Kinesis Data Streams', category: 'Analytics' },
+  AmazonKinesisFirehose: { name: 'Amazon Data Firehose', category: 'Analytics' },
+  AWSGlue: { name: 'AWS Glue', category: 'Analytics' },
+  AmazonDynamoDB: { name: 'Amazon DynamoDB', category: 'Databases' },
+  AmazonRDS: { name: 'Amazon Relational Database Service', category: 'Databases' },
+  AWSXRay: { name: 'AWS X-Ray', category: 'Developer Tools' },
+  AWSCodeBuild: { name: 'AWS CodeBuild', category: 'Developer Tools' },
+};

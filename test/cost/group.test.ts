@@ -1,0 +1,169 @@
+import { describe, expect, test } from 'vitest';
+import {
+  costAllocationTagKeys,
+  formatPercent,
+  formatQuantity,
+  formatUnitPrice,
+  formatUsd,
+  formatUsdDelta,
+  groupByService,
+  groupByStack,
+  groupByTag,
+  priceSources,
+  serviceInfo,
+  topDrivers,
+  usageDependentLines,
+} from '../../cost/group';
+import type { CostReport } from '../../cost/types';
+import { devProdReport } from './fixtures/reports';
+
+const SCENARIOS = ['min', 'expected', 'max'] as const;
+
+describe('grouping', () => {
+  test('by stack: the stacks totals, in report order', () => {
+    // WHEN
+    const groups = groupByStack(devProdReport);
+    // THEN
+    expect(groups.map((g) => [g.key, g.monthly])).toEqual([
+      ['MlPlatform-dev', { min: 1067.432, expected: 1212.832, max: 5051.884 }],
+      ['MlPlatform-prod', { min: 2192.364, expected: 2992.63, max: 10154.568 }],
+    ]);
+  });
+
+  test('by service: dearest first, sums equal the hand-computed totals, usage-only lines out', () => {
+    // WHEN
+    const groups = groupByService(devProdReport);
+    // THEN
+    expect(groups.map((g) => g.key)).toEqual([
+      'AmazonSageMaker',
+      'AmazonEC2',
+      'AmazonS3',
+      'AmazonVPC',
+      'awskms',
+      'AmazonCloudWatch',
+    ]);
+    expect(groups[0].label).toBe('Amazon SageMaker');
+    // SageMaker: dev 1028.132 + 4.2, prod 2570.33 + 10.5
+    expect(groups[0].monthly.expected).toBeCloseTo(3613.162, 9);
+    // EC2: NAT 32.85 × 3 + NAT data 22.5 + spot 130.8 + 261.6 (dev NAT data counts as a line but is out of totals)
+    expect(groups[1].monthly.expected).toBeCloseTo(513.45, 9);
+    expect(groups[1].lineCount).toBe(7);
+    for (const k of SCENARIOS) {
+      expect(groups.reduce((acc, g) => acc + g.monthly[k], 0)).toBeCloseTo(devProdReport.totals[k], 9);
+    }
+  });
+
+  test('by service within one stack sums to that stack', () => {
+    for (const stack of devProdReport.stacks) {
+      // WHEN
+      const groups = groupByService(devProdReport, stack.stackName);
+      // THEN
+      for (const k of SCENARIOS) {
+        expect(groups.reduce((acc, g) => acc + g.monthly[k], 0)).toBeCloseTo(stack.totals[k], 9);
+      }
+    }
+  });
+
+  test('by tag: values, then (untagged), sums equal the totals', () => {
+    // WHEN
+    const groups = groupByTag(devProdReport, 'team');
+    // THEN
+    expect(groups.map((g) => g.label)).toEqual(['inference', 'ml-platform', '(untagged)']);
+    expect(groups[2].monthly.expected).toBeCloseTo(0.5, 9);
+    for (const k of SCENARIOS) {
+      expect(groups.reduce((acc, g) => acc + g.monthly[k], 0)).toBeCloseTo(devProdReport.totals[k], 9);
+    }
+  });
+
+  test('cost-allocation tag keys: the known ones present, in preference order, spelling kept', () => {
+    // GIVEN
+    const report: CostReport = {
+      ...devProdReport,
+      stacks: [
+        {
+          ...devProdReport.stacks[0],
+          lines: devProdReport.stacks[0].lines.map((l, i) =>
+            i === 0 ? { ...l, tags: { CostCenter: 'x', Name: 'nat', Team: 'y' } } : l,
+          ),
+        },
+      ],
+    };
+    // THEN
+    expect(costAllocationTagKeys(devProdReport)).toEqual(['team', 'cost-center']);
+    expect(costAllocationTagKeys(report)).toEqual(['Team', 'team', 'CostCenter', 'cost-center']);
+  });
+
+  test('top drivers: lines in totals by expected cost, across stacks', () => {
+    // WHEN
+    const top = topDrivers(devProdReport, 3);
+    // THEN
+    expect(
+      top.map(({ stack, line }) => `${stack.stackName} ${line.component} ${line.monthly.expected}`),
+    ).toEqual([
+      'MlPlatform-prod Instance usage (ml.g5.xlarge, on-demand) 2570.33',
+      'MlPlatform-dev Instance usage (ml.g5.xlarge, on-demand) 1028.132',
+      'MlPlatform-prod Instance usage (g5.xlarge, spot) 261.6',
+    ]);
+    expect(topDrivers(devProdReport, 0)).toEqual([]);
+  });
+
+  test('usage-dependent lines are exactly the lines out of totals', () => {
+    expect(usageDependentLines(devProdReport).map(({ line }) => line.usageType)).toEqual([
+      'NatGateway-Bytes',
+      'Requests-Tier1',
+    ]);
+  });
+
+  test('price sources with line counts and capture dates', () => {
+    expect(priceSources(devProdReport)).toEqual([
+      { source: 'fmbench', lineCount: 2, capturedAt: ['2026-11-27'] },
+      { source: 'infracost', lineCount: 17, capturedAt: ['2026-11-27'] },
+      { source: 'skypilot-catalog@00148f2', lineCount: 2, capturedAt: ['2026-11-27'] },
+    ]);
+  });
+
+  test('unknown service codes keep their code and fall in Other', () => {
+    expect(serviceInfo('AmazonNewThing')).toEqual({ name: 'AmazonNewThing', category: 'Other' });
+  });
+});
+
+describe('formatting', () => {
+  test.each([
+    [0, '$0.00'],
+    [1212.832, '$1,212.83'],
+    [15206.452, '$15,206.45'],
+    [0.004, '$0.00'],
+    [-0.004, '$0.00'],
+    [-3.1, '-$3.10'],
+    [1234567.891, '$1,234,567.89'],
+  ])('formatUsd(%d) = %s', (v, s) => {
+    expect(formatUsd(v)).toBe(s);
+  });
+
+  test.each([
+    [238.045, '+$238.05'],
+    [-0.1, '-$0.10'],
+    [0.001, '$0.00'],
+  ])('formatUsdDelta(%d) = %s', (v, s) => {
+    expect(formatUsdDelta(v)).toBe(s);
+  });
+
+  test.each([
+    [0.045, '$0.045'],
+    [1.4084, '$1.4084'],
+    [1, '$1.00'],
+    [0.000005, '$0.000005'],
+    [0.0000166667, '$0.0000166667'],
+    [25.2512883, '$25.2513'],
+    [1460, '$1,460.00'],
+  ])('formatUnitPrice(%d) = %s', (v, s) => {
+    expect(formatUnitPrice(v)).toBe(s);
+  });
+
+  test('quantities and percentages', () => {
+    expect(formatQuantity(1825)).toBe('1,825');
+    expect(formatQuantity(6.66666)).toBe('6.6667');
+    expect(formatPercent(0.0566, true)).toBe('+5.7%');
+    expect(formatPercent(-0.1)).toBe('-10.0%');
+  });
+});
