@@ -1,0 +1,147 @@
+/**
+ * `cdk-ml-cost estimate <cdk.out | template> [--region R] [--parameter K=V]... [--usage FILE]
+ *   [--format table|json|md|csv|html] [--out FILE] [--fail-above USD] [--az-count N]`
+ *
+ * Everything is validated before anything is written: bad input exits 2 with one line on stderr
+ * and no file. The report is written (or printed) before the guardrail is checked, so a tripped
+ * guardrail (exit 1) still leaves the report for the reviewer.
+ */
+import { resolve } from 'node:path';
+import { CostInputError, EXIT_GUARDRAIL, EXIT_OK } from '../errors';
+import { estimateStacks } from '../estimate';
+import { writeFileAtomic } from '../fs';
+import { checkFailAbove, parseUsdAmount } from '../guardrails';
+import { REPORT_FORMATS, renderReport, type ReportFormat } from '../render/index';
+import { loadInput } from '../template/load';
+import { loadUsageFile } from '../usage';
+import type { CliCommand } from './io';
+
+export const ESTIMATE_USAGE =
+  'usage: cdk-ml-cost estimate <cdk.out | template.json|yaml> [--region R] [--parameter K=V]... [--usage FILE] ' +
+  '[--format table|json|md|csv|html] [--out FILE] [--fail-above USD] [--az-count N]';
+
+export interface EstimateArgs {
+  readonly input: string;
+  readonly region?: string;
+  readonly parameters: Readonly<Record<string, string>>;
+  readonly usage?: string;
+  readonly format: ReportFormat;
+  readonly out?: string;
+  readonly failAbove?: number;
+  readonly azCount?: number;
+}
+
+const VALUE_FLAGS = new Set([
+  '--region',
+  '--parameter',
+  '--usage',
+  '--format',
+  '--out',
+  '--fail-above',
+  '--az-count',
+]);
+
+/** Parses `estimate` arguments; throws CostInputError naming the flag. */
+export function parseEstimateArgs(argv: readonly string[]): EstimateArgs {
+  const positional: string[] = [];
+  const parameters: Record<string, string> = {};
+  const single: Record<string, string> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (!arg.startsWith('--')) {
+      positional.push(arg);
+      continue;
+    }
+    const eq = arg.indexOf('=');
+    const flag = eq > 0 ? arg.slice(0, eq) : arg;
+    if (!VALUE_FLAGS.has(flag))
+      throw new CostInputError(`estimate: unknown option ${flag}; ${ESTIMATE_USAGE}`);
+    let value: string;
+    if (eq > 0) value = arg.slice(eq + 1);
+    else {
+      const next = argv[i + 1];
+      if (next === undefined || next.startsWith('--'))
+        throw new CostInputError(`estimate: ${flag} needs a value`);
+      value = next;
+      i++;
+    }
+    if (flag === '--parameter') {
+      const m = /^([A-Za-z0-9]+)=(.*)$/s.exec(value);
+      if (!m)
+        throw new CostInputError(`estimate: --parameter expects NAME=VALUE, got ${JSON.stringify(value)}`);
+      parameters[m[1]] = m[2];
+    } else {
+      if (single[flag] !== undefined) throw new CostInputError(`estimate: ${flag} given twice`);
+      single[flag] = value;
+    }
+  }
+  if (positional.length !== 1) {
+    throw new CostInputError(
+      positional.length === 0
+        ? `estimate: missing <cdk.out | template>; ${ESTIMATE_USAGE}`
+        : `estimate: one input expected, got ${positional.join(' ')}`,
+    );
+  }
+  const format = (single['--format'] ?? 'table') as ReportFormat;
+  if (!REPORT_FORMATS.includes(format)) {
+    throw new CostInputError(
+      `estimate: --format must be one of ${REPORT_FORMATS.join(', ')}, got ${JSON.stringify(format)}`,
+    );
+  }
+  let azCount: number | undefined;
+  if (single['--az-count'] !== undefined) {
+    azCount = Number(single['--az-count']);
+    if (!/^\d+$/.test(single['--az-count']) || azCount < 1 || azCount > 26) {
+      throw new CostInputError(
+        `estimate: --az-count must be an integer from 1 to 26, got ${JSON.stringify(single['--az-count'])}`,
+      );
+    }
+  }
+  const region = single['--region'];
+  if (region !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) {
+    throw new CostInputError(
+      `estimate: --region must be an AWS region such as us-east-1, got ${JSON.stringify(region)}`,
+    );
+  }
+  return {
+    input: positional[0],
+    ...(region !== undefined ? { region } : {}),
+    parameters,
+    ...(single['--usage'] !== undefined ? { usage: single['--usage'] } : {}),
+    format,
+    ...(single['--out'] !== undefined ? { out: single['--out'] } : {}),
+    ...(single['--fail-above'] !== undefined ? { failAbove: parseUsdAmount(single['--fail-above']) } : {}),
+    ...(azCount !== undefined ? { azCount } : {}),
+  };
+}
+
+export const runEstimate: CliCommand = async (argv, io) => {
+  const args = parseEstimateArgs(argv);
+  const at = (p: string): string => resolve(io.cwd, p);
+  const stacks = loadInput(at(args.input));
+  const usage = args.usage !== undefined ? loadUsageFile(at(args.usage)) : undefined;
+  const report = estimateStacks(stacks, {
+    ...(args.region !== undefined ? { region: args.region } : {}),
+    parameters: args.parameters,
+    ...(usage ? { usage } : {}),
+    ...(args.azCount !== undefined ? { azCount: args.azCount } : {}),
+    ...(pinnedTime(io.env.SOURCE_DATE_EPOCH) ?? {}),
+  });
+  const text = renderReport(report, args.format);
+  if (args.out !== undefined) writeFileAtomic(at(args.out), text);
+  else io.stdout(text);
+  if (args.failAbove !== undefined) {
+    const result = checkFailAbove(report, args.failAbove);
+    if (result.tripped) {
+      io.stderr(`cdk-ml-cost: guardrail: ${result.message}\n`);
+      return EXIT_GUARDRAIL;
+    }
+  }
+  return EXIT_OK;
+};
+
+/** `SOURCE_DATE_EPOCH` (reproducible builds) pins `generatedAt`. */
+function pinnedTime(epoch: string | undefined): { generatedAt: string } | undefined {
+  if (epoch === undefined || !/^\d+$/.test(epoch)) return undefined;
+  return { generatedAt: new Date(Number(epoch) * 1000).toISOString() };
+}

@@ -1,0 +1,310 @@
+/**
+ * Estimate assembly: resolve each stack, price each resource with its module, merge usage
+ * (usage file over metadata), and build the report (cost-model.md). Pure over its inputs:
+ * the only clock read is `generatedAt`, and that can be pinned.
+ */
+import { catalogRegions, createPriceBook, loadCatalog } from './catalog';
+import { CostInputError } from './errors';
+import { lookupType } from './pricing/registry';
+import type { LineDraft, PricingModule, PricingResult, ResolvedResource } from './pricing/types';
+import { resolveTemplate, type ResolvedTemplate } from './template/resolve';
+import type { LoadedStack } from './template/load';
+import { asNumber, asRecord, asString } from './template/values';
+import type {
+  Assumption,
+  Catalog,
+  CostLine,
+  CostRange,
+  CostReport,
+  FreeResource,
+  StackEstimate,
+  UnpricedResource,
+} from './types';
+import { resourceUsage, unmatchedUsageKeys, type UsageFile } from './usage';
+import { USAGE_METADATA_KEY, type UsageNumberKey } from './usage-metadata';
+
+export interface EstimateOptions {
+  /** Region for environment-agnostic stacks and template files. A stack's own environment wins. */
+  readonly region?: string;
+  /** Region used when neither the stack nor `region` names one (the app's default). */
+  readonly defaultRegion?: string;
+  /** Template parameter values; override the usage file's `parameters`. */
+  readonly parameters?: Readonly<Record<string, string>>;
+  /** Parsed usage file (see cost/usage.ts). */
+  readonly usage?: UsageFile;
+  /** Availability zones assumed for `Fn::GetAZs` and per-AZ resources. @default 2 */
+  readonly azCount?: number;
+  /** @default the bundled catalog */
+  readonly catalog?: Catalog;
+  /** ISO timestamp to write as `generatedAt` (pin it for golden tests). @default now */
+  readonly generatedAt?: string;
+  /** Modules by type, for tests. @default the registry */
+  readonly modules?: Readonly<Record<string, PricingModule>>;
+}
+
+/** Prices loaded stacks into one report. Throws CostInputError on bad input. */
+export function estimateStacks(stacks: readonly LoadedStack[], options: EstimateOptions = {}): CostReport {
+  const catalog = options.catalog ?? loadCatalog();
+  if (
+    options.azCount !== undefined &&
+    !(Number.isInteger(options.azCount) && options.azCount >= 1 && options.azCount <= 26)
+  ) {
+    throw new CostInputError(`az count must be an integer from 1 to 26, got ${options.azCount}`);
+  }
+  const estimates = stacks.map((s) => estimateStack(s, catalog, options));
+  return {
+    schemaVersion: 1,
+    currency: 'USD',
+    generatedAt: options.generatedAt ?? new Date().toISOString(),
+    catalog: { version: catalog.version, capturedAt: catalog.capturedAt, regions: catalogRegions(catalog) },
+    stacks: estimates,
+    totals: sumRanges(estimates.map((e) => e.totals)),
+  };
+}
+
+function chooseRegion(
+  stack: LoadedStack,
+  options: EstimateOptions,
+): Pick<StackEstimate, 'region' | 'regionSource'> {
+  if (stack.region) return { region: stack.region, regionSource: 'environment' };
+  if (options.region) return { region: options.region, regionSource: 'option' };
+  if (options.defaultRegion) return { region: options.defaultRegion, regionSource: 'default' };
+  throw new CostInputError(`stack ${stack.stackName} is environment-agnostic: pass --region`);
+}
+
+function estimateStack(stack: LoadedStack, catalog: Catalog, options: EstimateOptions): StackEstimate {
+  const { region, regionSource } = chooseRegion(stack, options);
+  const prices = createPriceBook(catalog, region);
+  let resolved: ResolvedTemplate;
+  try {
+    resolved = resolveTemplate(stack.template, {
+      stackName: stack.stackName,
+      region,
+      ...(stack.account ? { account: stack.account } : {}),
+      parameters: { ...(options.usage?.parameters ?? {}), ...(options.parameters ?? {}) },
+      ...(options.azCount !== undefined ? { azCount: options.azCount } : {}),
+    });
+  } catch (e) {
+    if (e instanceof CostInputError) throw new CostInputError(`${stack.templatePath}: ${e.message}`);
+    throw e;
+  }
+  if (options.usage) {
+    const all = [...resolved.resources, ...resolved.excluded.map((x) => ({ logicalId: x.logicalId }))];
+    const unmatched = unmatchedUsageKeys(options.usage, stack.stackName, all);
+    if (unmatched.length > 0) {
+      throw new CostInputError(
+        `usage file ${options.usage.path}: ${stack.stackName}.${unmatched[0]} matches no logical id or construct path of stack ${stack.stackName}`,
+      );
+    }
+  }
+
+  const lines: CostLine[] = [];
+  const unpriced: UnpricedResource[] = [];
+  const free: FreeResource[] = [];
+  const assumptions: Assumption[] = [];
+  for (const resource of resolved.resources) {
+    const path = resource.constructPath !== undefined ? { constructPath: resource.constructPath } : {};
+    const registration = lookupType(resource.type, options.modules);
+    if (registration === undefined) {
+      unpriced.push({
+        logicalId: resource.logicalId,
+        resourceType: resource.type,
+        reason: `no pricing module for ${resource.type}`,
+        ...path,
+      });
+      continue;
+    }
+    if (registration.kind === 'free') {
+      free.push({ logicalId: resource.logicalId, resourceType: resource.type, ...path });
+      continue;
+    }
+    const usage = resourceUsage(stack.stackName, resource, options.usage);
+    const run = (r: ResolvedResource): PricingResult => {
+      try {
+        return registration.module({ resource: r, usage, prices, template: resolved.view });
+      } catch (e) {
+        if (e instanceof CostInputError) throw e;
+        return { kind: 'unpriced', reason: `pricing failed: ${(e as Error).message}` };
+      }
+    };
+    const primary = run(resource);
+    const alternative = resolved.alternatives.get(resource.logicalId);
+    const results = alternative ? [primary, run(alternative)] : [primary];
+
+    const branchLines = results.map((r) =>
+      r.kind === 'priced' ? r.lines.map((d) => toLine(stack.stackName, resource, d)) : [],
+    );
+    const reasons = [
+      ...new Set(
+        results.flatMap((r) =>
+          r.kind === 'unpriced' ? [r.reason] : r.kind === 'priced' ? [...(r.unpriced ?? [])] : [],
+        ),
+      ),
+    ];
+    const merged = alternative ? mergeBranches(branchLines[0], branchLines[1]) : branchLines[0];
+    const finalLines = resource.condition === 'undecided' ? merged.map(undecidedResource) : merged;
+    lines.push(...finalLines);
+    for (const reason of reasons) {
+      unpriced.push({ logicalId: resource.logicalId, resourceType: resource.type, reason, ...path });
+    }
+    if (finalLines.length === 0 && reasons.length === 0) {
+      free.push({ logicalId: resource.logicalId, resourceType: resource.type, ...path });
+    }
+    if (finalLines.length > 0) {
+      const metaSource = asString(asRecord(resource.metadata[USAGE_METADATA_KEY])?.source);
+      for (const [key, value] of Object.entries(usage.values) as [UsageNumberKey, number][]) {
+        const source = usage.sources[key] ?? 'usage-metadata';
+        const origin = source === 'usage-file' ? options.usage?.path : metaSource;
+        assumptions.push({
+          logicalId: resource.logicalId,
+          key,
+          value,
+          source,
+          ...(origin !== undefined ? { origin } : {}),
+        });
+      }
+    }
+  }
+
+  const byId = (a: { logicalId: string }, b: { logicalId: string }): number => cmp(a.logicalId, b.logicalId);
+  const sortedLines = stableSort(lines, byId);
+  const totals = sumRanges(sortedLines.filter((l) => l.inTotals).map((l) => l.monthly));
+  const budget = stackBudget(resolved);
+  return {
+    stackName: stack.stackName,
+    region,
+    regionSource,
+    totals,
+    lines: sortedLines,
+    unpriced: stableSort(unpriced, byId),
+    free: stableSort(free, byId),
+    assumptions: stableSort(assumptions, byId),
+    ...(budget !== undefined
+      ? { budget: { amount: budget, coversExpected: budget >= totals.expected } }
+      : {}),
+  };
+}
+
+function toLine(stackName: string, resource: ResolvedResource, d: LineDraft): CostLine {
+  const up = d.unitPrice ?? { min: d.price.value, expected: d.price.value, max: d.price.value };
+  const inTotals = !d.usageBased || d.hasUsage;
+  const monthly = inTotals
+    ? {
+        min: money(d.quantity.min * up.min),
+        expected: money(d.quantity.expected * up.expected),
+        max: money(d.quantity.max * up.max),
+      }
+    : { min: 0, expected: 0, max: 0 };
+  return {
+    stackName,
+    logicalId: resource.logicalId,
+    ...(resource.constructPath !== undefined ? { constructPath: resource.constructPath } : {}),
+    resourceType: resource.type,
+    service: d.service,
+    component: d.component,
+    unit: d.unit,
+    quantity: inTotals ? round(d.quantity.expected) : 0,
+    quantityFormula: d.quantityFormula,
+    unitPrice: significant(up.expected),
+    monthly,
+    pricingCategory: d.pricingCategory,
+    usageBased: d.usageBased,
+    inTotals,
+    usageSource: d.usageSource,
+    ...(d.price.usageType !== undefined ? { usageType: d.price.usageType } : {}),
+    priceSource: d.price.source,
+    priceCapturedAt: d.price.capturedAt,
+    ...(d.notes && d.notes.length > 0 ? { notes: [...d.notes] } : {}),
+    ...(Object.keys(resource.tags).length > 0 ? { tags: { ...resource.tags } } : {}),
+  };
+}
+
+/** A resource whose Condition is undecided: min excludes it, expected and max include it. */
+function undecidedResource(line: CostLine): CostLine {
+  return {
+    ...line,
+    monthly: { ...line.monthly, min: 0 },
+    conditional: true,
+    notes: [
+      ...(line.notes ?? []),
+      'resource condition undecided: min excludes it, expected and max include it',
+    ],
+  };
+}
+
+/**
+ * Lines of the two resolutions of a resource with an undecided Fn::If (true branch, false
+ * branch), paired by component: min is the lower, max the higher, expected the true branch's
+ * (within [min, max]). A component only one branch has counts 0 in the other.
+ */
+function mergeBranches(a: readonly CostLine[], b: readonly CostLine[]): CostLine[] {
+  const out: CostLine[] = [];
+  const bByComponent = new Map(b.map((l) => [l.component, l]));
+  const seen = new Set<string>();
+  const zero = { min: 0, expected: 0, max: 0 };
+  for (const line of [...a, ...b]) {
+    if (seen.has(line.component)) continue;
+    seen.add(line.component);
+    const inA = a.find((l) => l.component === line.component);
+    const ma = inA?.monthly ?? zero;
+    const mb = bByComponent.get(line.component)?.monthly ?? zero;
+    const min = Math.min(ma.min, mb.min);
+    const max = Math.max(ma.max, mb.max);
+    out.push({
+      ...line,
+      monthly: { min, expected: Math.min(Math.max(ma.expected, min), max), max },
+      conditional: true,
+      notes: [...(line.notes ?? []), 'Fn::If on an undecided condition: the range covers both branches'],
+    });
+  }
+  return out;
+}
+
+/** The stack's monthly USD cost budget (`AWS::Budgets::Budget`), when it has exactly one. */
+function stackBudget(resolved: ResolvedTemplate): number | undefined {
+  const amounts = resolved.resources
+    .filter((r) => r.type === 'AWS::Budgets::Budget')
+    .map((r) => asRecord(r.properties.Budget))
+    .filter((b) => b !== undefined && asString(b.BudgetType) === 'COST' && asString(b.TimeUnit) === 'MONTHLY')
+    .map((b) => asRecord(b?.BudgetLimit))
+    .filter((l) => l !== undefined && (asString(l.Unit) ?? 'USD') === 'USD')
+    .map((l) => asNumber(l?.Amount));
+  return amounts.length === 1 ? amounts[0] : undefined;
+}
+
+function sumRanges(ranges: readonly CostRange[]): CostRange {
+  let min = 0;
+  let expected = 0;
+  let max = 0;
+  for (const r of ranges) {
+    min += r.min;
+    expected += r.expected;
+    max += r.max;
+  }
+  return { min: money(min), expected: money(expected), max: money(max) };
+}
+
+/** Dollar amounts keep 6 decimals: exact enough for unit prices of 1e-5, free of float noise. */
+function money(n: number): number {
+  return round(n);
+}
+
+function round(n: number): number {
+  return Math.round(n * 1e6) / 1e6;
+}
+
+/** Unit prices go down to 1e-8 $ (per request): keep 12 significant digits, drop float noise. */
+function significant(n: number): number {
+  return Number(n.toPrecision(12));
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function stableSort<T>(items: readonly T[], compare: (a: T, b: T) => number): T[] {
+  return items
+    .map((item, i) => ({ item, i }))
+    .sort((x, y) => compare(x.item, y.item) || x.i - y.i)
+    .map((x) => x.item);
+}

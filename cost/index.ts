@@ -1,0 +1,67 @@
+/**
+ * The estimator's library API (`cdk-ml-platform/cost`). Plain TypeScript over JSON: it never
+ * loads aws-cdk-lib.
+ *
+ *   import { estimate } from 'cdk-ml-platform/cost';
+ *   const report = estimate('cdk.out', { region: 'us-east-1' });
+ */
+import { estimateStacks, type EstimateOptions } from './estimate';
+import { checkTemplate, loadInput, type LoadedStack } from './template/load';
+import type { CostReport } from './types';
+import { loadUsageFile, parseUsageDocument } from './usage';
+
+export interface EstimateApiOptions extends Omit<EstimateOptions, 'usage'> {
+  /** A usage file path, or a usage document object of the same shape. @default - metadata only */
+  readonly usage?: string | Readonly<Record<string, unknown>>;
+}
+
+/** A template given as an object rather than a path. */
+export interface TemplateInput {
+  readonly template: Readonly<Record<string, unknown>>;
+  /** @default 'Stack' */
+  readonly stackName?: string;
+}
+
+/**
+ * Estimates a cloud assembly directory, a template file (JSON or YAML), or a template object.
+ * Throws `CostInputError` on bad input.
+ */
+export function estimate(input: string | TemplateInput, options: EstimateApiOptions = {}): CostReport {
+  const { usage, ...rest } = options;
+  const stacks: LoadedStack[] =
+    typeof input === 'string'
+      ? loadInput(input)
+      : [
+          {
+            stackName: input.stackName ?? 'Stack',
+            template: checkTemplate(input.template, input.stackName ?? 'template'),
+            templatePath: input.stackName ?? 'template',
+          },
+        ];
+  const usageFile =
+    usage === undefined
+      ? undefined
+      : typeof usage === 'string'
+        ? loadUsageFile(usage)
+        : parseUsageDocument(usage, '(usage object)');
+  return estimateStacks(stacks, { ...rest, ...(usageFile ? { usage: usageFile } : {}) });
+}
+
+export { estimateStacks } from './estimate';
+export type { EstimateOptions } from './estimate';
+export { writeCostReports, summarize, DEFAULT_SYNTH_FORMATS } from './synth-report';
+export type { CostReportOptions } from './synth-report';
+export { loadInput, loadAssembly, resolveTemplate } from './template/index';
+export type { LoadedStack, ResolvedTemplate, ResolveOptions } from './template/index';
+export { loadUsageFile, parseUsageDocument } from './usage';
+export type { UsageFile } from './usage';
+export { renderJson } from './render/json';
+export { renderTable } from './render/table';
+export { renderReport } from './render/index';
+export type { ReportFormat } from './render/index';
+export { loadCatalog, createPriceBook, catalogRegions, validateCatalog } from './catalog/index';
+export { PRICING_MODULES, KNOWN_FREE_TYPES, lookupType } from './pricing/registry';
+export { CostInputError, EXIT_OK, EXIT_GUARDRAIL, EXIT_BAD_INPUT } from './errors';
+export { USAGE_METADATA_KEY, USAGE_NUMBER_KEYS } from './usage-metadata';
+export type { UsageAssumptions, UsageNumberKey } from './usage-metadata';
+export type * from './types';

@@ -1,0 +1,181 @@
+/**
+ * Loads what the estimator prices: a CloudFormation template file (JSON or YAML, with the
+ * short-form tags `!Ref`, `!Sub`, ...) or a cloud assembly directory (`manifest.json` and
+ * the templates of its `aws:cloudformation:stack` artifacts, nested assemblies included).
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { parse as parseYaml, type Tags } from 'yaml';
+import { CostInputError } from '../errors';
+
+/** A CloudFormation template as parsed JSON. */
+export type CfnTemplate = Readonly<Record<string, unknown>>;
+
+/** One stack to price. */
+export interface LoadedStack {
+  readonly stackName: string;
+  readonly template: CfnTemplate;
+  /** Where the template was read from (for messages). */
+  readonly templatePath: string;
+  /** From the assembly's `environment` (`aws://account/region`); absent when environment-agnostic. */
+  readonly region?: string;
+  readonly account?: string;
+}
+
+const UNKNOWN_ENV = new Set(['unknown-region', 'unknown-account']);
+
+/** Loads a template file or a cloud assembly directory. Throws CostInputError on bad input. */
+export function loadInput(path: string, options: { readonly stackName?: string } = {}): LoadedStack[] {
+  if (!existsSync(path)) throw new CostInputError(`${path}: no such file or directory`);
+  if (statSync(path).isDirectory()) return loadAssembly(path);
+  const template = parseTemplateText(readText(path), path);
+  return [{ stackName: options.stackName ?? stackNameFromFile(path), template, templatePath: path }];
+}
+
+/** Reads every stack of a cloud assembly (`cdk.out`), in manifest order. */
+export function loadAssembly(dir: string): LoadedStack[] {
+  const manifestPath = join(dir, 'manifest.json');
+  if (!existsSync(manifestPath)) {
+    throw new CostInputError(`${dir}: directory has no manifest.json (not a cloud assembly)`);
+  }
+  const manifest = parseJson(readText(manifestPath), manifestPath);
+  const artifacts = manifest.artifacts;
+  if (typeof artifacts !== 'object' || artifacts === null) {
+    throw new CostInputError(`${manifestPath}: no "artifacts" object (not a cloud assembly manifest)`);
+  }
+  const stacks: LoadedStack[] = [];
+  for (const [id, raw] of Object.entries(artifacts as Record<string, unknown>)) {
+    const artifact = raw as { type?: string; environment?: string; properties?: Record<string, unknown> };
+    if (artifact.type === 'cdk:cloud-assembly' && typeof artifact.properties?.directoryName === 'string') {
+      stacks.push(...loadAssembly(join(dir, artifact.properties.directoryName)));
+      continue;
+    }
+    if (artifact.type !== 'aws:cloudformation:stack') continue;
+    const templateFile = artifact.properties?.templateFile;
+    if (typeof templateFile !== 'string') {
+      throw new CostInputError(`${manifestPath}: artifact ${id} has no properties.templateFile`);
+    }
+    const templatePath = join(dir, templateFile);
+    if (!existsSync(templatePath))
+      throw new CostInputError(`${templatePath}: no such file (named by ${manifestPath})`);
+    const stackName = typeof artifact.properties?.stackName === 'string' ? artifact.properties.stackName : id;
+    const env = parseEnvironment(artifact.environment);
+    stacks.push({
+      stackName,
+      template: parseTemplateText(readText(templatePath), templatePath),
+      templatePath,
+      ...env,
+    });
+  }
+  if (stacks.length === 0)
+    throw new CostInputError(`${manifestPath}: the assembly has no CloudFormation stacks`);
+  return stacks;
+}
+
+function parseEnvironment(env: string | undefined): { region?: string; account?: string } {
+  const m = /^aws:\/\/([^/]+)\/([^/]+)$/.exec(env ?? '');
+  if (!m) return {};
+  return {
+    ...(UNKNOWN_ENV.has(m[1]) ? {} : { account: m[1] }),
+    ...(UNKNOWN_ENV.has(m[2]) ? {} : { region: m[2] }),
+  };
+}
+
+function stackNameFromFile(path: string): string {
+  return basename(path).replace(/(\.template)?\.(json|ya?ml|template)$/i, '') || basename(path);
+}
+
+function readText(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new CostInputError(`${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+  }
+}
+
+function parseJson(text: string, path: string): Record<string, unknown> {
+  try {
+    const v: unknown = JSON.parse(text);
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new Error('not a JSON object');
+    return v as Record<string, unknown>;
+  } catch (e) {
+    throw new CostInputError(`${path}: not valid JSON (${(e as Error).message.split('\n')[0]})`);
+  }
+}
+
+/** Parses template text (JSON, else YAML with CloudFormation short-form tags) and checks it is a template. */
+export function parseTemplateText(text: string, path: string): CfnTemplate {
+  const trimmed = text.trimStart();
+  let doc: unknown;
+  if (trimmed.startsWith('{')) {
+    doc = parseJson(text, path);
+  } else {
+    try {
+      doc = parseYaml(text, { customTags: CFN_YAML_TAGS, maxAliasCount: 1000 });
+    } catch (e) {
+      throw new CostInputError(`${path}: neither JSON nor YAML (${(e as Error).message.split('\n')[0]})`);
+    }
+  }
+  return checkTemplate(doc, path);
+}
+
+/** Checks that a parsed document is a CloudFormation template. */
+export function checkTemplate(doc: unknown, path: string): CfnTemplate {
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
+    throw new CostInputError(`${path}: not a CloudFormation template (expected an object with Resources)`);
+  }
+  const resources = (doc as Record<string, unknown>).Resources;
+  if (typeof resources !== 'object' || resources === null || Array.isArray(resources)) {
+    throw new CostInputError(`${path}: not a CloudFormation template (no Resources section)`);
+  }
+  for (const [id, r] of Object.entries(resources as Record<string, unknown>)) {
+    if (typeof r !== 'object' || r === null || typeof (r as { Type?: unknown }).Type !== 'string') {
+      throw new CostInputError(`${path}: resource ${id} has no Type (not a CloudFormation template)`);
+    }
+  }
+  return doc as CfnTemplate;
+}
+
+// CloudFormation YAML short forms (`!Ref X`, `!GetAtt A.B`, `!Sub ...`) → their JSON forms.
+const SHORT_FORMS: Readonly<Record<string, string>> = {
+  Ref: 'Ref',
+  Condition: 'Condition',
+  Base64: 'Fn::Base64',
+  Cidr: 'Fn::Cidr',
+  FindInMap: 'Fn::FindInMap',
+  GetAZs: 'Fn::GetAZs',
+  ImportValue: 'Fn::ImportValue',
+  Join: 'Fn::Join',
+  Select: 'Fn::Select',
+  Split: 'Fn::Split',
+  Sub: 'Fn::Sub',
+  Transform: 'Fn::Transform',
+  And: 'Fn::And',
+  Equals: 'Fn::Equals',
+  If: 'Fn::If',
+  Not: 'Fn::Not',
+  Or: 'Fn::Or',
+  GetAtt: 'Fn::GetAtt',
+};
+
+function toJs(node: unknown): unknown {
+  const n = node as { toJSON?: () => unknown };
+  return typeof n?.toJSON === 'function' ? n.toJSON() : node;
+}
+
+const CFN_YAML_TAGS: Tags = Object.entries(SHORT_FORMS).flatMap(([tag, fn]) => [
+  {
+    tag: `!${tag}`,
+    resolve: (value: string) =>
+      fn === 'Fn::GetAtt'
+        ? { [fn]: splitOnce(value) }
+        : { [fn]: fn === 'Fn::GetAZs' && value === '' ? '' : value },
+  },
+  { tag: `!${tag}`, collection: 'seq' as const, resolve: (seq: unknown) => ({ [fn]: toJs(seq) }) },
+  { tag: `!${tag}`, collection: 'map' as const, resolve: (map: unknown) => ({ [fn]: toJs(map) }) },
+]);
+
+function splitOnce(value: string): string[] {
+  const i = value.indexOf('.');
+  return i < 0 ? [value] : [value.slice(0, i), value.slice(i + 1)];
+}

@@ -1,0 +1,174 @@
+/**
+ * Usage assumptions: the `cdk-ml-platform:usage` metadata that constructs write, and the usage
+ * file (`--usage`, YAML or JSON) that overrides it:
+ *
+ *   parameters:                 # optional: template parameter values, for every stack
+ *     InstanceType: g5.xlarge
+ *   MlPlatformDev:              # stack name
+ *     TrainingComputeEnv1A2B3C: # logical id ...
+ *       monthlyGpuHours: 200
+ *     MlPlatformDev/Inference/EndpointConfig:   # ... or construct path (`/Resource` optional)
+ *       averageInstanceCount: 1.5
+ *       note: peak season
+ *
+ * Numbers must be finite and non-negative; anything else is a CostInputError naming the file and key.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { CostInputError } from './errors';
+import type { ResolvedResource, ResourceUsage } from './pricing/types';
+import type { UsageSource } from './types';
+import { USAGE_METADATA_KEY, USAGE_NUMBER_KEYS, type UsageNumberKey } from './usage-metadata';
+
+/** One resource's entry in a usage file. */
+export interface UsageEntry {
+  readonly values: Readonly<Partial<Record<UsageNumberKey, number>>>;
+  readonly note?: string;
+}
+
+/** A parsed usage file. */
+export interface UsageFile {
+  /** Where it was read from (shown as the origin of its numbers). */
+  readonly path: string;
+  readonly parameters: Readonly<Record<string, string>>;
+  /** stack name → logical id or construct path → entry. */
+  readonly stacks: Readonly<Record<string, Readonly<Record<string, UsageEntry>>>>;
+}
+
+const NUMBER_KEYS: ReadonlySet<string> = new Set(USAGE_NUMBER_KEYS);
+
+/** Reads and validates a usage file. */
+export function loadUsageFile(path: string): UsageFile {
+  if (!existsSync(path)) throw new CostInputError(`usage file ${path}: no such file`);
+  const text = readFileSync(path, 'utf8');
+  let doc: unknown;
+  try {
+    doc = text.trimStart().startsWith('{') ? JSON.parse(text) : parseYaml(text);
+  } catch (e) {
+    throw new CostInputError(
+      `usage file ${path}: not valid YAML or JSON (${(e as Error).message.split('\n')[0]})`,
+    );
+  }
+  return parseUsageDocument(doc ?? {}, path);
+}
+
+/** Validates a parsed usage document (exported for the library API: usage given as an object). */
+export function parseUsageDocument(doc: unknown, path: string): UsageFile {
+  const fail = (key: string, what: string): never => {
+    throw new CostInputError(`usage file ${path}: ${key} ${what}`);
+  };
+  if (!isPlainObject(doc)) fail('(top level)', 'must be a mapping of stack names');
+  const parameters: Record<string, string> = {};
+  const stacks: Record<string, Record<string, UsageEntry>> = {};
+  for (const [stackName, stackValue] of Object.entries(doc as Record<string, unknown>)) {
+    if (stackName === 'parameters') {
+      if (!isPlainObject(stackValue)) fail('parameters', 'must be a mapping of parameter name to value');
+      for (const [name, v] of Object.entries(stackValue as Record<string, unknown>)) {
+        if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') {
+          fail(`parameters.${name}`, `must be a string or number, got ${JSON.stringify(v)}`);
+        }
+        parameters[name] = String(v);
+      }
+      continue;
+    }
+    if (!isPlainObject(stackValue)) fail(stackName, 'must be a mapping of logical ids or construct paths');
+    const entries: Record<string, UsageEntry> = {};
+    for (const [resourceKey, entryValue] of Object.entries(stackValue as Record<string, unknown>)) {
+      const at = `${stackName}.${resourceKey}`;
+      if (!isPlainObject(entryValue)) fail(at, 'must be a mapping of usage keys to numbers');
+      const values: Partial<Record<UsageNumberKey, number>> = {};
+      let note: string | undefined;
+      for (const [key, v] of Object.entries(entryValue as Record<string, unknown>)) {
+        if (key === 'note' || key === 'source') {
+          if (typeof v !== 'string') fail(`${at}.${key}`, `must be a string, got ${JSON.stringify(v)}`);
+          if (key === 'note') note = v as string;
+          continue;
+        }
+        if (!NUMBER_KEYS.has(key))
+          fail(`${at}.${key}`, `is not a usage key (allowed: ${USAGE_NUMBER_KEYS.join(', ')}, note)`);
+        if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) {
+          fail(`${at}.${key}`, `must be a non-negative number, got ${JSON.stringify(v) ?? String(v)}`);
+        }
+        values[key as UsageNumberKey] = v as number;
+      }
+      entries[resourceKey] = { values, ...(note !== undefined ? { note } : {}) };
+    }
+    stacks[stackName] = entries;
+  }
+  return { path, parameters, stacks };
+}
+
+/**
+ * Usage of one resource: its metadata, overridden key by key by the usage file entry for its
+ * logical id or construct path. Throws CostInputError on malformed metadata.
+ */
+export function resourceUsage(
+  stackName: string,
+  resource: ResolvedResource,
+  file?: UsageFile,
+): ResourceUsage {
+  const values: Partial<Record<UsageNumberKey, number>> = {};
+  const sources: Partial<Record<UsageNumberKey, UsageSource>> = {};
+  let origin: string | undefined;
+  const meta = resource.metadata[USAGE_METADATA_KEY];
+  if (meta !== undefined) {
+    const where = `stack ${stackName} resource ${resource.logicalId}: ${USAGE_METADATA_KEY} metadata`;
+    if (!isPlainObject(meta)) throw new CostInputError(`${where} must be an object`);
+    const m = meta as Record<string, unknown>;
+    for (const key of USAGE_NUMBER_KEYS) {
+      const v = m[key];
+      if (v === undefined) continue;
+      if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) {
+        throw new CostInputError(`${where} ${key} must be a non-negative number, got ${JSON.stringify(v)}`);
+      }
+      values[key] = v;
+      sources[key] = 'usage-metadata';
+    }
+    if (typeof m.source === 'string') origin = m.source;
+  }
+  const entry = file ? findEntry(file, stackName, resource) : undefined;
+  if (entry && file) {
+    for (const [key, v] of Object.entries(entry.values) as [UsageNumberKey, number][]) {
+      values[key] = v;
+      sources[key] = 'usage-file';
+    }
+    if (Object.keys(entry.values).length > 0) origin = file.path;
+  }
+  return { values, sources, ...(origin !== undefined ? { origin } : {}) };
+}
+
+function findEntry(file: UsageFile, stackName: string, resource: ResolvedResource): UsageEntry | undefined {
+  const entries = file.stacks[stackName];
+  if (!entries) return undefined;
+  const path = resource.constructPath;
+  return (
+    entries[resource.logicalId] ??
+    (path !== undefined ? (entries[path] ?? entries[path.replace(/\/(Resource|Default)$/, '')]) : undefined)
+  );
+}
+
+/**
+ * Usage file keys that matched no resource of their stack (typos); the estimate reports them
+ * as a CostInputError so a misspelt key never silently prices nothing.
+ */
+export function unmatchedUsageKeys(
+  file: UsageFile,
+  stackName: string,
+  resources: readonly Pick<ResolvedResource, 'logicalId' | 'constructPath'>[],
+): string[] {
+  const entries = file.stacks[stackName];
+  if (!entries) return [];
+  const known = new Set<string>();
+  for (const r of resources) {
+    known.add(r.logicalId);
+    if (r.constructPath) {
+      known.add(r.constructPath);
+      known.add(r.constructPath.replace(/\/(Resource|Default)$/, ''));
+    }
+  }
+  return Object.keys(entries).filter((k) => !known.has(k));
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}

@@ -1,0 +1,319 @@
+import { describe, expect, test } from 'vitest';
+import fc from 'fast-check';
+import { linesOf, priceResources, rangesOrdered } from './fixtures/engine';
+
+// List prices (bundled catalog): us-east-1 hosting ml.g5.xlarge 1.4084 $/h, ml.g5.2xlarge 1.515 $/h (fmbench),
+// ML storage Host:VolumeUsage.gp2 0.14 $/GB-Mo, serverless ServerlessInf:Mem-2GB 0.00004 $/s and
+// ProvisionedConcurrency:Usage-2GB 0.00001 $/s (infracost_pr3567); eu-west-1 ml.g4dn.xlarge 0.821 $/h (sm_ssh_helper).
+
+const endpoint = (config = 'Cfg', extra: Record<string, unknown> = {}) => ({
+  Type: 'AWS::SageMaker::Endpoint',
+  Properties: { EndpointConfigName: { 'Fn::GetAtt': [config, 'EndpointConfigName'] }, ...extra },
+});
+
+const target = (resourceId: unknown, min: number, max: number) => ({
+  Type: 'AWS::ApplicationAutoScaling::ScalableTarget',
+  Properties: {
+    ServiceNamespace: 'sagemaker',
+    ScalableDimension: 'sagemaker:variant:DesiredInstanceCount',
+    MinCapacity: min,
+    MaxCapacity: max,
+    ResourceId: resourceId,
+  },
+});
+
+describe('autoscaled real-time endpoint', () => {
+  // GIVEN an endpoint with two variants; a scalable target joined through Fn::Join of GetAtt
+  const stack = priceResources({
+    Model: { Type: 'AWS::SageMaker::Model', Properties: {} },
+    Cfg: {
+      Type: 'AWS::SageMaker::EndpointConfig',
+      Metadata: {
+        'cdk-ml-platform:usage': { averageInstanceCount: 2.5, source: 'InferenceEndpoint.expectedUsage' },
+      },
+      Properties: {
+        ProductionVariants: [
+          {
+            VariantName: 'AllTraffic',
+            InstanceType: 'ml.g5.xlarge',
+            InitialInstanceCount: 1,
+            VolumeSizeInGB: 50,
+          },
+          { VariantName: 'Canary', InstanceType: 'ml.g5.2xlarge', InitialInstanceCount: 1 },
+        ],
+        ShadowProductionVariants: [
+          { VariantName: 'Shadow', InstanceType: 'ml.g5.xlarge', InitialInstanceCount: 1 },
+        ],
+      },
+    },
+    Ep: endpoint(),
+    Target: target(
+      { 'Fn::Join': ['', ['endpoint/', { 'Fn::GetAtt': ['Ep', 'EndpointName'] }, '/variant/AllTraffic']] },
+      1,
+      4,
+    ),
+  });
+  const [main, storage, canary, shadow] = linesOf(stack, 'Cfg');
+
+  test('min and max follow the scalable target; expected from averageInstanceCount', () => {
+    // THEN
+    expect(main.component).toBe('Instance usage (ml.g5.xlarge, real-time hosting, variant AllTraffic)');
+    expect(main.monthly).toEqual({
+      min: expect.closeTo(1 * 730 * 1.4084, 4),
+      expected: expect.closeTo(2.5 * 730 * 1.4084, 4),
+      max: expect.closeTo(4 * 730 * 1.4084, 4),
+    });
+    expect(main).toMatchObject({
+      usageType: 'Host:ml.g5.xlarge',
+      usageSource: 'usage-metadata',
+      priceSource: 'fmbench',
+    });
+    expect(main.notes).toContain('autoscaling Target: 1–4 instances');
+  });
+
+  test('ML storage volume per instance', () => {
+    // THEN
+    expect(storage.component).toBe('ML storage (variant AllTraffic, 50 GB per instance)');
+    expect(storage.monthly).toEqual({
+      min: expect.closeTo(50 * 0.14, 6),
+      expected: expect.closeTo(2.5 * 50 * 0.14, 6),
+      max: expect.closeTo(4 * 50 * 0.14, 6),
+    });
+  });
+
+  test('a variant without scalable target runs its initial count; shadow variants are priced too', () => {
+    // THEN the average (2.5) is clamped to the variant's fixed count of 1
+    const c = expect.closeTo(730 * 1.515, 4);
+    expect(canary.monthly).toEqual({ min: c, expected: c, max: c });
+    expect(shadow.component).toBe('Instance usage (ml.g5.xlarge, real-time hosting, shadow variant Shadow)');
+    expect(shadow.monthly.expected).toBeCloseTo(730 * 1.4084, 4);
+  });
+
+  test('models, endpoints and scalable targets are free; ranges ordered', () => {
+    // THEN
+    expect(stack.free.map((f) => f.logicalId)).toEqual(['Ep', 'Model', 'Target']);
+    expect(rangesOrdered(stack)).toBe(true);
+  });
+});
+
+describe('joins and scale to zero', () => {
+  test('Fn::Sub ResourceId and a literal endpoint name both join; scale to zero sets min 0', () => {
+    // GIVEN two endpoints sharing one config: one joined by Fn::Sub on Ref, one by literal name
+    const stack = priceResources({
+      Cfg: {
+        Type: 'AWS::SageMaker::EndpointConfig',
+        Properties: {
+          ProductionVariants: [
+            { VariantName: 'AllTraffic', InstanceType: 'ml.g5.xlarge', InitialInstanceCount: 1 },
+          ],
+          AsyncInferenceConfig: { OutputConfig: { S3OutputPath: 's3://b/out' } },
+        },
+      },
+      A: endpoint(),
+      B: endpoint('Cfg', { EndpointName: 'named-endpoint' }),
+      TargetA: target({ 'Fn::Sub': 'endpoint/${A.EndpointName}/variant/AllTraffic' }, 0, 2),
+      TargetB: target('endpoint/named-endpoint/variant/AllTraffic', 1, 3),
+    });
+    // WHEN
+    const [a, b] = linesOf(stack, 'Cfg');
+    // THEN
+    expect(a.component).toBe(
+      'Instance usage (ml.g5.xlarge, async inference, variant AllTraffic, endpoint A)',
+    );
+    expect(a.monthly).toEqual({ min: 0, expected: 0, max: expect.closeTo(2 * 730 * 1.4084, 4) });
+    expect(a.notes).toEqual(
+      expect.arrayContaining([
+        'scales to zero: min = 0',
+        'async inference: priced at the instance hosting rate',
+      ]),
+    );
+    expect(b.monthly).toEqual({
+      min: expect.closeTo(730 * 1.4084, 4),
+      expected: expect.closeTo(730 * 1.4084, 4),
+      max: expect.closeTo(3 * 730 * 1.4084, 4),
+    });
+  });
+
+  test('managed instance scaling bounds a variant that hosts inference components', () => {
+    // GIVEN
+    const stack = priceResources({
+      Cfg: {
+        Type: 'AWS::SageMaker::EndpointConfig',
+        Properties: {
+          ProductionVariants: [
+            {
+              VariantName: 'AllTraffic',
+              InstanceType: 'ml.g5.2xlarge',
+              InitialInstanceCount: 1,
+              ManagedInstanceScaling: { Status: 'ENABLED', MinInstanceCount: 0, MaxInstanceCount: 2 },
+            },
+          ],
+        },
+      },
+      Ep: endpoint(),
+      Llm: {
+        Type: 'AWS::SageMaker::InferenceComponent',
+        Properties: { EndpointName: { 'Fn::GetAtt': ['Ep', 'EndpointName'] }, VariantName: 'AllTraffic' },
+      },
+    });
+    // THEN
+    const [line] = linesOf(stack, 'Cfg');
+    expect(line.monthly).toEqual({ min: 0, expected: 0, max: expect.closeTo(2 * 730 * 1.515, 4) });
+    expect(line.notes).toContain('hosts inference components Llm (priced here)');
+    expect(stack.free.map((f) => f.logicalId)).toEqual(['Ep', 'Llm']);
+  });
+
+  test('eu-west-1 hosting price', () => {
+    // GIVEN / WHEN
+    const stack = priceResources(
+      {
+        Cfg: {
+          Type: 'AWS::SageMaker::EndpointConfig',
+          Properties: {
+            ProductionVariants: [
+              { VariantName: 'v', InstanceType: 'ml.g4dn.xlarge', InitialInstanceCount: 2 },
+            ],
+          },
+        },
+        Ep: endpoint(),
+      },
+      { region: 'eu-west-1' },
+    );
+    // THEN
+    expect(linesOf(stack, 'Cfg')[0].monthly.expected).toBeCloseTo(2 * 730 * 0.821, 4);
+  });
+});
+
+describe('serverless', () => {
+  const serverless = (cfg: Record<string, unknown>, usage?: Record<string, unknown>) =>
+    priceResources({
+      Cfg: {
+        Type: 'AWS::SageMaker::EndpointConfig',
+        ...(usage ? { Metadata: { 'cdk-ml-platform:usage': { source: 'test', ...usage } } } : {}),
+        Properties: {
+          ProductionVariants: [
+            { VariantName: 'v', ServerlessConfig: { MemorySizeInMB: 2048, MaxConcurrency: 5, ...cfg } },
+          ],
+        },
+      },
+      Ep: endpoint(),
+    });
+
+  test('compute is usage-based: without usage it is shown with its unit price and kept out of totals', () => {
+    // GIVEN / WHEN
+    const stack = serverless({});
+    // THEN
+    const [line] = linesOf(stack, 'Cfg');
+    expect(line).toMatchObject({
+      usageBased: true,
+      inTotals: false,
+      unitPrice: 0.00004,
+      unit: 'Second',
+      usageSource: 'none',
+    });
+    expect(stack.totals).toEqual({ min: 0, expected: 0, max: 0 });
+  });
+
+  test('with usage: requests × duration seconds; max at MaxConcurrency all month', () => {
+    // GIVEN 1M requests of 200 ms = 200,000 s
+    const stack = serverless({}, { monthlyRequests: 1_000_000, averageDurationMs: 200 });
+    // THEN
+    const [line] = linesOf(stack, 'Cfg');
+    expect(line.monthly).toEqual({
+      min: 0,
+      expected: expect.closeTo(200_000 * 0.00004, 6),
+      max: expect.closeTo(5 * 730 * 3600 * 0.00004, 4),
+    });
+    expect(line.inTotals).toBe(true);
+  });
+
+  test('provisioned concurrency is the fixed part', () => {
+    // GIVEN / WHEN
+    const stack = serverless({ ProvisionedConcurrency: 2 });
+    // THEN
+    const [fixed] = linesOf(stack, 'Cfg');
+    expect(fixed.component).toBe('Serverless provisioned concurrency (2 GB, variant v)');
+    expect(fixed.monthly.min).toBeCloseTo(2 * 730 * 3600 * 0.00001, 4);
+    expect(stack.totals.min).toBeCloseTo(2 * 730 * 3600 * 0.00001, 4);
+  });
+});
+
+describe('what cannot be priced', () => {
+  test('a hosting instance type missing from the catalog', () => {
+    // GIVEN / WHEN
+    const stack = priceResources({
+      Cfg: {
+        Type: 'AWS::SageMaker::EndpointConfig',
+        Properties: {
+          ProductionVariants: [{ VariantName: 'v', InstanceType: 'ml.zz9.huge', InitialInstanceCount: 1 }],
+        },
+      },
+      Ep: endpoint(),
+    });
+    // THEN
+    expect(stack.unpriced).toEqual([
+      {
+        logicalId: 'Cfg',
+        resourceType: 'AWS::SageMaker::EndpointConfig',
+        reason: 'variant v: ml.zz9.huge has no AmazonSageMaker hosting price in us-east-1',
+      },
+    ]);
+  });
+
+  test('a config no endpoint uses runs no instances', () => {
+    // GIVEN / WHEN
+    const stack = priceResources({
+      Cfg: {
+        Type: 'AWS::SageMaker::EndpointConfig',
+        Properties: {
+          ProductionVariants: [{ VariantName: 'v', InstanceType: 'ml.g5.xlarge', InitialInstanceCount: 1 }],
+        },
+      },
+    });
+    // THEN
+    expect(stack.lines).toEqual([]);
+    expect(stack.free).toEqual([{ logicalId: 'Cfg', resourceType: 'AWS::SageMaker::EndpointConfig' }]);
+  });
+});
+
+describe('invariants', () => {
+  test('min ≤ expected ≤ max for any capacity bounds and average', () => {
+    // GIVEN any scalable target bounds, initial count and average instance count
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 10 }),
+        fc.integer({ min: 0, max: 10 }),
+        fc.integer({ min: 1, max: 5 }),
+        fc.option(fc.double({ min: 0, max: 20, noNaN: true })),
+        (min, extra, initial, avg) => {
+          // WHEN
+          const stack = priceResources({
+            Cfg: {
+              Type: 'AWS::SageMaker::EndpointConfig',
+              ...(avg !== null
+                ? { Metadata: { 'cdk-ml-platform:usage': { averageInstanceCount: avg, source: 't' } } }
+                : {}),
+              Properties: {
+                ProductionVariants: [
+                  {
+                    VariantName: 'a',
+                    InstanceType: 'ml.g5.xlarge',
+                    InitialInstanceCount: initial,
+                    VolumeSizeInGB: 10,
+                  },
+                  { VariantName: 'b', InstanceType: 'ml.g5.2xlarge', InitialInstanceCount: initial },
+                ],
+              },
+            },
+            Ep: endpoint(),
+            Target: target({ 'Fn::Sub': 'endpoint/${Ep.EndpointName}/variant/a' }, min, min + extra),
+          });
+          // THEN
+          expect(rangesOrdered(stack)).toBe(true);
+          expect(linesOf(stack, 'Cfg')[0].monthly.min).toBeCloseTo(min * 730 * 1.4084, 4);
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+});
