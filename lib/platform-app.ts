@@ -1,6 +1,9 @@
 import type { App } from 'aws-cdk-lib';
-import { applyCompliancePacks } from './compliance';
-import { MlPlatformChecks } from './nag';
+import { applyCompliancePacks, COMPLIANCE_PACKS } from './compliance';
+import { ML_PLATFORM_PACK_NAME, MlPlatformChecks } from './nag';
+
+/** The validation packs the reference platform passes, by the name each reports under. */
+export const REFERENCE_PACKS: readonly string[] = [...COMPLIANCE_PACKS, ML_PLATFORM_PACK_NAME];
 import type { PlatformConfig } from './config';
 import { MlPlatformStack } from './platform-stack';
 
