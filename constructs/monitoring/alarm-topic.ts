@@ -36,12 +36,15 @@ export class PlatformAlarmTopic extends Construct {
   public readonly encryptionKey: kms.IKey;
   /** An alarm action that notifies the topic. */
   public readonly alarmAction: cloudwatch.IAlarmAction;
+  private readonly publishers = new Set<string>();
 
   constructor(scope: Construct, id: string, props: PlatformAlarmTopicProps = {}) {
     super(scope, id);
     const emails = props.emails ?? [];
     const v = new PropValidator('PlatformAlarmTopic', this);
-    emails.forEach((e, i) => v.check(/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(e), `emails[${i}]`, e, 'an e-mail address'));
+    emails.forEach((e, i) =>
+      v.check(/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(e), `emails[${i}]`, e, 'an e-mail address'),
+    );
     v.throwIfAny();
 
     this.encryptionKey =
@@ -72,6 +75,40 @@ export class PlatformAlarmTopic extends Construct {
       this.topic.addSubscription(new subscriptions.EmailSubscription(email));
     }
     this.alarmAction = new cw_actions.SnsAction(this.topic);
+  }
+
+  /**
+   * Lets an AWS service publish to the topic (e.g. `budgets.amazonaws.com`, `costalerts.amazonaws.com`):
+   * a topic-policy statement, plus the key-policy statement it needs because the topic is encrypted.
+   * Both are limited to this account (and to `sourceArnLike` when given). Calling it twice is harmless.
+   * With an imported `encryptionKey`, add the key-policy statement to that key yourself.
+   */
+  public allowServicePublish(servicePrincipal: string, sourceArnLike?: string): void {
+    if (this.publishers.has(servicePrincipal)) return;
+    this.publishers.add(servicePrincipal);
+    const account = Stack.of(this).account;
+    const conditions: Record<string, Record<string, string>> = {
+      StringEquals: { 'aws:SourceAccount': account },
+    };
+    if (sourceArnLike) conditions.ArnLike = { 'aws:SourceArn': sourceArnLike };
+    const principal = new iam.ServicePrincipal(servicePrincipal);
+    this.topic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: `Allow${servicePrincipal.split('.')[0].replace(/[^A-Za-z0-9]/g, '')}Publish`,
+        principals: [principal],
+        actions: ['sns:Publish'],
+        resources: [this.topic.topicArn],
+        conditions,
+      }),
+    );
+    this.encryptionKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        principals: [principal],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': account } },
+      }),
+    );
   }
 
   /** Sends an alarm's ALARM and OK transitions to the topic. */

@@ -1,0 +1,295 @@
+import { join } from 'node:path';
+import { Duration, Lazy, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import type * as batch from 'aws-cdk-lib/aws-batch';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { USAGE_METADATA_KEY, type UsageAssumptions } from '../../cost/usage-metadata';
+import { acknowledgeFindings, acknowledgeGrantPolicy } from '../../lib/compliance';
+import { PropValidator } from '../../lib/errors';
+import { handlerEntry } from '../private/handler-entry';
+import {
+  CLUSTER_DIMENSION,
+  OLDEST_RUNNABLE_JOB_AGE_METRIC,
+  QUEUE_DIMENSION,
+  QUEUE_METRICS_NAMESPACE,
+  QUEUES_ENV,
+  RUNNABLE_JOBS_METRIC,
+  type QueueRef,
+} from './private/queue-metrics-contract';
+
+export interface BatchQueueMetricsProps {
+  /** The VPC the function runs in. It calls the Batch and CloudWatch APIs, so its subnets need a route to them. */
+  readonly vpc: ec2.IVpc;
+  /**
+   * Subnets of the function.
+   * @default - private subnets with egress (`PRIVATE_WITH_EGRESS`)
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+  /**
+   * Key for the function's log group and dead-letter queue. An imported key must already allow
+   * CloudWatch Logs (`logs.<region>.amazonaws.com`) to use it.
+   * @default - a new key with rotation
+   */
+  readonly encryptionKey?: kms.IKey;
+  /**
+   * How often queues are measured: whole minutes from 1 to 60.
+   * @default Duration.minutes(1)
+   */
+  readonly interval?: Duration;
+  /**
+   * Retention of the function's log group.
+   * @default logs.RetentionDays.ONE_YEAR
+   */
+  readonly logRetention?: logs.RetentionDays;
+  /**
+   * What happens to the log group (and a key created here) when the stack is deleted.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * Publishes what AWS Batch does not: how many jobs wait RUNNABLE in each queue and how long the
+ * oldest has waited (`CDKMLPlatform/Batch` `RunnableJobs` and `OldestRunnableJobAge`, by
+ * `ClusterName` and by `ClusterName` + `JobQueue`). A job stuck RUNNABLE is the only symptom of
+ * missing GPU capacity or quota.
+ *
+ * A scheduled Lambda function (latest Node.js runtime, bundled locally with esbuild) in the VPC,
+ * with reserved concurrency 1, a KMS-encrypted dead-letter queue and log group, and a
+ * customer-managed policy limited to what it calls.
+ */
+export class BatchQueueMetrics extends Construct {
+  public readonly function: nodejs.NodejsFunction;
+  public readonly logGroup: logs.LogGroup;
+  public readonly deadLetterQueue: sqs.Queue;
+  public readonly securityGroup: ec2.SecurityGroup;
+  public readonly schedule: events.Rule;
+  public readonly encryptionKey: kms.IKey;
+  private readonly queues: QueueRef[] = [];
+
+  constructor(scope: Construct, id: string, props: BatchQueueMetricsProps) {
+    super(scope, id);
+    const interval = props.interval ?? Duration.minutes(1);
+    const v = new PropValidator('BatchQueueMetrics', this);
+    if (!Token.isUnresolved(interval.toSeconds())) {
+      const seconds = interval.toSeconds();
+      v.check(
+        seconds % 60 === 0 && seconds >= 60 && seconds <= 3600,
+        'interval',
+        interval.toHumanString(),
+        'whole minutes from 1 to 60',
+      );
+    }
+    v.throwIfAny();
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    const stack = Stack.of(this);
+
+    this.encryptionKey =
+      props.encryptionKey ??
+      new kms.Key(this, 'Key', {
+        description: `Encrypts the logs and dead letters of ${this.node.path}`,
+        enableKeyRotation: true,
+        removalPolicy,
+      });
+    allowLogsToUseKey(this.encryptionKey, stack);
+
+    this.logGroup = new logs.LogGroup(this, 'LogGroup', {
+      encryptionKey: this.encryptionKey,
+      retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
+      removalPolicy,
+    });
+    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
+      encryption: sqs.QueueEncryption.KMS,
+      encryptionMasterKey: this.encryptionKey,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc: props.vpc,
+      description: 'Queue-metrics function: HTTPS to the AWS Batch and CloudWatch APIs only',
+      allowAllOutbound: false,
+    });
+    this.securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS to AWS APIs');
+
+    const role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Role of the Batch queue-metrics function ${this.node.path}`,
+    });
+    const policy = new iam.ManagedPolicy(this, 'Policy', {
+      description: 'Lists RUNNABLE Batch jobs and publishes CDKMLPlatform/Batch metrics',
+      roles: [role],
+      statements: [
+        new iam.PolicyStatement({
+          sid: 'Logs',
+          actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+          resources: [this.logGroup.logGroupArn],
+        }),
+        new iam.PolicyStatement({
+          sid: 'VpcNetworkInterfaces',
+          actions: [
+            'ec2:CreateNetworkInterface',
+            'ec2:DescribeNetworkInterfaces',
+            'ec2:DeleteNetworkInterface',
+            'ec2:AssignPrivateIpAddresses',
+            'ec2:UnassignPrivateIpAddresses',
+          ],
+          resources: ['*'],
+        }),
+        new iam.PolicyStatement({ sid: 'ListJobs', actions: ['batch:ListJobs'], resources: ['*'] }),
+        new iam.PolicyStatement({
+          sid: 'DeadLetters',
+          actions: ['sqs:SendMessage'],
+          resources: [this.deadLetterQueue.queueArn],
+        }),
+        new iam.PolicyStatement({
+          sid: 'DeadLetterKey',
+          actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+          resources: [this.encryptionKey.keyArn],
+        }),
+        new iam.PolicyStatement({
+          sid: 'PutQueueMetrics',
+          actions: ['cloudwatch:PutMetricData'],
+          resources: ['*'],
+          conditions: { StringEquals: { 'cloudwatch:namespace': QUEUE_METRICS_NAMESPACE } },
+        }),
+      ],
+    });
+    acknowledgeFindings(
+      policy,
+      ['AwsSolutions-IAM5[Resource::*]'],
+      'batch:ListJobs, cloudwatch:PutMetricData (limited to the CDKMLPlatform/Batch namespace by condition) and the Lambda VPC network-interface actions support no resource-level permissions.',
+    );
+
+    this.function = new nodejs.NodejsFunction(this, 'Function', {
+      entry: handlerEntry(join(__dirname, 'private'), 'queue-metrics-handler'),
+      handler: 'handler',
+      description: 'Publishes RUNNABLE job count and oldest RUNNABLE age of AWS Batch queues to CloudWatch',
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: 256,
+      timeout: Duration.seconds(Math.min(50, interval.toSeconds() - 10)),
+      role,
+      logGroup: this.logGroup,
+      loggingFormat: lambda.LoggingFormat.JSON,
+      vpc: props.vpc,
+      vpcSubnets: props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+      securityGroups: [this.securityGroup],
+      // One run at a time: runs that overlap would publish the same minute twice.
+      reservedConcurrentExecutions: 1,
+      deadLetterQueue: this.deadLetterQueue,
+      retryAttempts: 0,
+      environment: {
+        [QUEUES_ENV]: Lazy.string({ produce: () => stack.toJsonString(this.queues) }),
+        NODE_OPTIONS: '--enable-source-maps',
+      },
+      bundling: {
+        externalModules: ['@aws-sdk/*'],
+        minify: true,
+        sourceMap: true,
+        forceDockerBundling: false,
+      },
+    });
+    this.function.node.addDependency(policy);
+    // The function's dead-letter wiring also writes sqs:SendMessage into the role's DefaultPolicy (inline).
+    acknowledgeGrantPolicy(
+      role,
+      `sqs:SendMessage on the dead-letter queue ${this.deadLetterQueue.node.path}`,
+    );
+    acknowledgeFindings(
+      this.deadLetterQueue,
+      ['AwsSolutions-SQS3'],
+      'This queue is the dead-letter queue of the queue-metrics Lambda function; it needs no dead-letter queue of its own.',
+    );
+
+    const cfnFunction = this.function.node.defaultChild as lambda.CfnFunction;
+    const runsPerMonth = Math.round((730 * 3600) / interval.toSeconds());
+    cfnFunction.addMetadata(USAGE_METADATA_KEY, {
+      source: 'BatchQueueMetrics.interval',
+      monthlyRequests: runsPerMonth,
+      averageDurationMs: 1000,
+      note: `one run every ${interval.toHumanString()}; 256 MB arm64`,
+    } satisfies UsageAssumptions);
+
+    this.schedule = new events.Rule(this, 'Schedule', {
+      description: `Runs the Batch queue-metrics function every ${interval.toHumanString()}`,
+      schedule: events.Schedule.rate(interval),
+      targets: [new targets.LambdaFunction(this.function, { retryAttempts: 0 })],
+    });
+
+    this.node.addValidation({
+      validate: () =>
+        this.queues.length === 0 ? ['BatchQueueMetrics has no job queues: call addQueues()'] : [],
+    });
+  }
+
+  /** Measures these queues of a cluster on every run. */
+  public addQueues(clusterName: string, jobQueues: readonly batch.IJobQueue[]): void {
+    for (const q of jobQueues) this.queues.push({ clusterName, jobQueue: q.jobQueueArn });
+  }
+
+  /** Jobs waiting RUNNABLE in a cluster (or one of its queues). @default Maximum over 5 minutes */
+  public metricRunnableJobs(clusterName: string, options: QueueMetricOptions = {}): cloudwatch.Metric {
+    return queueMetric(RUNNABLE_JOBS_METRIC, clusterName, options);
+  }
+
+  /** Seconds the oldest RUNNABLE job of a cluster (or queue) has waited since submission. @default Maximum over 5 minutes */
+  public metricOldestRunnableJobAge(
+    clusterName: string,
+    options: QueueMetricOptions = {},
+  ): cloudwatch.Metric {
+    return queueMetric(OLDEST_RUNNABLE_JOB_AGE_METRIC, clusterName, options);
+  }
+}
+
+/** Options of the queue metrics: a metric of one queue when `jobQueueName` is given, else of the whole cluster. */
+export interface QueueMetricOptions extends cloudwatch.MetricOptions {
+  /**
+   * A queue's name (not its ARN).
+   * @default - the cluster total (count) or maximum (age)
+   */
+  readonly jobQueueName?: string;
+}
+
+function queueMetric(
+  metricName: string,
+  clusterName: string,
+  options: QueueMetricOptions,
+): cloudwatch.Metric {
+  const { jobQueueName, ...metricOptions } = options;
+  return new cloudwatch.Metric({
+    namespace: QUEUE_METRICS_NAMESPACE,
+    metricName,
+    dimensionsMap: {
+      [CLUSTER_DIMENSION]: clusterName,
+      ...(jobQueueName === undefined ? {} : { [QUEUE_DIMENSION]: jobQueueName }),
+    },
+    statistic: cloudwatch.Stats.MAXIMUM,
+    period: Duration.minutes(5),
+    ...metricOptions,
+  });
+}
+
+/** CloudWatch Logs encrypts a log group with a customer key only if the key policy lets it. */
+export function allowLogsToUseKey(key: kms.IKey, stack: Stack): void {
+  key.addToResourcePolicy(
+    new iam.PolicyStatement({
+      principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
+      actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+      resources: ['*'],
+      conditions: {
+        ArnLike: {
+          'kms:EncryptionContext:aws:logs:arn': `arn:${stack.partition}:logs:${stack.region}:${stack.account}:log-group:*`,
+        },
+      },
+    }),
+  );
+}

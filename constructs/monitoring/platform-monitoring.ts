@@ -1,0 +1,266 @@
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { MlPlatformValidationError } from '../../lib/errors';
+import { PlatformAlarmTopic } from './alarm-topic';
+import { BatchQueueMetrics } from './batch-queue-metrics';
+import { AnomalyMonitorScope, CostGuardrails } from './cost-guardrails';
+import { PlatformDashboard } from './dashboards';
+import {
+  InferenceMonitoring,
+  type InferenceAlarmThresholds,
+  type MonitorableEndpoint,
+} from './inference-monitoring';
+import { monitoredId } from './private/naming';
+import { tagComponent } from './tagging';
+import {
+  TrainingMonitoring,
+  type MonitorableTrainingCluster,
+  type TrainingAlarmThresholds,
+} from './training-monitoring';
+
+export interface PlatformMonitoringProps {
+  /** The platform name: dashboard title and the cost-allocation tag value the budget filters on. */
+  readonly platformName: string;
+  /**
+   * Monthly cost budget in USD. Set it to get an AWS Budget and a Cost Explorer anomaly monitor.
+   * @default - no budget and no anomaly monitor
+   */
+  readonly monthlyBudgetUsd?: number;
+  /**
+   * The topic every alarm, event rule, budget and anomaly notification goes to.
+   * @default - a new `PlatformAlarmTopic` (KMS-encrypted, TLS-only) subscribed by `alarmEmails`
+   */
+  readonly alarmTopic?: PlatformAlarmTopic;
+  /**
+   * E-mail addresses subscribed to a topic created here, and notified directly by the budget.
+   * @default - none
+   */
+  readonly alarmEmails?: string[];
+  /**
+   * E-mail addresses the budget notifies directly, besides the topic. Direct budget e-mails need no
+   * SNS subscription confirmation, so spend alerts arrive even if nobody confirmed the topic
+   * subscription (confirmed subscribers get both).
+   * @default - alarmEmails
+   */
+  readonly budgetEmails?: string[];
+  /**
+   * VPC of the queue-metrics function; required once a training cluster is monitored.
+   * @default - none (monitorTrainingCluster throws without it)
+   */
+  readonly vpc?: ec2.IVpc;
+  /**
+   * Subnets of the queue-metrics function; they need a route to the Batch and CloudWatch APIs.
+   * @default - private subnets with egress
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+  /**
+   * Key for the log group and dead-letter queue of the queue-metrics function (and the topic, when created here).
+   * @default - a new key with rotation
+   */
+  readonly encryptionKey?: kms.IKey;
+  /**
+   * Retention of the log groups created here.
+   * @default logs.RetentionDays.ONE_YEAR
+   */
+  readonly logRetention?: logs.RetentionDays;
+  /**
+   * How often Batch queues are measured.
+   * @default Duration.minutes(1)
+   */
+  readonly queueMetricsInterval?: Duration;
+  /**
+   * Alarm thresholds of every monitored training cluster (per cluster in `monitorTrainingCluster`).
+   * @default - the defaults of TrainingAlarmThresholds
+   */
+  readonly trainingThresholds?: TrainingAlarmThresholds;
+  /**
+   * Alarm thresholds of every monitored endpoint (per endpoint in `monitorEndpoint`).
+   * @default - the defaults of InferenceAlarmThresholds
+   */
+  readonly inferenceThresholds?: InferenceAlarmThresholds;
+  /**
+   * What the Cost Explorer anomaly monitor watches.
+   * @default AnomalyMonitorScope.PLATFORM_TAG
+   */
+  readonly anomalyMonitorScope?: AnomalyMonitorScope;
+  /**
+   * Notify about cost anomalies with at least this total impact in USD.
+   * @default 100
+   */
+  readonly anomalyThresholdUsd?: number;
+  /**
+   * Name of the dashboard.
+   * @default - `<stack name>-ml-platform`
+   */
+  readonly dashboardName?: string;
+  /**
+   * What happens to keys and log groups created here when the stack is deleted.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * Monitoring of an ML platform stack: one dashboard, alarms that all notify one KMS-encrypted
+ * topic (ALARM and OK), EventBridge rules for failed Batch jobs and failed or rolled-back endpoint
+ * updates, custom Batch queue metrics, and cost guardrails (an AWS Budget and a Cost Explorer
+ * anomaly monitor). Add what to watch with `monitorTrainingCluster` and `monitorEndpoint`.
+ */
+export class PlatformMonitoring extends Construct {
+  public readonly alarmTopic: PlatformAlarmTopic;
+  public readonly dashboard: cloudwatch.Dashboard;
+  public readonly platformDashboard: PlatformDashboard;
+  public readonly costGuardrails?: CostGuardrails;
+  /** Present once a training cluster is monitored. */
+  public queueMetrics?: BatchQueueMetrics;
+  public readonly trainingMonitors: TrainingMonitoring[] = [];
+  public readonly inferenceMonitors: InferenceMonitoring[] = [];
+  private readonly props: PlatformMonitoringProps;
+  private readonly monitored = new Set<string>();
+  private readonly ownAlarms: cloudwatch.Alarm[] = [];
+  private key?: kms.IKey;
+
+  constructor(scope: Construct, id: string, props: PlatformMonitoringProps) {
+    super(scope, id);
+    this.props = props;
+    this.alarmTopic =
+      props.alarmTopic ??
+      new PlatformAlarmTopic(this, 'AlarmTopic', {
+        emails: props.alarmEmails,
+        encryptionKey: props.encryptionKey,
+        removalPolicy: props.removalPolicy,
+      });
+
+    const budget = props.monthlyBudgetUsd;
+    this.platformDashboard = new PlatformDashboard(this, 'Dashboard', {
+      platformName: props.platformName,
+      dashboardName: props.dashboardName,
+      description:
+        budget === undefined
+          ? 'Alarms notify the platform alarm topic.'
+          : `Alarms notify the platform alarm topic. Monthly budget: ${budget} USD (alerts at 80% and 100% actual, 100% forecast).`,
+    });
+    this.dashboard = this.platformDashboard.dashboard;
+
+    if (budget !== undefined) {
+      this.costGuardrails = new CostGuardrails(this, 'CostGuardrails', {
+        platformName: props.platformName,
+        monthlyBudgetUsd: budget,
+        alarmTopic: this.alarmTopic,
+        emails: props.budgetEmails ?? props.alarmEmails,
+        anomalyMonitorScope: props.anomalyMonitorScope,
+        anomalyThresholdUsd: props.anomalyThresholdUsd,
+      });
+    }
+    tagComponent(this, 'monitoring');
+  }
+
+  /** Every alarm created here (each has ALARM and OK actions to the topic). */
+  public get alarms(): cloudwatch.Alarm[] {
+    return [
+      ...this.ownAlarms,
+      ...this.trainingMonitors.flatMap((m) => m.alarms),
+      ...this.inferenceMonitors.flatMap((m) => m.alarms),
+    ];
+  }
+
+  /**
+   * Watches a training cluster: failed jobs to the topic, spot reclaims, capacity cancellations and
+   * on-demand retries counted, queue depth and oldest RUNNABLE age published, GPU use graphed, alarms.
+   */
+  public monitorTrainingCluster(
+    cluster: MonitorableTrainingCluster,
+    thresholds?: TrainingAlarmThresholds,
+  ): TrainingMonitoring {
+    this.checkNotMonitored(cluster, 'cluster');
+    const monitor = new TrainingMonitoring(this, monitoredId('Training', this, cluster), {
+      cluster,
+      alarmTopic: this.alarmTopic,
+      queueMetrics: this.ensureQueueMetrics(),
+      thresholds: { ...this.props.trainingThresholds, ...thresholds },
+    });
+    this.trainingMonitors.push(monitor);
+    this.platformDashboard.addTrainingSection(monitor.widgets);
+    return monitor;
+  }
+
+  /** Watches an endpoint: error-rate, latency (and backlog) alarms, failed updates and rollbacks to the topic, graphs. */
+  public monitorEndpoint(
+    endpoint: MonitorableEndpoint,
+    thresholds?: InferenceAlarmThresholds,
+  ): InferenceMonitoring {
+    this.checkNotMonitored(endpoint, 'endpoint');
+    const monitor = new InferenceMonitoring(this, monitoredId('Inference', this, endpoint), {
+      endpoint,
+      alarmTopic: this.alarmTopic,
+      thresholds: { ...this.props.inferenceThresholds, ...thresholds },
+    });
+    this.inferenceMonitors.push(monitor);
+    this.platformDashboard.addInferenceSection(monitor.widgets);
+    return monitor;
+  }
+
+  private checkNotMonitored(target: Construct | MonitorableEndpoint, prop: string): void {
+    const path = target.node.path;
+    if (this.monitored.has(path)) {
+      throw new MlPlatformValidationError('PlatformMonitoring', this, [
+        { prop, value: path, allowed: 'a construct not monitored yet (each is monitored once)' },
+      ]);
+    }
+    this.monitored.add(path);
+  }
+
+  private ensureQueueMetrics(): BatchQueueMetrics {
+    if (this.queueMetrics) return this.queueMetrics;
+    const vpc = this.props.vpc;
+    if (!vpc) {
+      throw new MlPlatformValidationError('PlatformMonitoring', this, [
+        {
+          prop: 'vpc',
+          value: undefined,
+          allowed: 'a VPC for the queue-metrics function when training clusters are monitored',
+        },
+      ]);
+    }
+    this.queueMetrics = new BatchQueueMetrics(this, 'BatchQueueMetrics', {
+      vpc,
+      vpcSubnets: this.props.vpcSubnets,
+      encryptionKey: this.encryptionKey(),
+      interval: this.props.queueMetricsInterval,
+      logRetention: this.props.logRetention,
+      removalPolicy: this.props.removalPolicy,
+    });
+    const fnErrors = new cloudwatch.Alarm(this, 'QueueMetricsErrors', {
+      alarmName: `${Stack.of(this).stackName}-QueueMetricsErrors`,
+      alarmDescription:
+        'The Batch queue-metrics function failed 3 times in 15 minutes: RUNNABLE depth and age go dark, so ' +
+        'jobs stuck without capacity would go unnoticed. Check its log group and dead-letter queue.',
+      metric: this.queueMetrics.function.metricErrors({
+        statistic: cloudwatch.Stats.SUM,
+        period: Duration.minutes(15),
+      }),
+      threshold: 3,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    this.alarmTopic.notify(fnErrors);
+    this.ownAlarms.push(fnErrors);
+    return this.queueMetrics;
+  }
+
+  private encryptionKey(): kms.IKey {
+    this.key ??=
+      this.props.encryptionKey ??
+      new kms.Key(this, 'Key', {
+        description: `Encrypts the monitoring logs and dead letters of ${this.node.path}`,
+        enableKeyRotation: true,
+        removalPolicy: this.props.removalPolicy ?? RemovalPolicy.RETAIN,
+      });
+    return this.key;
+  }
+}

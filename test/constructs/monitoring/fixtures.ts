@@ -1,0 +1,177 @@
+import { Duration, Stack, type App } from 'aws-cdk-lib';
+import * as batch from 'aws-cdk-lib/aws-batch';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { Construct } from 'constructs';
+import type {
+  EndpointMetricOptions,
+  MonitorableEndpoint,
+} from '../../../constructs/monitoring/inference-monitoring';
+import { PlatformMonitoring } from '../../../constructs/monitoring/platform-monitoring';
+import { applyCostAllocationTags } from '../../../constructs/monitoring/tagging';
+import type { MonitorableTrainingCluster } from '../../../constructs/monitoring/training-monitoring';
+
+export const ENV = { account: '123456789012', region: 'us-east-1' };
+const ARN = `arn:aws:batch:${ENV.region}:${ENV.account}:job-queue`;
+
+/**
+ * A training cluster made of real (imported) CDK resources, shaped like `GpuTrainingCluster`:
+ * two queues, an on-demand fallback, a retry function and the CloudWatch agent's GPU metrics.
+ */
+export class FakeTrainingCluster extends Construct implements MonitorableTrainingCluster {
+  public readonly clusterName: string;
+  public readonly spotQueue: batch.IJobQueue;
+  public readonly onDemandQueue?: batch.IJobQueue;
+  public readonly jobQueues: batch.IJobQueue[];
+  public readonly retryFunction?: lambda.IFunction;
+  public readonly capacityTimeout = Duration.hours(1);
+
+  constructor(scope: Construct, id: string, opts: { clusterName: string; onDemand?: boolean }) {
+    super(scope, id);
+    this.clusterName = opts.clusterName;
+    this.spotQueue = batch.JobQueue.fromJobQueueArn(this, 'SpotQueue', `${ARN}/${opts.clusterName}-spot`);
+    this.jobQueues = [this.spotQueue];
+    if (opts.onDemand) {
+      this.onDemandQueue = batch.JobQueue.fromJobQueueArn(
+        this,
+        'OnDemandQueue',
+        `${ARN}/${opts.clusterName}-on-demand`,
+      );
+      this.jobQueues.push(this.onDemandQueue);
+      this.retryFunction = lambda.Function.fromFunctionArn(
+        this,
+        'Retry',
+        `arn:aws:lambda:${ENV.region}:${ENV.account}:function:${opts.clusterName}-spot-retry`,
+      );
+    }
+  }
+
+  metricGpuUtilization(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.gpuMetric('nvidia_smi_utilization_gpu', props);
+  }
+
+  metricGpuMemoryUtilization(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.gpuMetric('nvidia_smi_utilization_memory', props);
+  }
+
+  private gpuMetric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: 'CDKMLPlatform/GPU',
+      metricName,
+      dimensionsMap: { ClusterName: this.clusterName },
+      statistic: 'Average',
+      period: Duration.minutes(5),
+      ...props,
+    });
+  }
+}
+
+/** An endpoint shaped like `InferenceEndpoint`, with the AWS/SageMaker metrics it exposes. */
+export class FakeEndpoint extends Construct implements MonitorableEndpoint {
+  public readonly rollbackAlarms: cloudwatch.IAlarm[];
+
+  constructor(
+    scope: Construct,
+    id: string,
+    public readonly endpointName: string,
+    public readonly variantNames: string[],
+    public readonly mode: 'real-time' | 'async' | 'scale-to-zero',
+  ) {
+    super(scope, id);
+    this.rollbackAlarms = [
+      cloudwatch.Alarm.fromAlarmArn(
+        this,
+        'Rollback',
+        `arn:aws:cloudwatch:${ENV.region}:${ENV.account}:alarm:${endpointName}-rollback-5xx`,
+      ),
+    ];
+  }
+
+  metricInvocations(p?: EndpointMetricOptions) {
+    return this.metric('AWS/SageMaker', 'Invocations', 'Sum', p);
+  }
+  metricModelLatency(p?: EndpointMetricOptions) {
+    return this.metric('AWS/SageMaker', 'ModelLatency', 'Average', p);
+  }
+  metricInvocation5XXErrors(p?: EndpointMetricOptions) {
+    return this.metric('AWS/SageMaker', 'Invocation5XXErrors', 'Sum', p);
+  }
+  metricInvocation4XXErrors(p?: EndpointMetricOptions) {
+    return this.metric('AWS/SageMaker', 'Invocation4XXErrors', 'Sum', p);
+  }
+  metricInvocationsPerInstance(p?: EndpointMetricOptions) {
+    return this.metric('AWS/SageMaker', 'InvocationsPerInstance', 'Sum', p);
+  }
+  metricCpuUtilization(p?: EndpointMetricOptions) {
+    return this.metric('/aws/sagemaker/Endpoints', 'CPUUtilization', 'Average', p);
+  }
+  metricGpuUtilization(p?: EndpointMetricOptions) {
+    return this.metric('/aws/sagemaker/Endpoints', 'GPUUtilization', 'Average', p);
+  }
+  metricGpuMemoryUtilization(p?: EndpointMetricOptions) {
+    return this.metric('/aws/sagemaker/Endpoints', 'GPUMemoryUtilization', 'Average', p);
+  }
+  metricMemoryUtilization(p?: EndpointMetricOptions) {
+    return this.metric('/aws/sagemaker/Endpoints', 'MemoryUtilization', 'Average', p);
+  }
+  metricApproximateBacklogSize(p?: EndpointMetricOptions) {
+    // Backlog metrics are per endpoint: the variant is not a dimension.
+    const rest: cloudwatch.MetricOptions = { ...p };
+    delete (rest as EndpointMetricOptions).variantName;
+    return new cloudwatch.Metric({
+      namespace: 'AWS/SageMaker',
+      metricName: 'ApproximateBacklogSize',
+      dimensionsMap: { EndpointName: this.endpointName },
+      statistic: 'Average',
+      ...rest,
+    });
+  }
+
+  private metric(namespace: string, metricName: string, statistic: string, p?: EndpointMetricOptions) {
+    const { variantName, ...rest } = p ?? {};
+    return new cloudwatch.Metric({
+      namespace,
+      metricName,
+      dimensionsMap: { EndpointName: this.endpointName, VariantName: variantName ?? this.variantNames[0] },
+      statistic,
+      ...rest,
+    });
+  }
+}
+
+/** An imported VPC: real subnets to place the function in, no resources of its own to check. */
+export function importedVpc(scope: Construct): ec2.IVpc {
+  return ec2.Vpc.fromVpcAttributes(scope, 'Vpc', {
+    vpcId: 'vpc-0123456789abcdef0',
+    availabilityZones: ['us-east-1a', 'us-east-1b'],
+    privateSubnetIds: ['subnet-0aaaaaaaaaaaaaaa1', 'subnet-0aaaaaaaaaaaaaaa2'],
+    privateSubnetRouteTableIds: ['rtb-0aaaaaaaaaaaaaaa1', 'rtb-0aaaaaaaaaaaaaaa2'],
+  });
+}
+
+/**
+ * The reference composition: a platform with a budget, one training cluster (spot + on-demand)
+ * and two endpoints (real-time with two variants, async with one).
+ */
+export function buildMonitoredStack(app: App): { stack: Stack; monitoring: PlatformMonitoring } {
+  const stack = new Stack(app, 'MlPlatformDev', { env: ENV });
+  applyCostAllocationTags(stack, {
+    platform: 'mlp',
+    environment: 'dev',
+    team: 'ml-research',
+    costCenter: 'CC-1234',
+  });
+  const monitoring = new PlatformMonitoring(stack, 'Monitoring', {
+    platformName: 'mlp',
+    monthlyBudgetUsd: 3000,
+    alarmEmails: ['ml-oncall@example.com'],
+    vpc: importedVpc(stack),
+  });
+  monitoring.monitorTrainingCluster(
+    new FakeTrainingCluster(stack, 'LlmCluster', { clusterName: 'llm', onDemand: true }),
+  );
+  monitoring.monitorEndpoint(new FakeEndpoint(stack, 'Chat', 'chat', ['blue', 'green'], 'real-time'));
+  monitoring.monitorEndpoint(new FakeEndpoint(stack, 'Batchy', 'embeddings-async', ['AllTraffic'], 'async'));
+  return { stack, monitoring };
+}
