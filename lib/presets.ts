@@ -20,6 +20,19 @@ export interface PlatformPreset {
   readonly monthlyBudgetUsd: number;
   /** Whether buckets and keys are kept when the stack is deleted. */
   readonly retainData: boolean;
+  /** GPU training capacity; fallback and EFA are off when their GPU count is undefined. */
+  readonly training: {
+    readonly maxSpotGpus: number;
+    readonly onDemandFallbackGpus?: number;
+    readonly efaGpus?: number;
+    /** Expected GPU-hours per month, recorded for the cost estimate. */
+    readonly monthlyGpuHours: number;
+  };
+  /**
+   * Serving: `async-scale-to-zero` (an async CPU endpoint that scales 0–2 on its backlog) or
+   * `realtime-gpu` (a real-time GPU endpoint, min 2, canary rollouts, an A/B challenger).
+   */
+  readonly inference: 'async-scale-to-zero' | 'realtime-gpu';
 }
 
 export const DEV_PRESET: PlatformPreset = {
@@ -29,6 +42,8 @@ export const DEV_PRESET: PlatformPreset = {
   logRetention: logs.RetentionDays.ONE_MONTH,
   monthlyBudgetUsd: 3000,
   retainData: true,
+  training: { maxSpotGpus: 4, monthlyGpuHours: 300 },
+  inference: 'async-scale-to-zero',
 };
 
 export const PROD_PRESET: PlatformPreset = {
@@ -39,6 +54,8 @@ export const PROD_PRESET: PlatformPreset = {
   modelArtifactsRetention: Duration.days(365),
   monthlyBudgetUsd: 40000,
   retainData: true,
+  training: { maxSpotGpus: 32, onDemandFallbackGpus: 8, efaGpus: 16, monthlyGpuHours: 3000 },
+  inference: 'realtime-gpu',
 };
 
 export const PRESETS: Readonly<Record<string, PlatformPreset>> = { dev: DEV_PRESET, prod: PROD_PRESET };
