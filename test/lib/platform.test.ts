@@ -1,3 +1,5 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, test } from 'vitest';
@@ -6,6 +8,7 @@ import { readPlatformConfig } from '../../lib/config';
 import { addReferencePlatform } from '../../lib/platform-app';
 import { MlPlatformStack } from '../../lib/platform-stack';
 import { CDK_JSON_CONTEXT, contextApp, formatFindings, synthFindings, type Finding } from '../support/nag';
+import { collectAcknowledgments, currentSecurityBlock, renderSecurityTable, replaceSecurityBlock } from '../support/security-doc';
 import { expectValidationError } from '../support/validation';
 
 // The reference platform is synthesized once for the whole file: it is the slowest fixture.
@@ -13,9 +16,10 @@ let findings: Finding[];
 let dev: Template;
 let prod: Template;
 let stacks: MlPlatformStack[];
+let app: App;
 
 beforeAll(() => {
-  const app = contextApp(); // addReferencePlatform registers the packs itself
+  app = contextApp(); // addReferencePlatform registers the packs itself
   stacks = addReferencePlatform(app, readPlatformConfig(CDK_JSON_CONTEXT['cdk-ml-platform']));
   dev = Template.fromStack(stacks[0]);
   prod = Template.fromStack(stacks[1]);
@@ -106,4 +110,15 @@ test('a user stack composes the platform under its own app', () => {
   const stack = new MlPlatformStack(app, 'Team-ml', { preset: 'dev', env: { region: 'eu-west-1' } });
   expect(stack.network.vpc).toBeDefined();
   expect(stack.dataStore.checkpoints).toBeDefined();
+});
+
+test('the README Security section lists every acknowledged finding, where and why', () => {
+  const readmePath = join(__dirname, '..', '..', 'README.md');
+  const readme = readFileSync(readmePath, 'utf8');
+  const rows = collectAcknowledgments(app);
+  expect(rows.length).toBeGreaterThan(0);
+  for (const row of rows) expect(row.reason.length).toBeGreaterThanOrEqual(20);
+  const table = renderSecurityTable(rows);
+  if (process.env.UPDATE_README === '1') writeFileSync(readmePath, replaceSecurityBlock(readme, table));
+  else expect(currentSecurityBlock(readme)).toBe(table);
 });
