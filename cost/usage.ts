@@ -43,7 +43,8 @@ export function loadUsageFile(path: string): UsageFile {
   const text = readFileSync(path, 'utf8');
   let doc: unknown;
   try {
-    doc = text.trimStart().startsWith('{') ? JSON.parse(text) : parseYaml(text);
+    // logLevel 'error': no process warnings on stderr (the CLI prints one line per error).
+    doc = text.trimStart().startsWith('{') ? JSON.parse(text) : parseYaml(text, { logLevel: 'error' });
   } catch (e) {
     throw new CostInputError(
       `usage file ${path}: not valid YAML or JSON (${(e as Error).message.split('\n')[0]})`,

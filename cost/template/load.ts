@@ -111,7 +111,9 @@ export function parseTemplateText(text: string, path: string): CfnTemplate {
     doc = parseJson(text, path);
   } else {
     try {
-      doc = parseYaml(text, { customTags: CFN_YAML_TAGS, maxAliasCount: 1000 });
+      // logLevel 'error': yaml reports an unknown tag with process.emitWarning, several lines on
+      // stderr that would break the CLI's one-line error contract; the tagged value stays as written.
+      doc = parseYaml(text, { customTags: CFN_YAML_TAGS, maxAliasCount: 1000, logLevel: 'error' });
     } catch (e) {
       throw new CostInputError(`${path}: neither JSON nor YAML (${(e as Error).message.split('\n')[0]})`);
     }

@@ -1,0 +1,992 @@
+/**
+ * One table of bad input across every construct and the `cdk-ml-cost` CLI (issue 9).
+ *
+ * Constructs: each row must throw `MlPlatformValidationError` whose message names the prop and
+ * renders the value received. CLI: each row must exit 2 with exactly one line on stderr naming the
+ * argument and the value, print no stack trace, and leave every file as it was (no `--out`
+ * target, catalogs byte-identical).
+ */
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { App, Duration, Size, Stack } from 'aws-cdk-lib';
+import * as batch from 'aws-cdk-lib/aws-batch';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import {
+  InferenceEndpoint,
+  InferenceInstanceType,
+  InferenceModel,
+  ModelImage,
+  RolloutStrategy,
+} from '../../constructs/inference';
+import {
+  applyCostAllocationTags,
+  BatchJobEventRules,
+  BatchQueueMetrics,
+  CostGuardrails,
+  InferenceMonitoring,
+  PlatformAlarmTopic,
+  PlatformDashboard,
+  PlatformMonitoring,
+  TrainingMonitoring,
+  type MonitorableEndpoint,
+  type MonitorableTrainingCluster,
+} from '../../constructs/monitoring';
+import { MlNetwork } from '../../constructs/network';
+import { EncryptedBucket, MlDataStore, ModelImageRepository } from '../../constructs/storage';
+import {
+  GpuLaunchTemplate,
+  GpuTrainingCluster,
+  SpotToOnDemandRetry,
+  TrainingScratchFileSystem,
+} from '../../constructs/training';
+import { main } from '../../cost/cli/main';
+import type { CliIo } from '../../cost/cli/io';
+import { MlPlatformValidationError } from '../../lib/errors';
+import { readPlatformConfig } from '../../lib/config';
+import { MlPlatformStack } from '../../lib/platform-stack';
+
+const ROOT = resolve(__dirname, '../..');
+const ENV = { account: '123456789012', region: 'us-east-1' };
+/** Skips esbuild bundling of Lambda code: no row gets that far, and it keeps the suite fast. */
+const NO_BUNDLING = { 'aws:cdk:bundling-stacks': [] as string[] };
+const STACK_TRACE = /\bat .*:\d+:\d+/;
+
+// ---------------------------------------------------------------------------------------------
+// Constructs
+// ---------------------------------------------------------------------------------------------
+
+/** A fresh stack with imported (resource-free) collaborators, one per row. */
+function fixtures() {
+  const stack = new Stack(new App({ context: NO_BUNDLING }), 'Bad', { env: ENV });
+  const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', {
+    vpcId: 'vpc-0123456789abcdef0',
+    vpcCidrBlock: '10.0.0.0/16',
+    availabilityZones: ['us-east-1a', 'us-east-1b'],
+    privateSubnetIds: ['subnet-0aaaaaaaaaaaaaaa1', 'subnet-0aaaaaaaaaaaaaaa2'],
+    privateSubnetRouteTableIds: ['rtb-0aaaaaaaaaaaaaaa1', 'rtb-0aaaaaaaaaaaaaaa2'],
+  });
+  const key = kms.Key.fromKeyArn(
+    stack,
+    'Key',
+    'arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555',
+  );
+  const bucket = s3.Bucket.fromBucketAttributes(stack, 'Bucket', {
+    bucketName: 'ml-artifacts-123456789012',
+    encryptionKey: key,
+  });
+  const topic = sns.Topic.fromTopicArn(stack, 'Topic', 'arn:aws:sns:us-east-1:123456789012:ml-alarms');
+  const queue = batch.JobQueue.fromJobQueueArn(
+    stack,
+    'Queue',
+    'arn:aws:batch:us-east-1:123456789012:job-queue/research-spot',
+  );
+  const image = ModelImage.fromImageUri(
+    '763104351884.dkr.ecr.us-east-1.amazonaws.com/pytorch-inference:2.3-gpu-py311',
+  );
+  return { stack, vpc, key, bucket, topic, queue, image };
+}
+type Fx = ReturnType<typeof fixtures>;
+
+const TRAINING_IMAGE = ecs.ContainerImage.fromRegistry('public.ecr.aws/docker/library/python:3.12');
+
+function cluster(fx: Fx, props: Partial<ConstructorParameters<typeof GpuTrainingCluster>[2]> = {}) {
+  return new GpuTrainingCluster(fx.stack, 'Cluster', {
+    vpc: fx.vpc,
+    checkpointBucket: fx.bucket,
+    ...props,
+  });
+}
+
+function endpoint(fx: Fx, props: Partial<ConstructorParameters<typeof InferenceEndpoint>[2]> = {}) {
+  return new InferenceEndpoint(fx.stack, 'Endpoint', {
+    vpc: fx.vpc,
+    image: fx.image,
+    instanceType: InferenceInstanceType.ML_G5_XLARGE,
+    dataCapture: { enabled: false },
+    ...props,
+  } as ConstructorParameters<typeof InferenceEndpoint>[2]);
+}
+
+/**
+ * What monitoring needs of a training cluster, built from imported queues. The monitors validate
+ * their thresholds before they read anything else from the cluster.
+ */
+class ImportedCluster extends Construct {
+  public readonly clusterName = 'research';
+  public readonly capacityTimeout = Duration.hours(1);
+  public readonly spotQueue: batch.IJobQueue;
+  public readonly jobQueues: batch.IJobQueue[];
+  constructor(scope: Construct, id: string, queue: batch.IJobQueue) {
+    super(scope, id);
+    this.spotQueue = queue;
+    this.jobQueues = [queue];
+  }
+}
+
+/** An endpoint seen by monitoring, with no variants (which monitoring must refuse before it reads metrics). */
+class VariantlessEndpoint extends Construct {
+  public readonly endpointName = 'churn';
+  public readonly variantNames: string[] = [];
+  public readonly mode = 'real-time';
+  public readonly rollbackAlarms = [];
+}
+
+/** [what, build, prop named in the message, value as the message renders it] */
+type ConstructRow = [string, (fx: Fx) => unknown, string, string];
+
+const CONSTRUCT_ROWS: ConstructRow[] = [
+  // network
+  ['MlNetwork: one AZ', (fx) => new MlNetwork(fx.stack, 'Net', { maxAzs: 1 }), 'maxAzs', '1'],
+  [
+    'MlNetwork: more NAT gateways than AZs',
+    (fx) => new MlNetwork(fx.stack, 'Net', { maxAzs: 2, natGateways: 3 }),
+    'natGateways',
+    '3',
+  ],
+  [
+    'MlNetwork: a /28 CIDR',
+    (fx) => new MlNetwork(fx.stack, 'Net', { cidr: '10.0.0.0/28' }),
+    'cidr',
+    '"10.0.0.0/28"',
+  ],
+  [
+    'MlNetwork: an unknown interface endpoint',
+    (fx) => new MlNetwork(fx.stack, 'Net', { interfaceEndpoints: ['dynamo' as never] }),
+    'interfaceEndpoints',
+    '"dynamo"',
+  ],
+  // storage
+  [
+    'EncryptedBucket: expiry after 0 days',
+    (fx) => new EncryptedBucket(fx.stack, 'B', { expiration: Duration.days(0) }),
+    'expiration',
+    '0',
+  ],
+  [
+    'EncryptedBucket: negative expected storage',
+    (fx) => new EncryptedBucket(fx.stack, 'B', { expectedStorageGb: -1 }),
+    'expectedStorageGb',
+    '-1',
+  ],
+  [
+    'EncryptedBucket: a transition to Standard-IA before 30 days',
+    (fx) =>
+      new EncryptedBucket(fx.stack, 'B', {
+        transitions: [{ storageClass: s3.StorageClass.INFREQUENT_ACCESS, after: Duration.days(7) }],
+      }),
+    'transitions[0].after',
+    '"7 days"',
+  ],
+  [
+    'EncryptedBucket: Object Lock retention of 0 days',
+    (fx) => new EncryptedBucket(fx.stack, 'B', { objectLockRetention: Duration.days(0) }),
+    'objectLockRetention',
+    '0',
+  ],
+  [
+    'MlDataStore: checkpoints expire after 0 days',
+    (fx) => new MlDataStore(fx.stack, 'Data', { checkpointExpiration: Duration.days(0) }),
+    'checkpointExpiration',
+    '0',
+  ],
+  [
+    'MlDataStore: model artifacts kept 40000 days',
+    (fx) => new MlDataStore(fx.stack, 'Data', { modelArtifactsRetention: Duration.days(40000) }),
+    'modelArtifactsRetention',
+    '40000',
+  ],
+  [
+    'ModelImageRepository: keeps no image',
+    (fx) => new ModelImageRepository(fx.stack, 'Images', { maxImageCount: 0 }),
+    'maxImageCount',
+    '0',
+  ],
+  [
+    'ModelImageRepository: an upper-case name',
+    (fx) => new ModelImageRepository(fx.stack, 'Images', { repositoryName: 'Models' }),
+    'repositoryName',
+    '"Models"',
+  ],
+  // training
+  [
+    'GpuTrainingCluster: a CPU instance type',
+    (fx) => cluster(fx, { instanceTypes: ['c5.xlarge'] }),
+    'instanceTypes[0]',
+    '"c5.xlarge"',
+  ],
+  ['GpuTrainingCluster: a zero GPU cap', (fx) => cluster(fx, { maxGpus: 0 }), 'maxGpus', '0'],
+  [
+    'GpuTrainingCluster: minGpus above maxGpus',
+    (fx) => cluster(fx, { minGpus: 9, maxGpus: 8 }),
+    'minGpus',
+    '9',
+  ],
+  [
+    'GpuTrainingCluster: a spot bid above 100%',
+    (fx) => cluster(fx, { spotBidPercentage: 120 }),
+    'spotBidPercentage',
+    '120',
+  ],
+  [
+    'GpuTrainingCluster: a capacity timeout of 5 minutes',
+    (fx) => cluster(fx, { capacityTimeout: Duration.minutes(5) }),
+    'capacityTimeout',
+    '"300 seconds"',
+  ],
+  [
+    'GpuTrainingCluster: a cluster name with a space',
+    (fx) => cluster(fx, { clusterName: 'team a' }),
+    'clusterName',
+    '"team a"',
+  ],
+  [
+    'GpuTrainingCluster: fallback after 0 spot reclaims',
+    (fx) => cluster(fx, { onDemandFallback: { maxGpus: 4, afterSpotReclaims: 0 } }),
+    'onDemandFallback.afterSpotReclaims',
+    '0',
+  ],
+  [
+    'GpuTrainingCluster: an FSx size Lustre does not offer',
+    (fx) => cluster(fx, { fsx: { storageCapacityGiB: 1000 } }),
+    'fsx.storageCapacityGiB',
+    '1000',
+  ],
+  [
+    'GpuTrainingCluster: a zero fair share',
+    (fx) => cluster(fx, { fairShare: { shares: { vision: 0 } } }),
+    'fairShare.shares.vision',
+    '0',
+  ],
+  [
+    'GpuTrainingCluster: negative expected GPU-hours',
+    (fx) => cluster(fx, { expectedUsage: { monthlyGpuHours: -5 } }),
+    'expectedUsage.monthlyGpuHours',
+    '-5',
+  ],
+  [
+    'GpuTrainingCluster: NaN expected instance-hours',
+    (fx) => cluster(fx, { expectedUsage: { monthlyInstanceHours: Number.NaN } }),
+    'expectedUsage.monthlyInstanceHours',
+    'null',
+  ],
+  [
+    'GpuTrainingCluster: a 20 GiB root volume',
+    (fx) => cluster(fx, { rootVolumeSize: Size.gibibytes(20) }),
+    'rootVolumeSize',
+    '"20 GiB"',
+  ],
+  [
+    'GpuTrainingCluster.addGpuJob: 11 retry attempts',
+    (fx) => cluster(fx).addGpuJob('Job', { image: TRAINING_IMAGE, retryAttempts: 11 }),
+    'retryAttempts',
+    '11',
+  ],
+  [
+    'GpuTrainingCluster.addMultiNodeJob: one node',
+    (fx) => cluster(fx).addMultiNodeJob('Job', { image: TRAINING_IMAGE, nodes: 1 }),
+    'nodes',
+    '1',
+  ],
+  [
+    'GpuLaunchTemplate: 33 EFA interfaces',
+    (fx) =>
+      new GpuLaunchTemplate(fx.stack, 'Lt', {
+        clusterName: 'c',
+        metricsNamespace: 'N',
+        encryptionKey: fx.key,
+        efaInterfaces: 33,
+        securityGroup: ec2.SecurityGroup.fromSecurityGroupId(fx.stack, 'Sg', 'sg-0123456789abcdef0'),
+      }),
+    'efaInterfaces',
+    '33',
+  ],
+  [
+    'TrainingScratchFileSystem: 3000 GiB',
+    (fx) =>
+      new TrainingScratchFileSystem(fx.stack, 'Fsx', {
+        storageCapacityGiB: 3000,
+        vpc: fx.vpc,
+        subnet: fx.vpc.privateSubnets[0],
+        securityGroup: ec2.SecurityGroup.fromSecurityGroupId(fx.stack, 'Sg', 'sg-0123456789abcdef0'),
+        encryptionKey: fx.key,
+      }),
+    'storageCapacityGiB',
+    '3000',
+  ],
+  [
+    'SpotToOnDemandRetry: fallback after 0 reclaims',
+    (fx) =>
+      new SpotToOnDemandRetry(fx.stack, 'Retry', {
+        spotQueues: [fx.queue],
+        onDemandQueue: fx.queue,
+        afterSpotReclaims: 0,
+        vpc: fx.vpc,
+        encryptionKey: fx.key,
+      }),
+    'afterSpotReclaims',
+    '0',
+  ],
+  // inference
+  [
+    'InferenceInstanceType: a type without the ml. prefix',
+    () => InferenceInstanceType.of('g5.xlarge'),
+    'instanceType',
+    '"g5.xlarge"',
+  ],
+  ['InferenceEndpoint: an unknown mode', (fx) => endpoint(fx, { mode: 'batch' as never }), 'mode', '"batch"'],
+  [
+    'InferenceEndpoint: autoscaling minimum above maximum',
+    (fx) => endpoint(fx, { autoScaling: { minCapacity: 4, maxCapacity: 2 } }),
+    'autoScaling.minCapacity',
+    '4',
+  ],
+  [
+    'InferenceEndpoint: 150% data capture',
+    (fx) => endpoint(fx, { dataCapture: { bucket: fx.bucket, samplingPercentage: 150 } }),
+    'dataCapture.samplingPercentage',
+    '150',
+  ],
+  [
+    'InferenceEndpoint: an endpoint name with an underscore',
+    (fx) => endpoint(fx, { endpointName: 'churn_prod' }),
+    'endpointName',
+    '"churn_prod"',
+  ],
+  [
+    'InferenceEndpoint: negative expected instances',
+    (fx) => endpoint(fx, { expectedUsage: { averageInstanceCount: -1 } }),
+    'expectedUsage.averageInstanceCount',
+    '-1',
+  ],
+  [
+    'InferenceEndpoint: serverless concurrency of 500',
+    (fx) =>
+      endpoint(fx, {
+        mode: 'serverless',
+        instanceType: undefined,
+        serverless: { memorySize: Size.gibibytes(2), maxConcurrency: 500 },
+      }),
+    'serverless.maxConcurrency',
+    '500',
+  ],
+  [
+    'InferenceEndpoint: a 60% canary',
+    (fx) => endpoint(fx, { deployment: { strategy: RolloutStrategy.canary({ canaryPercent: 60 }) } }),
+    'deployment.strategy.canaryPercent',
+    '60',
+  ],
+  [
+    'InferenceEndpoint.fromEndpointAttributes: a name with a space',
+    (fx) => InferenceEndpoint.fromEndpointAttributes(fx.stack, 'Imported', { endpointName: 'churn prod' }),
+    'endpointName',
+    '"churn prod"',
+  ],
+  [
+    'InferenceModel: an absolute model data key',
+    (fx) =>
+      new InferenceModel(fx.stack, 'Model', {
+        image: fx.image,
+        modelData: { bucket: fx.bucket, key: '/models/model.tar.gz' },
+      }),
+    'modelData.key',
+    '"/models/model.tar.gz"',
+  ],
+  [
+    'InferenceModel: an environment name starting with a digit',
+    (fx) => new InferenceModel(fx.stack, 'Model', { image: fx.image, environment: { '1MODEL': 'x' } }),
+    'environment',
+    '"1MODEL"',
+  ],
+  // monitoring
+  [
+    'PlatformAlarmTopic: not an e-mail address',
+    (fx) => new PlatformAlarmTopic(fx.stack, 'Alarms', { emails: ['ops.example.com'] }),
+    'emails[0]',
+    '"ops.example.com"',
+  ],
+  [
+    'CostGuardrails: a zero budget',
+    (fx) =>
+      new CostGuardrails(fx.stack, 'Costs', {
+        platformName: 'vision',
+        monthlyBudgetUsd: 0,
+        alarmTopic: new PlatformAlarmTopic(fx.stack, 'Alarms'),
+      }),
+    'monthlyBudgetUsd',
+    '0',
+  ],
+  [
+    'CostGuardrails: an anomaly threshold of 0.5%',
+    (fx) =>
+      new CostGuardrails(fx.stack, 'Costs', {
+        platformName: 'vision',
+        monthlyBudgetUsd: 100,
+        alarmTopic: new PlatformAlarmTopic(fx.stack, 'Alarms'),
+        anomalyThresholdPercent: 0.5,
+      }),
+    'anomalyThresholdPercent',
+    '0.5',
+  ],
+  [
+    'PlatformDashboard: a name with spaces',
+    (fx) => new PlatformDashboard(fx.stack, 'Dash', { platformName: 'vision', dashboardName: 'my board' }),
+    'dashboardName',
+    '"my board"',
+  ],
+  [
+    'BatchQueueMetrics: a 90-second interval',
+    (fx) => new BatchQueueMetrics(fx.stack, 'QueueMetrics', { vpc: fx.vpc, interval: Duration.seconds(90) }),
+    'interval',
+    '"1 minute 30 seconds"',
+  ],
+  [
+    'BatchJobEventRules: no job queue',
+    (fx) =>
+      new BatchJobEventRules(fx.stack, 'Events', { clusterName: 'research', jobQueues: [], topic: fx.topic }),
+    'jobQueues',
+    '0',
+  ],
+  [
+    'TrainingMonitoring: 150% idle GPU utilisation',
+    (fx) =>
+      new TrainingMonitoring(fx.stack, 'Training', {
+        cluster: new ImportedCluster(fx.stack, 'Cluster', fx.queue) as unknown as MonitorableTrainingCluster,
+        alarmTopic: new PlatformAlarmTopic(fx.stack, 'Alarms'),
+        queueMetrics: undefined as unknown as BatchQueueMetrics,
+        thresholds: { idleGpuUtilizationPercent: 150 },
+      }),
+    'thresholds.idleGpuUtilizationPercent',
+    '150',
+  ],
+  [
+    'InferenceMonitoring: an endpoint without variants',
+    (fx) =>
+      new InferenceMonitoring(fx.stack, 'Inference', {
+        endpoint: new VariantlessEndpoint(fx.stack, 'Endpoint') as unknown as MonitorableEndpoint,
+        alarmTopic: new PlatformAlarmTopic(fx.stack, 'Alarms'),
+      }),
+    'endpoint.variantNames',
+    '[]',
+  ],
+  [
+    'PlatformMonitoring: a training cluster without a VPC for queue metrics',
+    (fx) =>
+      new PlatformMonitoring(fx.stack, 'Monitoring', { platformName: 'vision' }).monitorTrainingCluster(
+        new ImportedCluster(fx.stack, 'Cluster', fx.queue) as unknown as MonitorableTrainingCluster,
+      ),
+    'vpc',
+    'undefined',
+  ],
+  [
+    'applyCostAllocationTags: a reserved aws: tag value',
+    (fx) => applyCostAllocationTags(fx.stack, { platform: 'aws:vision', environment: 'dev' }),
+    'platform',
+    '"aws:vision"',
+  ],
+  // composition
+  [
+    'readPlatformConfig: a region that is not one',
+    () => readPlatformConfig({ region: 'mars' }),
+    'region',
+    '"mars"',
+  ],
+  [
+    'MlPlatformStack: an unknown preset',
+    () => new MlPlatformStack(new App({ context: NO_BUNDLING }), 'Platform', { preset: 'staging' as never }),
+    'preset',
+    '"staging"',
+  ],
+];
+
+describe('constructs refuse bad props with MlPlatformValidationError naming the prop and the value', () => {
+  test.each(CONSTRUCT_ROWS)('%s', (_what, build, prop, value) => {
+    // GIVEN
+    const fx = fixtures();
+    // WHEN
+    let thrown: unknown;
+    try {
+      build(fx);
+    } catch (e) {
+      thrown = e;
+    }
+    // THEN
+    expect(thrown).toBeInstanceOf(MlPlatformValidationError);
+    const error = thrown as MlPlatformValidationError;
+    const problem = error.problems.find((p) => p.prop === prop);
+    expect(problem, `no problem names ${prop}: ${error.message}`).toBeDefined();
+    expect(error.message).toContain(`${prop} must be ${problem?.allowed}, got ${value}`);
+    expect(error.message).toMatch(/^\[[^\]]+\] [\w.]+: /);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// CLI
+// ---------------------------------------------------------------------------------------------
+
+const dir = mkdtempSync(join(tmpdir(), 'bad-input-'));
+const BUNDLED_CATALOG = join(ROOT, 'cost', 'catalog', 'catalog.json');
+const OUT = 'report.out';
+
+const TEMPLATE = {
+  Resources: { Vm: { Type: 'AWS::EC2::Instance', Properties: { InstanceType: 'm5.large' } } },
+};
+
+const FILES: Readonly<Record<string, string>> = {
+  'vm.json': JSON.stringify(TEMPLATE),
+  'garbage.txt': 'key: [unclosed\n  - x: :\n',
+  'truncated.json': '{"Resources": {"Vm": ',
+  'no-resources.json': '{"AWSTemplateFormatVersion": "2010-09-09", "Outputs": {}}',
+  'typeless.json': '{"Resources": {"Vm": {"Properties": {}}}}',
+  'plain-list.yaml': '- Resources\n- Vm\n',
+  'unknown-tag.yaml': 'Resources:\n  Vm: !Instance m5.large\n',
+  'not-assembly/readme.txt': 'not a cloud assembly\n',
+  'bad-manifest/manifest.json': '{"version": "48.0.0", "artifacts": ',
+  'lost-template/manifest.json': JSON.stringify({
+    version: '48.0.0',
+    artifacts: {
+      Dev: { type: 'aws:cloudformation:stack', properties: { templateFile: 'Dev.template.json' } },
+    },
+  }),
+  'usage-syntax.yaml': 'vm:\n  Vm: [\n',
+  'usage-negative.yaml': 'vm:\n  Vm:\n    monthlyInstanceHours: -1\n',
+  'usage-nan.yaml': 'vm:\n  Vm:\n    monthlyInstanceHours: .nan\n',
+  'usage-infinite.yaml': 'vm:\n  Vm:\n    monthlyInstanceHours: .inf\n',
+  'usage-text.yaml': 'vm:\n  Vm:\n    monthlyInstanceHours: lots\n',
+  'usage-unknown-key.yaml': 'vm:\n  Vm:\n    monthlyHours: 10\n',
+  'usage-shape.yaml': '- vm\n- Vm\n',
+  'usage-entry-shape.yaml': 'vm:\n  Vm: 10\n',
+  'usage-typo.yaml': 'vm:\n  Vmm:\n    monthlyInstanceHours: 10\n',
+  'catalog-truncated.json': '{"version": "2026-11", "regions": [',
+  'catalog-corrupt.json': JSON.stringify({
+    version: '2026-11',
+    capturedAt: '2026-11-01',
+    sources: {},
+    regions: [
+      {
+        region: 'us-east-1',
+        prices: [{ service: 'AmazonEC2', key: 'm5.large', unit: 'Hrs', value: -1 }],
+      },
+    ],
+  }),
+  'not-report.json': '{"schemaVersion": 2, "stacks": []}',
+};
+
+/** Every file under `root` (relative path → sha256), so a row can prove it wrote nothing. */
+function snapshot(root: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string, prefix: string): void => {
+    for (const name of readdirSync(d).sort()) {
+      const p = join(d, name);
+      const rel = prefix ? `${prefix}/${name}` : name;
+      if (statSync(p).isDirectory()) {
+        out[`${rel}/`] = 'dir';
+        walk(p, rel);
+      } else out[rel] = createHash('sha256').update(readFileSync(p)).digest('hex');
+    }
+  };
+  walk(root, '');
+  return out;
+}
+
+function sha256(path: string): string {
+  return createHash('sha256').update(readFileSync(path)).digest('hex');
+}
+
+beforeAll(() => {
+  for (const [name, content] of Object.entries(FILES)) {
+    mkdirSync(join(dir, name, '..'), { recursive: true });
+    writeFileSync(join(dir, name), content);
+  }
+  mkdirSync(join(dir, 'empty-dir'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function cli(argv: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const io: CliIo = { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), cwd: dir, env: {} };
+  const code = await main(argv, io);
+  return { code, stdout, stderr };
+}
+
+const EST = ['estimate', 'vm.json', '--region', 'us-east-1', '--out', OUT];
+
+/** [what, argv, argument named on stderr, value named on stderr] */
+type CliRow = [string, readonly string[], string, string];
+
+const CLI_ROWS: CliRow[] = [
+  // commands and options
+  ['no command', [], 'missing command', 'estimate, diff or prices'],
+  ['an unknown command', ['estimat', 'vm.json'], 'unknown command', '"estimat"'],
+  ['estimate: an unknown option', [...EST, '--regoin', 'us-east-1'], 'unknown option', '--regoin'],
+  [
+    'estimate: an option without its value',
+    ['estimate', 'vm.json', '--out', OUT, '--region'],
+    '--region',
+    'needs a value',
+  ],
+  [
+    'estimate: no input',
+    ['estimate', '--region', 'us-east-1', '--out', OUT],
+    'missing',
+    '<cdk.out | template>',
+  ],
+  ['estimate: two inputs', [...EST, 'vm.json'], 'one input expected', 'vm.json vm.json'],
+  ['estimate: an option given twice', [...EST, '--region', 'eu-west-1'], '--region', 'given twice'],
+  // the input
+  [
+    'estimate: a missing path',
+    ['estimate', 'missing.json', '--region', 'us-east-1', '--out', OUT],
+    'missing.json',
+    'no such file',
+  ],
+  [
+    'estimate: a directory that is not a cloud assembly',
+    ['estimate', 'not-assembly', '--out', OUT],
+    'not-assembly',
+    'not a cloud assembly',
+  ],
+  ['estimate: an empty directory', ['estimate', 'empty-dir', '--out', OUT], 'empty-dir', 'no manifest.json'],
+  [
+    'estimate: a manifest that is not JSON',
+    ['estimate', 'bad-manifest', '--out', OUT],
+    'bad-manifest/manifest.json',
+    'not valid JSON',
+  ],
+  [
+    'estimate: a manifest naming a missing template',
+    ['estimate', 'lost-template', '--out', OUT],
+    'Dev.template.json',
+    'no such file',
+  ],
+  [
+    'estimate: a file that is neither JSON nor YAML',
+    ['estimate', 'garbage.txt', '--region', 'us-east-1', '--out', OUT],
+    'garbage.txt',
+    'neither JSON nor YAML',
+  ],
+  [
+    'estimate: truncated JSON',
+    ['estimate', 'truncated.json', '--region', 'us-east-1', '--out', OUT],
+    'truncated.json',
+    'not valid JSON',
+  ],
+  [
+    'estimate: a template without Resources',
+    ['estimate', 'no-resources.json', '--region', 'us-east-1', '--out', OUT],
+    'no-resources.json',
+    'no Resources section',
+  ],
+  [
+    'estimate: a resource without Type',
+    ['estimate', 'typeless.json', '--region', 'us-east-1', '--out', OUT],
+    'typeless.json',
+    'resource Vm has no Type',
+  ],
+  [
+    'estimate: a YAML template with an unknown tag',
+    ['estimate', 'unknown-tag.yaml', '--region', 'us-east-1', '--out', OUT],
+    'unknown-tag.yaml',
+    'resource Vm has no Type',
+  ],
+  [
+    'estimate: a YAML list instead of a template',
+    ['estimate', 'plain-list.yaml', '--region', 'us-east-1', '--out', OUT],
+    'plain-list.yaml',
+    'not a CloudFormation template',
+  ],
+  // region
+  [
+    'estimate: a region the catalog lacks',
+    ['estimate', 'vm.json', '--region', 'xx-east-9', '--out', OUT],
+    'region',
+    'xx-east-9',
+  ],
+  [
+    'estimate: a region that is not a region code',
+    ['estimate', 'vm.json', '--region', 'mars', '--out', OUT],
+    '--region',
+    '"mars"',
+  ],
+  [
+    'estimate: an environment-agnostic template without --region',
+    ['estimate', 'vm.json', '--out', OUT],
+    '--region',
+    'environment-agnostic',
+  ],
+  // usage file
+  ['estimate: a missing usage file', [...EST, '--usage', 'nope.yaml'], 'usage file', 'nope.yaml'],
+  [
+    'estimate: a usage file with a YAML syntax error',
+    [...EST, '--usage', 'usage-syntax.yaml'],
+    'usage-syntax.yaml',
+    'not valid YAML or JSON',
+  ],
+  [
+    'estimate: a negative usage number',
+    [...EST, '--usage', 'usage-negative.yaml'],
+    'vm.Vm.monthlyInstanceHours',
+    'got -1',
+  ],
+  [
+    'estimate: a NaN usage number',
+    [...EST, '--usage', 'usage-nan.yaml'],
+    'vm.Vm.monthlyInstanceHours',
+    'got null',
+  ],
+  [
+    'estimate: an infinite usage number',
+    [...EST, '--usage', 'usage-infinite.yaml'],
+    'vm.Vm.monthlyInstanceHours',
+    'got null',
+  ],
+  [
+    'estimate: a usage number given as text',
+    [...EST, '--usage', 'usage-text.yaml'],
+    'vm.Vm.monthlyInstanceHours',
+    'got "lots"',
+  ],
+  [
+    'estimate: an unknown usage key',
+    [...EST, '--usage', 'usage-unknown-key.yaml'],
+    'vm.Vm.monthlyHours',
+    'is not a usage key',
+  ],
+  [
+    'estimate: a usage file that is a list',
+    [...EST, '--usage', 'usage-shape.yaml'],
+    'usage-shape.yaml',
+    'must be a mapping of stack names',
+  ],
+  [
+    'estimate: a usage entry that is a number',
+    [...EST, '--usage', 'usage-entry-shape.yaml'],
+    'vm.Vm',
+    'must be a mapping of usage keys',
+  ],
+  [
+    'estimate: a usage key matching no resource',
+    [...EST, '--usage', 'usage-typo.yaml'],
+    'vm.Vmm',
+    'matches no logical id',
+  ],
+  // other flags
+  [
+    'estimate: --parameter without =',
+    [...EST, '--parameter', 'InstanceType'],
+    '--parameter',
+    '"InstanceType"',
+  ],
+  [
+    'estimate: --parameter with a bad name',
+    [...EST, '--parameter', 'instance-type=g5.xlarge'],
+    '--parameter',
+    '"instance-type=g5.xlarge"',
+  ],
+  ['estimate: --fail-above that is not a number', [...EST, '--fail-above', 'lots'], '--fail-above', '"lots"'],
+  ['estimate: a negative --fail-above', [...EST, '--fail-above', '-5'], '--fail-above', '"-5"'],
+  ['estimate: an unknown --format', [...EST, '--format', 'pdf'], '--format', '"pdf"'],
+  ['estimate: --az-count 0', [...EST, '--az-count', '0'], '--az-count', '"0"'],
+  // diff
+  ['diff: one input', ['diff', 'vm.json', '--out', OUT], 'two inputs', 'got 1'],
+  [
+    'diff: a missing base',
+    ['diff', 'missing.json', 'vm.json', '--region', 'us-east-1', '--out', OUT],
+    'base',
+    'missing.json',
+  ],
+  [
+    'diff: a base that is not a report',
+    ['diff', 'not-report.json', 'vm.json', '--region', 'us-east-1', '--out', OUT],
+    'not-report.json',
+    'schemaVersion is 2',
+  ],
+  [
+    'diff: a head that is not a template',
+    ['diff', 'vm.json', 'garbage.txt', '--region', 'us-east-1', '--out', OUT],
+    'garbage.txt',
+    'neither JSON nor YAML',
+  ],
+  [
+    'diff: a bad --fail-on-increase',
+    ['diff', 'vm.json', 'vm.json', '--region', 'us-east-1', '--out', OUT, '--fail-on-increase', 'much'],
+    '--fail-on-increase',
+    '"much"',
+  ],
+  [
+    'diff: a format diff does not render',
+    ['diff', 'vm.json', 'vm.json', '--region', 'us-east-1', '--out', OUT, '--format', 'csv'],
+    '--format',
+    '"csv"',
+  ],
+  [
+    'diff: an unknown option',
+    ['diff', 'vm.json', 'vm.json', '--out', OUT, '--since', 'main'],
+    'unknown option',
+    '--since',
+  ],
+  // prices
+  ['prices: no subcommand', ['prices'], 'subcommand', 'none'],
+  ['prices: an unknown subcommand', ['prices', 'list'], 'subcommand', "'list'"],
+  ['prices show: no region', ['prices', 'show'], '--region', 'prices show needs'],
+  [
+    'prices show: a region the catalog lacks',
+    ['prices', 'show', '--region', 'xx-east-9'],
+    '--region',
+    'xx-east-9',
+  ],
+  [
+    'prices show: an unknown service',
+    ['prices', 'show', '--region', 'us-east-1', '--service', 'AmazonFoo'],
+    '--service',
+    'AmazonFoo',
+  ],
+  [
+    'prices show: an unknown --format',
+    ['prices', 'show', '--region', 'us-east-1', '--format', 'yaml'],
+    '--format',
+    'yaml',
+  ],
+  [
+    'prices show: a truncated --catalog',
+    ['prices', 'show', '--region', 'us-east-1', '--catalog', 'catalog-truncated.json'],
+    'catalog-truncated.json',
+    'not valid JSON',
+  ],
+  [
+    'prices show: a corrupt --catalog',
+    ['prices', 'show', '--region', 'us-east-1', '--catalog', 'catalog-corrupt.json'],
+    'catalog-corrupt.json',
+    'is corrupt',
+  ],
+  [
+    'prices show: a missing --catalog',
+    ['prices', 'show', '--region', 'us-east-1', '--catalog', 'no-catalog.json'],
+    'no-catalog.json',
+    'cannot read',
+  ],
+  [
+    'prices refresh: a truncated --catalog',
+    ['prices', 'refresh', '--catalog', 'catalog-truncated.json'],
+    'catalog-truncated.json',
+    'not valid JSON',
+  ],
+  [
+    'prices refresh: a corrupt --catalog',
+    ['prices', 'refresh', '--regions', 'us-east-1', '--catalog', 'catalog-corrupt.json'],
+    'catalog-corrupt.json',
+    'is corrupt',
+  ],
+  [
+    'prices refresh: a bad region code',
+    ['prices', 'refresh', '--catalog', 'catalog-corrupt.json', '--regions', 'us-east-1,Mars'],
+    '--regions',
+    "'Mars'",
+  ],
+  [
+    'prices refresh: a bad service code',
+    ['prices', 'refresh', '--catalog', 'catalog-corrupt.json', '--services', 'Amazon EC2'],
+    '--services',
+    "'Amazon EC2'",
+  ],
+  [
+    'prices refresh: an endpoint that is not a URL',
+    ['prices', 'refresh', '--catalog', 'catalog-corrupt.json', '--endpoint', 'not a url'],
+    '--endpoint',
+    'not a url',
+  ],
+  [
+    'prices refresh: an ftp endpoint',
+    ['prices', 'refresh', '--catalog', 'catalog-corrupt.json', '--endpoint', 'ftp://127.0.0.1'],
+    '--endpoint',
+    'ftp://127.0.0.1',
+  ],
+  ['prices refresh: an unknown option', ['prices', 'refresh', '--dry-run'], 'unknown option', "'--dry-run'"],
+];
+
+describe('the CLI exits 2 with one line naming the argument and the value, and writes nothing', () => {
+  test.each(CLI_ROWS)('%s', async (_what, argv, argument, value) => {
+    // GIVEN
+    const before = snapshot(dir);
+    const bundled = sha256(BUNDLED_CATALOG);
+    // WHEN
+    const r = await cli(argv);
+    // THEN
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^cdk-ml-cost: [^\n]+\n$/);
+    expect(r.stderr).toContain(argument);
+    expect(r.stderr).toContain(value);
+    expect(r.stderr).not.toMatch(STACK_TRACE);
+    expect(r.stderr).not.toContain('internal error');
+    expect(existsSync(join(dir, OUT))).toBe(false);
+    expect(snapshot(dir)).toEqual(before);
+    expect(sha256(BUNDLED_CATALOG)).toBe(bundled);
+  });
+});
+
+describe('the bundled CLI binary', () => {
+  let buildDir: string;
+  let bin: string;
+  beforeAll(() => {
+    // Bundle the current sources into a private directory: dist/ belongs to the package build
+    // and may be older than the sources under test.
+    buildDir = mkdtempSync(join(tmpdir(), 'bad-input-cli-'));
+    const build = spawnSync(process.execPath, [join(ROOT, 'cost', 'build-cli.mjs'), '--outdir', buildDir], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
+    expect(build.status, build.stderr).toBe(0);
+    bin = join(buildDir, 'cdk-ml-cost.js');
+  }, 60_000);
+  afterAll(() => rmSync(buildDir, { recursive: true, force: true }));
+
+  // The binary runs in its own process: warnings a library prints to the real stderr count too.
+  test.each([
+    [
+      'a malformed usage file',
+      ['estimate', 'vm.json', '--region', 'us-east-1', '--usage', 'usage-negative.yaml', '--out', OUT],
+      'vm.Vm.monthlyInstanceHours must be a non-negative number, got -1',
+    ],
+    [
+      'a YAML template with an unknown tag (regression: yaml printed a multi-line warning)',
+      ['estimate', 'unknown-tag.yaml', '--region', 'us-east-1', '--out', OUT],
+      'unknown-tag.yaml: resource Vm has no Type',
+    ],
+  ])('%s: exit 2, one line, no stack trace, no --out file', (_what, argv, message) => {
+    // GIVEN
+    const before = snapshot(dir);
+    // WHEN
+    const r = spawnSync(process.execPath, [bin, ...argv], {
+      cwd: dir,
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH ?? '' },
+    });
+    // THEN
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^cdk-ml-cost: [^\n]+\n$/);
+    expect(r.stderr).toContain(message);
+    expect(r.stderr).not.toMatch(STACK_TRACE);
+    expect(existsSync(join(dir, OUT))).toBe(false);
+    expect(snapshot(dir)).toEqual(before);
+  });
+});

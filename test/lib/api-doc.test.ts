@@ -1,0 +1,85 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { writeFileAtomic } from '../../cost/fs';
+import { API_DOC, readApi, renderApiDoc, type ApiModel } from '../support/api-doc';
+
+// The API reference is generated from the public barrel; this suite keeps docs/API.md in step.
+// UPDATE_DOCS=1 npx vitest run test/lib/api-doc.test.ts rewrites it.
+let model: ApiModel;
+let generated: string;
+
+beforeAll(() => {
+  model = readApi();
+  generated = renderApiDoc(model);
+  if (process.env.UPDATE_DOCS === '1') writeFileAtomic(API_DOC, generated);
+});
+
+describe('docs/API.md', () => {
+  test('is up to date with lib/index.ts', () => {
+    // GIVEN the committed reference / WHEN regenerated from the barrel / THEN identical
+    const committed = existsSync(API_DOC) ? readFileSync(API_DOC, 'utf8') : '';
+    expect(committed, 'docs/API.md is stale: run UPDATE_DOCS=1 npx vitest run test/lib/api-doc.test.ts').toBe(
+      generated,
+    );
+  });
+
+  test('lists the public constructs and functions with their kind and summary', () => {
+    // THEN
+    const byName = new Map(model.exports.map((e) => [e.name, e]));
+    expect(byName.get('MlPlatformStack')).toMatchObject({ kind: 'class', file: 'lib/platform-stack.ts' });
+    expect(byName.get('MlNetwork')?.summary).not.toBe('');
+    expect(byName.get('readPlatformConfig')).toMatchObject({ kind: 'function', file: 'lib/config.ts' });
+    expect(byName.get('USAGE_METADATA_KEY')).toMatchObject({ kind: 'const', file: 'cost/usage-metadata.ts' });
+    expect(generated).toContain('| `MlPlatformValidationError` | class |');
+  });
+
+  test('documents each props member with its type and @default', () => {
+    // THEN
+    const network = model.exports.find((e) => e.name === 'MlNetworkProps');
+    const maxAzs = network?.members?.find((m) => m.name === 'maxAzs');
+    expect(maxAzs).toMatchObject({ optional: true, type: 'number' });
+    expect(maxAzs?.default).toBeDefined();
+    expect(generated).toMatch(/\| `maxAzs\?` \| `number` \| [^|]+ \| [^|]+ \|/);
+  });
+
+  test('every optional member of an exported props interface documents its @default', () => {
+    // THEN (project style: "Every optional prop documents its default")
+    expect(model.missingDefaults).toEqual([]);
+  });
+
+  test('the @default rule catches an optional member without one, through re-exports', () => {
+    // GIVEN a barrel re-exporting a props interface with one undocumented default
+    const dir = mkdtempSync(join(tmpdir(), 'api-doc-'));
+    try {
+      writeFileSync(join(dir, 'index.ts'), "export { WidgetProps, Widget } from './widget';\n");
+      writeFileSync(
+        join(dir, 'widget.ts'),
+        [
+          'export interface WidgetProps {',
+          '  /** Size in GiB. @default 8 */',
+          '  readonly sizeGiB?: number;',
+          '  /** Colour of the widget. */',
+          '  readonly colour?: string;',
+          '  /** Name, required. */',
+          '  readonly name: string;',
+          '}',
+          '/** A widget. */',
+          'export class Widget {}',
+        ].join('\n'),
+      );
+      // WHEN
+      const fixture = readApi(join(dir, 'index.ts'));
+      // THEN
+      expect(fixture.missingDefaults).toEqual([expect.stringMatching(/^WidgetProps\.colour \(/)]);
+      expect(fixture.exports.map((e) => [e.name, e.kind, e.summary])).toEqual([
+        ['WidgetProps', 'interface', ''],
+        ['Widget', 'class', 'A widget.'],
+      ]);
+      expect(renderApiDoc(fixture)).toContain('| `sizeGiB?` | `number` | 8 | Size in GiB. |');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
