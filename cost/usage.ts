@@ -88,7 +88,7 @@ export function parseUsageDocument(doc: unknown, path: string): UsageFile {
         if (!NUMBER_KEYS.has(key))
           fail(`${at}.${key}`, `is not a usage key (allowed: ${USAGE_NUMBER_KEYS.join(', ')}, note)`);
         if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) {
-          fail(`${at}.${key}`, `must be a non-negative number, got ${JSON.stringify(v) ?? String(v)}`);
+          fail(`${at}.${key}`, `must be a non-negative number, got ${typeof v === 'number' ? String(v) : (JSON.stringify(v) ?? String(v))}`);
         }
         values[key as UsageNumberKey] = v as number;
       }
@@ -120,7 +120,7 @@ export function resourceUsage(
       const v = m[key];
       if (v === undefined) continue;
       if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) {
-        throw new CostInputError(`${where} ${key} must be a non-negative number, got ${JSON.stringify(v)}`);
+        throw new CostInputError(`${where} ${key} must be a non-negative number, got ${typeof v === 'number' ? String(v) : JSON.stringify(v)}`);
       }
       values[key] = v;
       sources[key] = 'usage-metadata';

@@ -94,6 +94,8 @@ export class PropValidator {
 
 function renderValue(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
+  // JSON.stringify renders NaN and Infinity as null, which would hide the mistake.
+  if (typeof value === 'number') return String(value);
   if (value === undefined) return 'undefined';
   try {
     return JSON.stringify(value) ?? String(value);

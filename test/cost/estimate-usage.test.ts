@@ -110,7 +110,7 @@ describe('usage file', () => {
     [
       'nan.yaml',
       'Stack:\n  CE:\n    monthlyGpuHours: .nan\n',
-      'Stack.CE.monthlyGpuHours must be a non-negative number, got null',
+      'Stack.CE.monthlyGpuHours must be a non-negative number, got NaN',
     ],
     [
       'string.yaml',

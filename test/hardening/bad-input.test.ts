@@ -285,7 +285,7 @@ const CONSTRUCT_ROWS: ConstructRow[] = [
     'GpuTrainingCluster: NaN expected instance-hours',
     (fx) => cluster(fx, { expectedUsage: { monthlyInstanceHours: Number.NaN } }),
     'expectedUsage.monthlyInstanceHours',
-    'null',
+    'NaN',
   ],
   [
     'GpuTrainingCluster: a 20 GiB root volume',
@@ -750,13 +750,13 @@ const CLI_ROWS: CliRow[] = [
     'estimate: a NaN usage number',
     [...EST, '--usage', 'usage-nan.yaml'],
     'vm.Vm.monthlyInstanceHours',
-    'got null',
+    'got NaN',
   ],
   [
     'estimate: an infinite usage number',
     [...EST, '--usage', 'usage-infinite.yaml'],
     'vm.Vm.monthlyInstanceHours',
-    'got null',
+    'got Infinity',
   ],
   [
     'estimate: a usage number given as text',

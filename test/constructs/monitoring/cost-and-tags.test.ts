@@ -94,7 +94,7 @@ describe('CostGuardrails options', () => {
     [
       'a NaN budget',
       { monthlyBudgetUsd: Number.NaN },
-      'monthlyBudgetUsd must be a positive number of USD up to 1,000,000,000, got null',
+      'monthlyBudgetUsd must be a positive number of USD up to 1,000,000,000, got NaN',
     ],
     [
       'a percentage under 1',
