@@ -21,7 +21,7 @@ import type {
   UnpricedResource,
 } from './types';
 import { resourceUsage, unmatchedUsageKeys, type UsageFile } from './usage';
-import { USAGE_METADATA_KEY, type UsageNumberKey } from './usage-metadata';
+import type { UsageNumberKey } from './usage-metadata';
 
 export interface EstimateOptions {
   /** Region for environment-agnostic stacks and template files. A stack's own environment wins. */
@@ -151,10 +151,9 @@ function estimateStack(stack: LoadedStack, catalog: Catalog, options: EstimateOp
       free.push({ logicalId: resource.logicalId, resourceType: resource.type, ...path });
     }
     if (finalLines.length > 0) {
-      const metaSource = asString(asRecord(resource.metadata[USAGE_METADATA_KEY])?.source);
       for (const [key, value] of Object.entries(usage.values) as [UsageNumberKey, number][]) {
         const source = usage.sources[key] ?? 'usage-metadata';
-        const origin = source === 'usage-file' ? options.usage?.path : metaSource;
+        const origin = usage.origins[key];
         assumptions.push({
           logicalId: resource.logicalId,
           key,
@@ -234,30 +233,59 @@ function undecidedResource(line: CostLine): CostLine {
 
 /**
  * Lines of the two resolutions of a resource with an undecided Fn::If (true branch, false
- * branch), paired by component: min is the lower, max the higher, expected the true branch's
- * (within [min, max]). A component only one branch has counts 0 in the other.
+ * branch), paired by component name without its bracketed label (`Instance usage (g5.12xlarge, …)`
+ * pairs with `Instance usage (g5.xlarge, …)`) and by occurrence of that name: min is the lower,
+ * max the higher, expected the true branch's (within [min, max]). The true branch's line is kept,
+ * with a note naming both labels when they differ. A component only one branch has counts 0 in
+ * the other.
  */
 function mergeBranches(a: readonly CostLine[], b: readonly CostLine[]): CostLine[] {
-  const out: CostLine[] = [];
-  const bByComponent = new Map(b.map((l) => [l.component, l]));
-  const seen = new Set<string>();
   const zero = { min: 0, expected: 0, max: 0 };
-  for (const line of [...a, ...b]) {
-    if (seen.has(line.component)) continue;
-    seen.add(line.component);
-    const inA = a.find((l) => l.component === line.component);
-    const ma = inA?.monthly ?? zero;
-    const mb = bByComponent.get(line.component)?.monthly ?? zero;
+  const keysA = pairingKeys(a);
+  const keysB = pairingKeys(b);
+  const bByKey = new Map(b.map((l, i) => [keysB[i], l]));
+  const aKeys = new Set(keysA);
+  const pairs: [CostLine | undefined, CostLine | undefined][] = [
+    ...a.map((l, i): [CostLine, CostLine | undefined] => [l, bByKey.get(keysA[i])]),
+    ...b.filter((_, i) => !aKeys.has(keysB[i])).map((l): [undefined, CostLine] => [undefined, l]),
+  ];
+  return pairs.map(([la, lb]) => {
+    const line = (la ?? lb) as CostLine;
+    const ma = la?.monthly ?? zero;
+    const mb = lb?.monthly ?? zero;
     const min = Math.min(ma.min, mb.min);
     const max = Math.max(ma.max, mb.max);
-    out.push({
+    const labels =
+      la && lb && la.component !== lb.component
+        ? ` (${bracketed(la.component)} → ${bracketed(lb.component)})`
+        : '';
+    return {
       ...line,
       monthly: { min, expected: Math.min(Math.max(ma.expected, min), max), max },
       conditional: true,
-      notes: [...(line.notes ?? []), 'Fn::If on an undecided condition: the range covers both branches'],
-    });
-  }
-  return out;
+      notes: [
+        ...(line.notes ?? []),
+        `Fn::If on an undecided condition: the range covers both branches${labels}`,
+      ],
+    };
+  });
+}
+
+/** `Instance usage (g5.xlarge, spot)` → `Instance usage#0`: the name without labels, plus its occurrence. */
+function pairingKeys(lines: readonly CostLine[]): string[] {
+  const seen = new Map<string, number>();
+  return lines.map((l) => {
+    const name = l.component.replace(/\s*\([^()]*\)/g, '').trim();
+    const n = seen.get(name) ?? 0;
+    seen.set(name, n + 1);
+    return `${name}#${n}`;
+  });
+}
+
+/** The bracketed label(s) of a component, or the whole component when it has none. */
+function bracketed(component: string): string {
+  const labels = [...component.matchAll(/\(([^()]*)\)/g)].map((m) => m[1]);
+  return labels.length > 0 ? labels.join(', ') : component;
 }
 
 /** The stack's monthly USD cost budget (`AWS::Budgets::Budget`), when it has exactly one. */

@@ -88,7 +88,10 @@ export function parseUsageDocument(doc: unknown, path: string): UsageFile {
         if (!NUMBER_KEYS.has(key))
           fail(`${at}.${key}`, `is not a usage key (allowed: ${USAGE_NUMBER_KEYS.join(', ')}, note)`);
         if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) {
-          fail(`${at}.${key}`, `must be a non-negative number, got ${typeof v === 'number' ? String(v) : (JSON.stringify(v) ?? String(v))}`);
+          fail(
+            `${at}.${key}`,
+            `must be a non-negative number, got ${typeof v === 'number' ? String(v) : (JSON.stringify(v) ?? String(v))}`,
+          );
         }
         values[key as UsageNumberKey] = v as number;
       }
@@ -100,8 +103,19 @@ export function parseUsageDocument(doc: unknown, path: string): UsageFile {
 }
 
 /**
- * Usage of one resource: its metadata, overridden key by key by the usage file entry for its
- * logical id or construct path. Throws CostInputError on malformed metadata.
+ * Keys that state one quantity in different units: Batch capacity is either instance-hours or
+ * GPU-hours. A usage file entry that sets any key of a group replaces the whole group, so a
+ * metadata value in the other unit never outranks the file (`monthlyInstanceHours: 0` in the
+ * metadata must not hide `monthlyGpuHours: 500` from the file).
+ */
+const SAME_QUANTITY_GROUPS: readonly (readonly UsageNumberKey[])[] = [
+  ['monthlyInstanceHours', 'monthlyGpuHours'],
+];
+
+/**
+ * Usage of one resource: its metadata, overridden by the usage file entry for its logical id or
+ * construct path, key by key except for keys that state the same quantity (see
+ * SAME_QUANTITY_GROUPS). Throws CostInputError on malformed metadata.
  */
 export function resourceUsage(
   stackName: string,
@@ -110,7 +124,7 @@ export function resourceUsage(
 ): ResourceUsage {
   const values: Partial<Record<UsageNumberKey, number>> = {};
   const sources: Partial<Record<UsageNumberKey, UsageSource>> = {};
-  let origin: string | undefined;
+  const origins: Partial<Record<UsageNumberKey, string>> = {};
   const meta = resource.metadata[USAGE_METADATA_KEY];
   if (meta !== undefined) {
     const where = `stack ${stackName} resource ${resource.logicalId}: ${USAGE_METADATA_KEY} metadata`;
@@ -120,22 +134,33 @@ export function resourceUsage(
       const v = m[key];
       if (v === undefined) continue;
       if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) {
-        throw new CostInputError(`${where} ${key} must be a non-negative number, got ${typeof v === 'number' ? String(v) : JSON.stringify(v)}`);
+        throw new CostInputError(
+          `${where} ${key} must be a non-negative number, got ${typeof v === 'number' ? String(v) : JSON.stringify(v)}`,
+        );
       }
       values[key] = v;
       sources[key] = 'usage-metadata';
+      if (typeof m.source === 'string') origins[key] = m.source;
     }
-    if (typeof m.source === 'string') origin = m.source;
   }
   const entry = file ? findEntry(file, stackName, resource) : undefined;
   if (entry && file) {
-    for (const [key, v] of Object.entries(entry.values) as [UsageNumberKey, number][]) {
+    const set = Object.entries(entry.values) as [UsageNumberKey, number][];
+    for (const group of SAME_QUANTITY_GROUPS) {
+      if (!set.some(([key]) => group.includes(key))) continue;
+      for (const key of group) {
+        delete values[key];
+        delete sources[key];
+        delete origins[key];
+      }
+    }
+    for (const [key, v] of set) {
       values[key] = v;
       sources[key] = 'usage-file';
+      origins[key] = file.path;
     }
-    if (Object.keys(entry.values).length > 0) origin = file.path;
   }
-  return { values, sources, ...(origin !== undefined ? { origin } : {}) };
+  return { values, sources, origins };
 }
 
 function findEntry(file: UsageFile, stackName: string, resource: ResolvedResource): UsageEntry | undefined {

@@ -4,13 +4,14 @@
  * `ActionEnabledBudgetsUsage`). The first two action-enabled budgets of an account are free:
  * a note, not netted per stack. The action itself is billed on its budget.
  */
-import { fixed, fmt, obj, priceLines, str } from './unit-price-helpers';
+import { asRecord, asString } from '../template/values';
+import { fixed, fmt, priceLines } from './unit-price-helpers';
 import { HOURS_PER_MONTH, type PricingModule } from './types';
 
 const DAYS_PER_MONTH = HOURS_PER_MONTH / 24;
 
 export const priceBudget: PricingModule = ({ resource, usage, prices, template }) => {
-  const name = str(obj(resource.properties.Budget)?.BudgetName);
+  const name = asString(asRecord(resource.properties.Budget)?.BudgetName);
   const actions = template
     .resources()
     .filter((r) => r.type === 'AWS::Budgets::BudgetsAction')

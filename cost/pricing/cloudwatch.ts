@@ -4,7 +4,8 @@
  * metric, a metric-math alarm counts each metric it reads. The account free tier
  * (10 alarms, 3 dashboards) is a note, not netted per stack.
  */
-import { fixed, num, obj, priceLines, str } from './unit-price-helpers';
+import { asNumber, asRecord, asString } from '../template/values';
+import { fixed, priceLines } from './unit-price-helpers';
 import type { PricingModule } from './types';
 
 const FREE_TIER_ALARMS =
@@ -12,10 +13,10 @@ const FREE_TIER_ALARMS =
 
 export const priceAlarm: PricingModule = ({ resource, usage, prices }) => {
   const p = resource.properties;
-  const queries = Array.isArray(p.Metrics) ? p.Metrics.map(obj) : [];
-  const stats = queries.filter((q) => obj(q?.MetricStat));
-  const anomaly = queries.some((q) => /ANOMALY_DETECTION_BAND/i.test(str(q?.Expression) ?? ''));
-  const periods = [num(p.Period), ...stats.map((q) => num(obj(q?.MetricStat)?.Period))].filter(
+  const queries = Array.isArray(p.Metrics) ? p.Metrics.map((q) => asRecord(q)) : [];
+  const stats = queries.filter((q) => asRecord(q?.MetricStat));
+  const anomaly = queries.some((q) => /ANOMALY_DETECTION_BAND/i.test(asString(q?.Expression) ?? ''));
+  const periods = [asNumber(p.Period), ...stats.map((q) => asNumber(asRecord(q?.MetricStat)?.Period))].filter(
     (x): x is number => x !== undefined,
   );
   const highRes = periods.some((s) => s < 60);

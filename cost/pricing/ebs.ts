@@ -2,7 +2,8 @@
  * AWS::EC2::Volume: GB-months by volume type, plus provisioned IOPS (io1/io2; gp3 above
  * 3,000) and throughput (gp3 above 125 MiB/s).
  */
-import { fixed, fmt, num, priceLines, str, type LineSpec } from './unit-price-helpers';
+import { asNumber, asString } from '../template/values';
+import { fixed, fmt, priceLines, type LineSpec } from './unit-price-helpers';
 import type { PricingModule } from './types';
 
 const STORAGE_KEYS: Readonly<Record<string, string>> = {
@@ -17,8 +18,8 @@ const STORAGE_KEYS: Readonly<Record<string, string>> = {
 
 export const priceEbsVolume: PricingModule = ({ resource, usage, prices }) => {
   const p = resource.properties;
-  const type = str(p.VolumeType) ?? 'gp2';
-  const sizeGb = num(p.Size);
+  const type = asString(p.VolumeType) ?? 'gp2';
+  const sizeGb = asNumber(p.Size);
   if (sizeGb === undefined) {
     return {
       kind: 'unpriced',
@@ -38,7 +39,7 @@ export const priceEbsVolume: PricingModule = ({ resource, usage, prices }) => {
       required: true,
     },
   ];
-  const iops = num(p.Iops);
+  const iops = asNumber(p.Iops);
   if ((type === 'io1' || type === 'io2') && iops !== undefined) {
     specs.push({
       service: 'AmazonEC2',
@@ -57,7 +58,7 @@ export const priceEbsVolume: PricingModule = ({ resource, usage, prices }) => {
       required: true,
     });
   }
-  const throughput = num(p.Throughput);
+  const throughput = asNumber(p.Throughput);
   if (type === 'gp3' && throughput !== undefined && throughput > 125) {
     specs.push({
       service: 'AmazonEC2',

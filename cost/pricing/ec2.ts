@@ -6,7 +6,8 @@
  */
 import type { CatalogPrice } from '../types';
 import { asArray, asNumber, asRecord, asString, isUnknownValue, refTarget } from '../template/values';
-import { ebsLines, findLaunchTemplate, fmt, launchTemplateData, type PerScenario } from './launch-template';
+import { ebsLines, findLaunchTemplate, launchTemplateData, type PerScenario } from './launch-template';
+import { fmt } from './unit-price-helpers';
 import { HOURS_PER_MONTH, type LineDraft, type PricingModule, type PricingResult } from './types';
 
 /** CloudFormation's default when an instance names no type. */

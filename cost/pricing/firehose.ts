@@ -3,7 +3,8 @@
  * source, plus format conversion and dynamic partitioning per GB when enabled, plus VPC
  * delivery per AZ-hour when a destination is in a VPC.
  */
-import { bool, fixed, fmt, obj, perUsage, priceLines, str, type LineSpec } from './unit-price-helpers';
+import { asBoolean, asRecord, asString } from '../template/values';
+import { fixed, fmt, perUsage, priceLines, type LineSpec } from './unit-price-helpers';
 import { HOURS_PER_MONTH, type PricingModule } from './types';
 
 const SOURCE_KEYS: Readonly<Record<string, string>> = {
@@ -14,7 +15,7 @@ const SOURCE_KEYS: Readonly<Record<string, string>> = {
 
 export const priceDeliveryStream: PricingModule = ({ resource, usage, prices }) => {
   const p = resource.properties;
-  const sourceType = str(p.DeliveryStreamType) ?? 'DirectPut';
+  const sourceType = asString(p.DeliveryStreamType) ?? 'DirectPut';
   const ingestKey = SOURCE_KEYS[sourceType];
   if (!ingestKey)
     return {
@@ -31,9 +32,9 @@ export const priceDeliveryStream: PricingModule = ({ resource, usage, prices }) 
       notes: ['each record is rounded up to the next 5 KB for billing'],
     },
   ];
-  const s3 = obj(p.ExtendedS3DestinationConfiguration);
-  const conversion = obj(s3?.DataFormatConversionConfiguration);
-  if (conversion && bool(conversion.Enabled) !== false) {
+  const s3 = asRecord(p.ExtendedS3DestinationConfiguration);
+  const conversion = asRecord(s3?.DataFormatConversionConfiguration);
+  if (conversion && asBoolean(conversion.Enabled) !== false) {
     specs.push({
       service: 'AmazonKinesisFirehose',
       key: 'DataFormatConversion-Bytes',
@@ -41,7 +42,7 @@ export const priceDeliveryStream: PricingModule = ({ resource, usage, prices }) 
       quantity: perUsage('monthlyDataGb', 'GB', true),
     });
   }
-  if (bool(obj(s3?.DynamicPartitioningConfiguration)?.Enabled) === true) {
+  if (asBoolean(asRecord(s3?.DynamicPartitioningConfiguration)?.Enabled) === true) {
     specs.push({
       service: 'AmazonKinesisFirehose',
       key: 'DynamicPartitioning-Bytes',
@@ -51,7 +52,7 @@ export const priceDeliveryStream: PricingModule = ({ resource, usage, prices }) 
     });
   }
   const vpc = Object.values(p)
-    .map((d) => obj(obj(d)?.VpcConfiguration))
+    .map((d) => asRecord(asRecord(d)?.VpcConfiguration))
     .find((v) => v !== undefined);
   if (vpc) {
     const azs = Array.isArray(vpc.SubnetIds) ? vpc.SubnetIds.length : 1;

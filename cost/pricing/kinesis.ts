@@ -2,13 +2,14 @@
  * AWS::Kinesis::Stream. Provisioned: shard-hours plus PUT payload units (`monthlyRequests`,
  * one 25 KB unit per record assumed). On-demand: stream-hours plus GB ingested (`monthlyDataGb`).
  */
-import { fixed, fmt, num, obj, perUsage, priceLines, str } from './unit-price-helpers';
+import { asNumber, asRecord, asString } from '../template/values';
+import { fixed, fmt, perUsage, priceLines } from './unit-price-helpers';
 import { HOURS_PER_MONTH, type PricingModule } from './types';
 
 export const priceKinesisStream: PricingModule = ({ resource, usage, prices }) => {
   const p = resource.properties;
-  const mode = str(obj(p.StreamModeDetails)?.StreamMode) ?? 'PROVISIONED';
-  const retentionH = num(p.RetentionPeriodHours) ?? 24;
+  const mode = asString(asRecord(p.StreamModeDetails)?.StreamMode) ?? 'PROVISIONED';
+  const retentionH = asNumber(p.RetentionPeriodHours) ?? 24;
   const notes =
     retentionH > 24 ? [`retention ${fmt(retentionH)} h: extended retention is billed (not included)`] : [];
   if (mode === 'ON_DEMAND') {
@@ -29,7 +30,7 @@ export const priceKinesisStream: PricingModule = ({ resource, usage, prices }) =
       },
     ]);
   }
-  const shards = num(p.ShardCount) ?? 1;
+  const shards = asNumber(p.ShardCount) ?? 1;
   return priceLines(prices, usage, [
     {
       service: 'AmazonKinesis',

@@ -2,11 +2,12 @@
  * AWS::KMS::Key and AWS::KMS::ReplicaKey: a key-month per key (replicas are billed as keys),
  * requests from usage at the rate of the key spec.
  */
-import { bool, fixed, perUsage, priceLines, str } from './unit-price-helpers';
+import { asBoolean, asString } from '../template/values';
+import { fixed, perUsage, priceLines } from './unit-price-helpers';
 import type { PricingModule } from './types';
 
 export const priceKmsKey: PricingModule = ({ resource, usage, prices }) => {
-  const spec = str(resource.properties.KeySpec) ?? 'SYMMETRIC_DEFAULT';
+  const spec = asString(resource.properties.KeySpec) ?? 'SYMMETRIC_DEFAULT';
   const requestKey =
     spec === 'SYMMETRIC_DEFAULT' || spec.startsWith('HMAC_')
       ? 'KMS-Requests'
@@ -14,7 +15,7 @@ export const priceKmsKey: PricingModule = ({ resource, usage, prices }) => {
         ? 'KMS-Requests-Asymmetric-RSA_2048'
         : 'KMS-Requests-Asymmetric';
   const notes =
-    bool(resource.properties.EnableKeyRotation) === true
+    asBoolean(resource.properties.EnableKeyRotation) === true
       ? [
           'automatic rotation: AWS bills the first two rotated key versions like extra keys (not in the catalog, not included)',
         ]

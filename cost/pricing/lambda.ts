@@ -3,14 +3,15 @@
  * (requests × `averageDurationMs` × memory), at the x86 or Arm rate; ephemeral storage above
  * the included 512 MB. The account free tier is not netted per stack.
  */
-import { fmt, num, obj, priceLines, type UsageQuantity } from './unit-price-helpers';
+import { asNumber, asRecord } from '../template/values';
+import { fmt, priceLines, type UsageQuantity } from './unit-price-helpers';
 import type { PricingModule } from './types';
 
 export const priceLambdaFunction: PricingModule = ({ resource, usage, prices }) => {
   const p = resource.properties;
-  const memoryMb = num(p.MemorySize) ?? 128;
+  const memoryMb = asNumber(p.MemorySize) ?? 128;
   const arm = Array.isArray(p.Architectures) && p.Architectures.includes('arm64');
-  const ephemeralMb = num(obj(p.EphemeralStorage)?.Size) ?? 512;
+  const ephemeralMb = asNumber(asRecord(p.EphemeralStorage)?.Size) ?? 512;
   const gbSeconds = (gb: number, label: string): UsageQuantity => ({
     kind: 'usage',
     keys: ['monthlyRequests', 'averageDurationMs'],

@@ -10,6 +10,7 @@ import {
   type ResolvedResource,
   type TemplateView,
 } from './types';
+import { fmt } from './unit-price-helpers';
 
 export type Scenario = 'min' | 'expected' | 'max';
 export type PerScenario<T> = { readonly min: T; readonly expected: T; readonly max: T };
@@ -94,9 +95,4 @@ export function ebsLines(
     });
   }
   return { lines, unpriced, notes };
-}
-
-/** Compact number for formulas: integers as is, others to 4 significant decimals. */
-export function fmt(n: number): string {
-  return Number.isInteger(n) ? String(n) : String(Number(n.toFixed(4)));
 }

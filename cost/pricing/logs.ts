@@ -2,15 +2,16 @@
  * AWS::Logs::LogGroup: ingestion per GB (`monthlyDataGb`, at the Standard or Infrequent
  * Access rate of the log group class) and archived storage per GB-month (`storageGb`).
  */
-import { fmt, num, perUsage, priceLines, str } from './unit-price-helpers';
+import { asNumber, asString } from '../template/values';
+import { fmt, perUsage, priceLines } from './unit-price-helpers';
 import type { PricingModule } from './types';
 
 export const priceLogGroup: PricingModule = ({ resource, usage, prices }) => {
-  const cls = str(resource.properties.LogGroupClass) ?? 'STANDARD';
+  const cls = asString(resource.properties.LogGroupClass) ?? 'STANDARD';
   if (cls !== 'STANDARD' && cls !== 'INFREQUENT_ACCESS') {
     return { kind: 'unpriced', reason: `log group class ${cls} has no ingestion price in the catalog` };
   }
-  const retention = num(resource.properties.RetentionInDays);
+  const retention = asNumber(resource.properties.RetentionInDays);
   const storageNote =
     retention === undefined
       ? 'logs never expire (no RetentionInDays): stored GB grows every month'

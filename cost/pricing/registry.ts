@@ -96,6 +96,8 @@ export const KNOWN_FREE_TYPES: ReadonlySet<string> = new Set([
   'AWS::SecretsManager::ResourcePolicy',
   'AWS::SecretsManager::SecretTargetAttachment',
   'AWS::SecretsManager::RotationSchedule',
+  // FSx data repository associations: storage and throughput are billed on the file system
+  'AWS::FSx::DataRepositoryAssociation',
   // SageMaker: models and endpoints are free; the endpoint config prices the instances
   'AWS::SageMaker::Model',
   'AWS::SageMaker::Endpoint',

@@ -4,7 +4,8 @@
  * drivers (versioning, Intelligent-Tiering, lifecycle transitions, replication) are named on
  * the line.
  */
-import { bool, fmt, obj, perUsage, priceLines, str } from './unit-price-helpers';
+import { asBoolean, asRecord, asString } from '../template/values';
+import { fmt, perUsage, priceLines } from './unit-price-helpers';
 import type { PriceBook, PricingModule } from './types';
 
 /** Lifecycle transition storage class → the catalog key of its GB-month. */
@@ -19,7 +20,7 @@ const CLASS_KEYS: Readonly<Record<string, string>> = {
 export const priceS3Bucket: PricingModule = ({ resource, usage, prices }) => {
   const p = resource.properties;
   const drivers: string[] = [];
-  if (str(obj(p.VersioningConfiguration)?.Status) === 'Enabled') {
+  if (asString(asRecord(p.VersioningConfiguration)?.Status) === 'Enabled') {
     drivers.push('versioning is enabled: noncurrent object versions are billed as stored GB too');
   }
   if (Array.isArray(p.IntelligentTieringConfigurations) && p.IntelligentTieringConfigurations.length > 0) {
@@ -28,10 +29,10 @@ export const priceS3Bucket: PricingModule = ({ resource, usage, prices }) => {
     );
   }
   const transitions = new Set<string>();
-  for (const rule of arr(obj(p.LifecycleConfiguration)?.Rules)) {
-    const r = obj(rule);
+  for (const rule of arr(asRecord(p.LifecycleConfiguration)?.Rules)) {
+    const r = asRecord(rule);
     for (const t of [...arr(r?.Transitions), ...(r?.Transition ? [r.Transition] : [])]) {
-      const cls = str(obj(t)?.StorageClass);
+      const cls = asString(asRecord(t)?.StorageClass);
       if (cls) transitions.add(cls);
     }
   }
@@ -47,12 +48,12 @@ export const priceS3Bucket: PricingModule = ({ resource, usage, prices }) => {
       );
     }
   }
-  if (obj(p.ReplicationConfiguration)) {
+  if (asRecord(p.ReplicationConfiguration)) {
     drivers.push(
       'replication: the destination bucket stores a second copy and replication requests and transfer are billed',
     );
   }
-  if (obj(p.ObjectLockConfiguration) || bool(p.ObjectLockEnabled) === true) {
+  if (asRecord(p.ObjectLockConfiguration) || asBoolean(p.ObjectLockEnabled) === true) {
     drivers.push(
       'Object Lock retains versions until their retention ends: stored GB only grows within the retention period',
     );

@@ -4,8 +4,10 @@
  * - every ProductionVariant and ShadowProductionVariant at the `ml.*` hosting price;
  * - instance counts from the `AWS::ApplicationAutoScaling::ScalableTarget` whose ResourceId
  *   resolves to `endpoint/<endpoint>/variant/<variant>` (min = MinCapacity, max = MaxCapacity),
- *   else ManagedInstanceScaling (MinInstanceCount / MaxInstanceCount), else InitialInstanceCount;
+ *   else ManagedInstanceScaling (MinInstanceCount / MaxInstanceCount), else InitialInstanceCount
+ *   (1 when absent; an unresolved count makes the variant unpriced);
  *   expected = usage `averageInstanceCount` (on the endpoint config) within [min, max], else min;
+ *   a variant whose count is fixed (min = max) keeps it, and its line's usage source is `template`;
  * - the ML storage volume (`VolumeSizeInGB`) per instance at `Host:VolumeUsage.gp2`;
  * - serverless variants: provisioned concurrency is the fixed part; compute per second is
  *   usage-based (monthlyRequests × averageDurationMs), capped by MaxConcurrency for max;
@@ -14,7 +16,8 @@
  * which the endpoint config's variant (ManagedInstanceScaling) prices; the variant line names them.
  */
 import { asArray, asNumber, asRecord, asString, isUnknownValue, partsOf } from '../template/values';
-import { fmt, type PerScenario } from './launch-template';
+import type { PerScenario } from './launch-template';
+import { fmt } from './unit-price-helpers';
 import {
   HOURS_PER_MONTH,
   type LineDraft,
@@ -92,7 +95,8 @@ function priceInstanceVariant(
     };
   }
   const notes: string[] = [];
-  const initial = asNumber(v.InitialInstanceCount) ?? 1;
+  // InitialInstanceCount is 1 when absent; when present but unresolved it is unknown, never 1.
+  const initial = v.InitialInstanceCount === undefined ? 1 : asNumber(v.InitialInstanceCount);
   let min = initial;
   let max = initial;
   const target = scalableTargetFor(template, endpoint, variantName);
@@ -114,8 +118,15 @@ function priceInstanceVariant(
     const mMin = asNumber(managed.MinInstanceCount);
     const mMax = asNumber(managed.MaxInstanceCount);
     if (mMin !== undefined) min = mMin;
-    if (mMax !== undefined) max = Math.max(mMax, min);
-    notes.push(`managed instance scaling: ${fmt(min)}–${fmt(max)} instances`);
+    if (mMax !== undefined && min !== undefined) max = Math.max(mMax, min);
+    if (min !== undefined && max !== undefined)
+      notes.push(`managed instance scaling: ${fmt(min)}–${fmt(max)} instances`);
+  }
+  if (min === undefined || max === undefined) {
+    return {
+      lines: [],
+      unpriced: [`${kind} ${variantName}: InitialInstanceCount is not known before deployment`],
+    };
   }
   const avg = usage.values.averageInstanceCount;
   const expected = avg !== undefined ? Math.min(Math.max(avg, min), max) : min;
@@ -127,8 +138,11 @@ function priceInstanceVariant(
 
   const counts: PerScenario<number> = { min, expected, max };
   const hours = scale(counts, HOURS_PER_MONTH);
+  // A count fixed by the template (min = max) is the template's, whatever the usage says.
+  if (avg !== undefined && min === max && avg !== min)
+    notes.push(`averageInstanceCount ${fmt(avg)} not used: ${kind} ${variantName} has a fixed ${fmt(min)}`);
   const usageSource =
-    avg !== undefined ? (usage.sources.averageInstanceCount ?? 'usage-metadata') : 'template';
+    avg !== undefined && min !== max ? (usage.sources.averageInstanceCount ?? 'usage-metadata') : 'template';
   const lines: LineDraft[] = [
     {
       service: 'AmazonSageMaker',

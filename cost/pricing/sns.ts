@@ -2,11 +2,12 @@
  * AWS::SNS::Topic (publish requests from `monthlyRequests`) and AWS::SNS::Subscription
  * (deliveries from `monthlyRequests`, priced by protocol; deliveries to SQS and Lambda are free).
  */
-import { bool, perUsage, priceLines, str } from './unit-price-helpers';
+import { asBoolean, asString } from '../template/values';
+import { perUsage, priceLines } from './unit-price-helpers';
 import type { PricingModule } from './types';
 
 export const priceSnsTopic: PricingModule = ({ resource, usage, prices }) => {
-  const fifo = bool(resource.properties.FifoTopic) === true;
+  const fifo = asBoolean(resource.properties.FifoTopic) === true;
   return priceLines(prices, usage, [
     {
       service: 'AmazonSNS',
@@ -32,7 +33,7 @@ const DELIVERY_KEYS: Readonly<Record<string, string>> = {
 };
 
 export const priceSnsSubscription: PricingModule = ({ resource, usage, prices }) => {
-  const protocol = str(resource.properties.Protocol);
+  const protocol = asString(resource.properties.Protocol);
   if (protocol === undefined) return { kind: 'unpriced', reason: 'Protocol could not be resolved' };
   if (protocol === 'sqs' || protocol === 'lambda') return { kind: 'free' };
   const key = DELIVERY_KEYS[protocol];

@@ -1,9 +1,10 @@
 /** AWS::SQS::Queue: requests from `monthlyRequests` (64 KB chunks), standard or FIFO rate. */
-import { bool, perUsage, priceLines } from './unit-price-helpers';
+import { asBoolean } from '../template/values';
+import { perUsage, priceLines } from './unit-price-helpers';
 import type { PricingModule } from './types';
 
 export const priceSqsQueue: PricingModule = ({ resource, usage, prices }) => {
-  const fifo = bool(resource.properties.FifoQueue) === true;
+  const fifo = asBoolean(resource.properties.FifoQueue) === true;
   return priceLines(prices, usage, [
     {
       service: 'AWSQueueService',

@@ -33,8 +33,8 @@ export interface ResourceUsage {
   readonly values: Readonly<Partial<Record<UsageNumberKey, number>>>;
   /** Where each value came from. */
   readonly sources: Readonly<Partial<Record<UsageNumberKey, UsageSource>>>;
-  /** Who set them (metadata `source`, or the usage file path). */
-  readonly origin?: string;
+  /** Who set each value: the metadata's `source`, or the usage file's path. */
+  readonly origins: Readonly<Partial<Record<UsageNumberKey, string>>>;
 }
 
 /** Looks prices up in the catalog for the stack's region. Returns undefined when not in the catalog. */

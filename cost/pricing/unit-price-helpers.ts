@@ -1,43 +1,17 @@
 /**
- * Shared plumbing of the unit-price modules (NAT, endpoints, KMS, S3, CloudWatch, ...):
- * reading resolved properties, and turning "this many units of that catalog price" into
- * line drafts, with usage-based lines kept out of totals when there is no assumption.
+ * Shared plumbing of the pricing modules: the one `fmt` of the engine for numbers in formulas
+ * and notes, and (for the unit-price modules: NAT, endpoints, KMS, S3, CloudWatch, ...) turning
+ * "this many units of that catalog price" into line drafts, with usage-based lines kept out of
+ * totals when there is no assumption. Property readers live in cost/template/values.ts.
  */
 import { priceBookCapturedAt } from '../catalog';
 import type { CatalogPrice, UsageSource } from '../types';
 import type { UsageNumberKey } from '../usage-metadata';
-import { isUnknown, type LineDraft, type PriceBook, type PricingResult, type ResourceUsage } from './types';
+import { type LineDraft, type PriceBook, type PricingResult, type ResourceUsage } from './types';
 
 /** The reason of a price the region's catalog lacks. */
 export function missingPriceReason(prices: PriceBook, key: string): string {
   return `no ${key} price for ${prices.region} in the catalog (captured ${priceBookCapturedAt(prices)})`;
-}
-
-/** A number from a resolved property (CloudFormation often carries numbers as strings). */
-export function num(v: unknown): number | undefined {
-  if (typeof v === 'number' && Number.isFinite(v)) return v;
-  if (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))) return Number(v);
-  return undefined;
-}
-
-/** A string from a resolved property; undefined when absent or unresolved. */
-export function str(v: unknown): string | undefined {
-  return typeof v === 'string' ? v : undefined;
-}
-
-/** A boolean from a resolved property (`true`/`"true"`). */
-export function bool(v: unknown): boolean | undefined {
-  if (typeof v === 'boolean') return v;
-  if (v === 'true') return true;
-  if (v === 'false') return false;
-  return undefined;
-}
-
-/** A nested object property, or undefined. */
-export function obj(v: unknown): Readonly<Record<string, unknown>> | undefined {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && !isUnknown(v)
-    ? (v as Record<string, unknown>)
-    : undefined;
 }
 
 /** 1234.5 → `1,234.5`; deterministic, independent of the locale. */

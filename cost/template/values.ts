@@ -88,6 +88,14 @@ export function asString(value: unknown): string | undefined {
   return undefined;
 }
 
+/** A boolean from a resolved value (`true` / `"true"`); undefined when unknown or absent. */
+export function asBoolean(value: unknown): boolean | undefined {
+  if (typeof value === 'boolean') return value;
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  return undefined;
+}
+
 /** An object from a resolved value; undefined when not an object. */
 export function asRecord(value: unknown): Readonly<Record<string, unknown>> | undefined {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && !isUnknown(value)

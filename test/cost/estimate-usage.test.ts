@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { estimate } from '../../cost/index';
 import { CostInputError } from '../../cost/errors';
-import { loadUsageFile } from '../../cost/usage';
+import { loadUsageFile, resourceUsage } from '../../cost/usage';
 import { CATALOG, PINNED, linesOf } from './fixtures/engine';
 
 // us-east-1 g5.xlarge 1.006 $/h, spot ratio 0.4334 (bundled catalog, karpenter_2026_07)
@@ -49,7 +49,7 @@ const run = (usage?: string | Record<string, unknown>, parameters?: Record<strin
   ).stacks[0];
 
 describe('usage file', () => {
-  test('YAML keyed by construct path overrides metadata key by key; parameters come from the file', () => {
+  test('YAML keyed by construct path overrides metadata; parameters come from the file', () => {
     // GIVEN
     const path = file(
       'usage.yaml',
@@ -64,19 +64,77 @@ describe('usage file', () => {
     );
     // WHEN
     const stack = run(path);
-    // THEN
+    // THEN instance-hours and GPU-hours state one quantity: the file's instance-hours replace both
     expect(linesOf(stack, 'CE')[0].monthly.expected).toBeCloseTo(300 * 1.006 * 0.4334, 4);
     expect(linesOf(stack, 'CE')[0].usageSource).toBe('usage-file');
     expect(stack.assumptions).toEqual([
       { logicalId: 'CE', key: 'monthlyInstanceHours', value: 300, source: 'usage-file', origin: path },
+    ]);
+  });
+
+  test('review repro: monthlyGpuHours in the file overrides monthlyInstanceHours: 0 in the metadata', () => {
+    // GIVEN the reference prod on-demand environment's metadata and /tmp/rv/usage.yaml
+    const template = {
+      Resources: {
+        TrainingOnDemandComputeEnvironment0E2F6950: {
+          Type: 'AWS::Batch::ComputeEnvironment',
+          Metadata: {
+            'cdk-ml-platform:usage': { monthlyInstanceHours: 0, source: 'GpuTrainingCluster.expectedUsage' },
+          },
+          Properties: {
+            ComputeResources: { Type: 'EC2', MinvCpus: 0, MaxvCpus: 32, InstanceTypes: ['g5.xlarge'] },
+          },
+        },
+      },
+    };
+    const path = file(
+      'rv-usage.yaml',
+      'MlPlatform-prod:\n  TrainingOnDemandComputeEnvironment0E2F6950:\n    monthlyGpuHours: 500\n',
+    );
+    // WHEN
+    const [stack] = estimate(
+      { template, stackName: 'MlPlatform-prod' },
+      { region: 'us-east-1', catalog: CATALOG, generatedAt: PINNED, usage: path },
+    ).stacks;
+    // THEN 500 GPU-h on g5.xlarge (1 GPU) at on-demand
+    const [line] = linesOf(stack, 'TrainingOnDemandComputeEnvironment0E2F6950');
+    expect(line.monthly.expected).toBeCloseTo(500 * 1.006, 4);
+    expect(line.usageSource).toBe('usage-file');
+    expect(line.notes).not.toContain('monthlyInstanceHours used; monthlyGpuHours ignored');
+    expect(stack.assumptions).toEqual([
       {
-        logicalId: 'CE',
+        logicalId: 'TrainingOnDemandComputeEnvironment0E2F6950',
         key: 'monthlyGpuHours',
-        value: 50,
-        source: 'usage-metadata',
-        origin: 'GpuTrainingCluster.expectedUsage',
+        value: 500,
+        source: 'usage-file',
+        origin: path,
       },
     ]);
+  });
+
+  test('keys outside the instance-/GPU-hours pair still merge one by one, each with its own origin', () => {
+    // GIVEN metadata with a storage and a data figure; the file overrides only the data figure
+    const resource = {
+      logicalId: 'Logs',
+      type: 'AWS::Logs::LogGroup',
+      properties: {},
+      metadata: { 'cdk-ml-platform:usage': { storageGb: 50, monthlyDataGb: 10, source: 'Monitoring.logs' } },
+      condition: 'none' as const,
+      tags: {},
+    };
+    const usageFile = {
+      path: 'u.yaml',
+      parameters: {},
+      stacks: { Stack: { Logs: { values: { monthlyDataGb: 20 } } } },
+    };
+    // WHEN
+    const usage = resourceUsage('Stack', resource, usageFile);
+    // THEN
+    expect(usage).toEqual({
+      values: { storageGb: 50, monthlyDataGb: 20 },
+      sources: { storageGb: 'usage-metadata', monthlyDataGb: 'usage-file' },
+      origins: { storageGb: 'Monitoring.logs', monthlyDataGb: 'u.yaml' },
+    });
   });
 
   test('JSON keyed by logical id; --parameter wins over the file’s parameters', () => {

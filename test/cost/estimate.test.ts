@@ -73,6 +73,19 @@ describe('assembly', () => {
     expect(stack.free.map((f) => f.logicalId)).toEqual(['Budget', 'Provider', 'Role']);
   });
 
+  test('an FSx data repository association is free: its storage is billed on the file system', () => {
+    // GIVEN / WHEN
+    const fsx = priceResources({
+      Link: {
+        Type: 'AWS::FSx::DataRepositoryAssociation',
+        Properties: { FileSystemId: 'fs-1', FileSystemPath: '/datasets', DataRepositoryPath: 's3://b/d' },
+      },
+    });
+    // THEN
+    expect(fsx.unpriced).toEqual([]);
+    expect(fsx.free).toEqual([{ logicalId: 'Link', resourceType: 'AWS::FSx::DataRepositoryAssociation' }]);
+  });
+
   test('a false condition’s resources are not priced at all', () => {
     // THEN
     const ids = [...stack.lines, ...stack.unpriced, ...stack.free].map((x) => x.logicalId);
@@ -91,19 +104,76 @@ describe('assembly', () => {
     });
   });
 
-  test('an undecided Fn::If prices both branches as a range', () => {
+  test('an undecided Fn::If prices both branches as one line: min the cheaper, max the dearer', () => {
     // WHEN
-    const [vm] = linesOf(stack, 'Vm');
-    // THEN true branch m5.xlarge, false branch m5.large: the component names differ, so each is 0 in the other branch
-    const components = linesOf(stack, 'Vm').map((l) => [l.component, l.monthly]);
-    expect(components).toEqual([
+    const lines = linesOf(stack, 'Vm');
+    // THEN true branch m5.xlarge, false branch m5.large: paired although their labels differ
+    expect(lines.map((l) => [l.component, l.monthly])).toEqual([
       [
         'Instance usage (m5.xlarge, on-demand)',
-        { min: 0, expected: expect.closeTo(730 * 0.192, 6), max: expect.closeTo(730 * 0.192, 6) },
+        {
+          min: expect.closeTo(730 * 0.096, 6),
+          expected: expect.closeTo(730 * 0.192, 6),
+          max: expect.closeTo(730 * 0.192, 6),
+        },
       ],
-      ['Instance usage (m5.large, on-demand)', { min: 0, expected: 0, max: expect.closeTo(730 * 0.096, 6) }],
     ]);
-    expect(vm.conditional).toBe(true);
+    expect(lines[0].conditional).toBe(true);
+    expect(lines[0].notes).toContain(
+      'Fn::If on an undecided condition: the range covers both branches (m5.xlarge, on-demand → m5.large, on-demand)',
+    );
+  });
+
+  test('review repro: Fn::If [IsProd, g5.12xlarge, g5.xlarge] with Env unset is min 734.38, max 4,140.56', () => {
+    // GIVEN /tmp/rv/ifbug.json: us-east-1 g5.12xlarge 5.672 $/h, g5.xlarge 1.006 $/h
+    const ifStack = priceResources(
+      {
+        Inst: {
+          Type: 'AWS::EC2::Instance',
+          Properties: { InstanceType: { 'Fn::If': ['IsProd', 'g5.12xlarge', 'g5.xlarge'] } },
+        },
+      },
+      {
+        sections: {
+          Parameters: { Env: { Type: 'String' } },
+          Conditions: { IsProd: { 'Fn::Equals': [{ Ref: 'Env' }, 'prod'] } },
+        },
+      },
+    );
+    // THEN one line, not the two branches summed (min 0 / max 4,874.94)
+    expect(ifStack.lines).toHaveLength(1);
+    expect(ifStack.totals).toEqual({ min: 734.38, expected: 4140.56, max: 4140.56 });
+  });
+
+  test('branches pair by component name and occurrence: each EBS volume with its counterpart', () => {
+    // GIVEN an instance whose two volumes change size with an undecided condition
+    const volumes = (a: number, b: number) => [
+      { DeviceName: '/dev/xvda', Ebs: { VolumeSize: a, VolumeType: 'gp3' } },
+      { DeviceName: '/dev/xvdb', Ebs: { VolumeSize: b, VolumeType: 'gp3' } },
+    ];
+    const ltStack = priceResources(
+      {
+        Vm: {
+          Type: 'AWS::EC2::Instance',
+          Properties: {
+            InstanceType: 'm5.large',
+            BlockDeviceMappings: { 'Fn::If': ['Big', volumes(200, 1000), volumes(100, 500)] },
+          },
+        },
+      },
+      {
+        sections: {
+          Parameters: { Size: { Type: 'String' } },
+          Conditions: { Big: { 'Fn::Equals': [{ Ref: 'Size' }, 'big'] } },
+        },
+      },
+    );
+    // THEN
+    expect(linesOf(ltStack, 'Vm').map((l) => [l.component, l.monthly])).toEqual([
+      ['Instance usage (m5.large, on-demand)', expect.anything()],
+      ['EBS storage (gp3, /dev/xvda, 200 GB per instance)', { min: 8, expected: 16, max: 16 }],
+      ['EBS storage (gp3, /dev/xvdb, 1000 GB per instance)', { min: 40, expected: 80, max: 80 }],
+    ]);
   });
 
   test('usage-based lines without assumptions are kept out of totals, visibly', () => {

@@ -130,6 +130,29 @@ describe('on-demand and mixed instance types', () => {
     );
   });
 
+  test('formulas group thousands like every other module (one fmt)', () => {
+    // GIVEN 3,000 instance-hours of an environment capped at 4,096 vCPUs, 100 GB root volume
+    const stack = priceResources({
+      LT: LAUNCH_TEMPLATE,
+      CE: computeEnv(
+        {
+          Type: 'EC2',
+          MaxvCpus: 4096,
+          InstanceTypes: ['g5.xlarge'],
+          LaunchTemplate: { LaunchTemplateId: { Ref: 'LT' } },
+        },
+        { Metadata: { 'cdk-ml-platform:usage': { monthlyInstanceHours: 3000, source: 'test' } } },
+      ),
+    });
+    // WHEN
+    const [instances, ebs] = linesOf(stack, 'CE');
+    // THEN
+    expect(instances.quantityFormula).toBe(
+      'min ⌈0 vCPU / 4⌉ × 730 h; expected 3,000 h; max ⌊4,096 vCPU / 4⌋ × 730 h',
+    );
+    expect(ebs.quantityFormula).toBe('100 GB × 3,000 instance-h / 730 h');
+  });
+
   test('BidPercentage caps the spot price', () => {
     // GIVEN a bid of 30% of on-demand, below the 0.4334 spot ratio
     const stack = priceResources({
@@ -181,7 +204,125 @@ describe('on-demand and mixed instance types', () => {
   });
 });
 
+describe('GPU-hours run on the cheapest type per GPU, not per vCPU', () => {
+  // us-east-1: g6.xlarge 0.8048 $/h (4 vCPU, 1 GPU, spot ratio 0.474714 → 0.382 $/GPU-h at spot),
+  // g6.2xlarge 0.9776 $/h (8 vCPU, 1 GPU, ratio 0.487367 → 0.476 $/GPU-h), g6e.xlarge 1.861 $/h (4 vCPU),
+  // g6e.2xlarge 2.24208 $/h (8 vCPU); g6.2xlarge is the cheapest per vCPU (0.1222 $/vCPU-h).
+  const REFERENCE_TYPES = ['g5.xlarge', 'g5.2xlarge', 'g6.xlarge', 'g6.2xlarge', 'g6e.xlarge', 'g6e.2xlarge'];
+
+  test('review repro: the reference spot environment prices 300 GPU-h on g6.xlarge', () => {
+    // GIVEN the dev training environment: spot, 16 vCPUs, the six reference types, 300 GPU-h
+    const stack = priceResources({
+      CE: computeEnv(
+        { Type: 'SPOT', MaxvCpus: 16, InstanceTypes: REFERENCE_TYPES },
+        { Metadata: { 'cdk-ml-platform:usage': { monthlyGpuHours: 300, source: 't' } } },
+      ),
+    });
+    // WHEN
+    const [line] = linesOf(stack, 'CE');
+    // THEN expected at 0.382 $/GPU-h (not g6.2xlarge's 0.476); min 0; max 4 × g6e.xlarge on-demand
+    expect(line.component).toBe('Instance usage (g6.xlarge, spot)');
+    expect(line.usageType).toBe('BoxUsage:g6.xlarge');
+    expect(line.monthly).toEqual({
+      min: 0,
+      expected: expect.closeTo(300 * 0.8048 * 0.474714, 4),
+      max: expect.closeTo(4 * 730 * 1.861, 4),
+    });
+    expect(line.notes).toEqual(
+      expect.arrayContaining([
+        '300 GPU-h ÷ 1 GPU per g6.xlarge',
+        'spot = on-demand × 0.474714 (catalog spot ratio, interruption >20%)',
+        `min assumes g6.2xlarge (cheapest per vCPU of ${REFERENCE_TYPES.join(', ')}); expected assumes g6.xlarge (lowest spot-adjusted price per GPU-hour); max assumes g6e.xlarge (dearest per vCPU)`,
+      ]),
+    );
+  });
+
+  test('on-demand: GPU-hours on the lowest on-demand price per GPU', () => {
+    // GIVEN
+    const stack = priceResources({
+      CE: computeEnv(
+        { Type: 'EC2', MaxvCpus: 32, InstanceTypes: ['g6.2xlarge', 'g6.xlarge'] },
+        { Metadata: { 'cdk-ml-platform:usage': { monthlyGpuHours: 100, source: 't' } } },
+      ),
+    });
+    // THEN
+    const [line] = linesOf(stack, 'CE');
+    expect(line.component).toBe('Instance usage (g6.xlarge, on-demand)');
+    expect(line.monthly.expected).toBeCloseTo(100 * 0.8048, 4);
+  });
+
+  test('instance-hours stay on the cheapest type per vCPU', () => {
+    // GIVEN
+    const stack = priceResources({
+      CE: computeEnv(
+        { Type: 'SPOT', MaxvCpus: 32, InstanceTypes: ['g6.2xlarge', 'g6.xlarge'] },
+        { Metadata: { 'cdk-ml-platform:usage': { monthlyInstanceHours: 100, source: 't' } } },
+      ),
+    });
+    // THEN
+    const [line] = linesOf(stack, 'CE');
+    expect(line.component).toBe('Instance usage (g6.2xlarge, spot)');
+    expect(line.monthly.expected).toBeCloseTo(100 * 0.9776 * 0.487367, 4);
+  });
+
+  test('the vCPU cap counts instances of the type the GPU-hours run on', () => {
+    // GIVEN 8 vCPUs fit two g6.xlarge (one g6.2xlarge); 10,000 GPU-h asked
+    const stack = priceResources({
+      CE: computeEnv(
+        { Type: 'SPOT', MaxvCpus: 8, InstanceTypes: ['g6.2xlarge', 'g6.xlarge'] },
+        { Metadata: { 'cdk-ml-platform:usage': { monthlyGpuHours: 10000, source: 't' } } },
+      ),
+    });
+    // THEN 2 × 730 h of g6.xlarge at spot
+    const [line] = linesOf(stack, 'CE');
+    expect(line.monthly.expected).toBeCloseTo(2 * 730 * 0.8048 * 0.474714, 4);
+    expect(line.notes).toContain('usage capped at MaxvCpus: 10,000 h → 1,460 h');
+  });
+
+  test('GPU-hours that cost less than the MinvCpus floor leave expected at the floor', () => {
+    // GIVEN one g6.2xlarge always on (MinvCpus 8) and 100 GPU-h (38 $ on g6.xlarge)
+    const stack = priceResources({
+      CE: computeEnv(
+        { Type: 'SPOT', MinvCpus: 8, MaxvCpus: 32, InstanceTypes: ['g6.2xlarge', 'g6.xlarge'] },
+        { Metadata: { 'cdk-ml-platform:usage': { monthlyGpuHours: 100, source: 't' } } },
+      ),
+    });
+    // THEN
+    const [line] = linesOf(stack, 'CE');
+    expect(line.component).toBe('Instance usage (g6.2xlarge, spot)');
+    expect(line.monthly.min).toBeCloseTo(730 * 0.9776 * 0.487367, 4);
+    expect(line.monthly.expected).toBe(line.monthly.min);
+    expect(line.notes).toContain(
+      'usage on g6.xlarge costs less than the MinvCpus floor of 1 × g6.2xlarge: expected = min',
+    );
+  });
+});
+
 describe('what cannot be priced', () => {
+  test('an unresolved MinvCpus is unpriced, never read as 0', () => {
+    // GIVEN MinvCpus from a parameter without a default
+    const stack = priceResources(
+      {
+        CE: computeEnv({
+          Type: 'SPOT',
+          MinvCpus: { Ref: 'Floor' },
+          MaxvCpus: 8,
+          InstanceTypes: ['g5.xlarge'],
+        }),
+      },
+      { sections: { Parameters: { Floor: { Type: 'Number' } } } },
+    );
+    // THEN
+    expect(stack.lines).toEqual([]);
+    expect(stack.unpriced).toEqual([
+      {
+        logicalId: 'CE',
+        resourceType: 'AWS::Batch::ComputeEnvironment',
+        reason: 'MinvCpus is not known before deployment',
+      },
+    ]);
+  });
+
   test.each([
     [
       'an instance type missing from the catalog',
@@ -231,7 +372,17 @@ describe('what cannot be priced', () => {
 describe('invariants', () => {
   test('every line and total keeps min ≤ expected ≤ max, whatever the bounds, types and usage', () => {
     // GIVEN any environment over types the catalog prices in us-east-1
-    const types = ['g5.xlarge', 'g5.2xlarge', 'g5.12xlarge', 'g4dn.xlarge', 'p4d.24xlarge', 'm5.large'];
+    const types = [
+      'g5.xlarge',
+      'g5.2xlarge',
+      'g5.12xlarge',
+      'g6.xlarge',
+      'g6.2xlarge',
+      'g6e.xlarge',
+      'g4dn.xlarge',
+      'p4d.24xlarge',
+      'm5.large',
+    ];
     fc.assert(
       fc.property(
         fc.subarray(types, { minLength: 1 }),

@@ -11,7 +11,7 @@ const endpoint = (config = 'Cfg', extra: Record<string, unknown> = {}) => ({
   Properties: { EndpointConfigName: { 'Fn::GetAtt': [config, 'EndpointConfigName'] }, ...extra },
 });
 
-const target = (resourceId: unknown, min: number, max: number) => ({
+const target = (resourceId: unknown, min: unknown, max: unknown) => ({
   Type: 'AWS::ApplicationAutoScaling::ScalableTarget',
   Properties: {
     ServiceNamespace: 'sagemaker',
@@ -85,6 +85,9 @@ describe('autoscaled real-time endpoint', () => {
     // THEN the average (2.5) is clamped to the variant's fixed count of 1
     const c = expect.closeTo(730 * 1.515, 4);
     expect(canary.monthly).toEqual({ min: c, expected: c, max: c });
+    expect(canary.usageSource).toBe('template');
+    expect(canary.notes).toContain('averageInstanceCount 2.5 not used: variant Canary has a fixed 1');
+    expect(shadow.usageSource).toBe('template');
     expect(shadow.component).toBe('Instance usage (ml.g5.xlarge, real-time hosting, shadow variant Shadow)');
     expect(shadow.monthly.expected).toBeCloseTo(730 * 1.4084, 4);
   });
@@ -93,6 +96,71 @@ describe('autoscaled real-time endpoint', () => {
     // THEN
     expect(stack.free.map((f) => f.logicalId)).toEqual(['Ep', 'Model', 'Target']);
     expect(rangesOrdered(stack)).toBe(true);
+  });
+});
+
+describe('instance counts not known before deployment', () => {
+  test.each([
+    ['no scalable target', {}],
+    [
+      'a scalable target with unknown capacity',
+      { Target: target('endpoint/ep/variant/AllTraffic', 1, { Ref: 'Count' }) },
+    ],
+  ])('an unresolved InitialInstanceCount with %s is unpriced, never read as 1', (_, extra) => {
+    // GIVEN InitialInstanceCount from a parameter without a default
+    const resources: Record<string, unknown> = {
+      Cfg: {
+        Type: 'AWS::SageMaker::EndpointConfig',
+        Properties: {
+          ProductionVariants: [
+            {
+              VariantName: 'AllTraffic',
+              InstanceType: 'ml.g5.xlarge',
+              InitialInstanceCount: { Ref: 'Count' },
+            },
+          ],
+        },
+      },
+      Ep: endpoint('Cfg', { EndpointName: 'ep' }),
+      ...extra,
+    };
+    // WHEN
+    const stack = priceResources(resources, { sections: { Parameters: { Count: { Type: 'Number' } } } });
+    // THEN
+    expect(linesOf(stack, 'Cfg')).toEqual([]);
+    expect(stack.unpriced).toEqual([
+      {
+        logicalId: 'Cfg',
+        resourceType: 'AWS::SageMaker::EndpointConfig',
+        reason: 'variant AllTraffic: InitialInstanceCount is not known before deployment',
+      },
+    ]);
+  });
+
+  test('an unresolved InitialInstanceCount does not matter when the scalable target sets the counts', () => {
+    // GIVEN
+    const stack = priceResources(
+      {
+        Cfg: {
+          Type: 'AWS::SageMaker::EndpointConfig',
+          Properties: {
+            ProductionVariants: [
+              {
+                VariantName: 'AllTraffic',
+                InstanceType: 'ml.g5.xlarge',
+                InitialInstanceCount: { Ref: 'Count' },
+              },
+            ],
+          },
+        },
+        Ep: endpoint('Cfg', { EndpointName: 'ep' }),
+        Target: target('endpoint/ep/variant/AllTraffic', 1, 4),
+      },
+      { sections: { Parameters: { Count: { Type: 'Number' } } } },
+    );
+    // THEN
+    expect(linesOf(stack, 'Cfg')[0].monthly.max).toBeCloseTo(4 * 730 * 1.4084, 4);
+    expect(stack.unpriced).toEqual([]);
   });
 });
 

@@ -30,7 +30,8 @@ function resource(
 
 function usageOf(values: Partial<Record<UsageNumberKey, number>> = {}): ResourceUsage {
   const sources = Object.fromEntries(Object.keys(values).map((k) => [k, 'usage-metadata' as const]));
-  return { values, sources, origin: 'test' };
+  const origins = Object.fromEntries(Object.keys(values).map((k) => [k, 'test']));
+  return { values, sources, origins };
 }
 
 function templateOf(
@@ -457,7 +458,11 @@ describe('line shape', () => {
   test('usage from a usage file keeps its source', () => {
     const result = UNIT_PRICE_MODULES['AWS::ECR::Repository']({
       resource: resource('AWS::ECR::Repository'),
-      usage: { values: { storageGb: 5 }, sources: { storageGb: 'usage-file' } },
+      usage: {
+        values: { storageGb: 5 },
+        sources: { storageGb: 'usage-file' },
+        origins: { storageGb: 'usage.yaml' },
+      },
       prices: books['us-east-1'],
       template: templateOf(),
     });
