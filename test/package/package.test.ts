@@ -1,0 +1,306 @@
+/**
+ * The consumer's experience: build the package, `npm pack` it, install the tarball into a fresh
+ * CDK app in a temporary directory, compose the constructs in the user's own plain-JavaScript
+ * stack, synthesize it and estimate it with the installed `cdk-ml-cost` bin and the library.
+ *
+ * Slow by nature (tsc + esbuild + npm install): everything runs once in `beforeAll`, the tests
+ * only read what it produced. `npm install --prefer-offline` works from the npm cache when it
+ * holds the dependencies, and from the registry otherwise (CI).
+ */
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+
+const ROOT = resolve(__dirname, '..', '..');
+const PACKAGE_NAME = 'cdk-ml-platform';
+const REGION = 'us-east-1';
+const STACK = 'TeamMlStack';
+
+/** The names the issue promises a consumer can import from the package root. */
+const PROMISED_EXPORTS = [
+  'GpuTrainingCluster',
+  'InferenceEndpoint',
+  'PlatformMonitoring',
+  'MlPlatformStack',
+  'MlPlatformChecks',
+  'estimate',
+] as const;
+
+// The user's own stack, written the way a team would: plain CommonJS, no TypeScript, no access to
+// our sources. It prints what it could import so the test can check the package's surface too.
+const APP_JS = `'use strict';
+const { App, Stack } = require('aws-cdk-lib');
+const ml = require('${PACKAGE_NAME}');
+
+class TeamMlStack extends Stack {
+  constructor(scope, id, props) {
+    super(scope, id, props);
+    const network = new ml.MlNetwork(this, 'Network', { maxAzs: 2, natGateways: 1 });
+    const data = new ml.MlDataStore(this, 'Data');
+    const training = new ml.GpuTrainingCluster(this, 'Training', {
+      vpc: network.vpc,
+      vpcSubnets: network.privateSubnets,
+      checkpointBucket: data.checkpoints.bucket,
+      datasetsBucket: data.datasets.bucket,
+      maxGpus: 4,
+    });
+    const endpoint = new ml.InferenceEndpoint(this, 'Endpoint', {
+      vpc: network.vpc,
+      vpcSubnets: network.isolatedSubnets,
+      image: ml.ModelImage.fromImageUri('123456789012.dkr.ecr.${REGION}.amazonaws.com/team-serving:1.0.0'),
+      modelData: { bucket: data.modelArtifacts.bucket, key: 'models/team/1.0.0/model.tar.gz' },
+      dataCapture: { bucket: data.dataCapture.bucket, prefix: 'endpoints/team' },
+      instanceType: ml.InferenceInstanceType.ML_G5_XLARGE,
+    });
+    const monitoring = new ml.PlatformMonitoring(this, 'Monitoring', {
+      platformName: 'team-ml',
+      monthlyBudgetUsd: 5000,
+      vpc: network.vpc,
+      vpcSubnets: network.privateSubnets,
+    });
+    monitoring.monitorTrainingCluster(training);
+    monitoring.monitorEndpoint(endpoint);
+  }
+}
+
+const app = new App({ outdir: 'cdk.out' });
+new TeamMlStack(app, '${STACK}', { env: { region: '${REGION}' } });
+app.synth();
+process.stdout.write(JSON.stringify({ exports: Object.keys(ml).sort() }) + '\\n');
+`;
+
+// The library door: the root export and the ./cost subpath, from the installed package.
+const ESTIMATE_JS = `'use strict';
+const { estimate } = require('${PACKAGE_NAME}');
+const cost = require('${PACKAGE_NAME}/cost');
+const report = estimate('cdk.out', { generatedAt: '2026-01-01T00:00:00.000Z' });
+const again = cost.estimate('cdk.out', { generatedAt: '2026-01-01T00:00:00.000Z' });
+process.stdout.write(JSON.stringify({ report, sameAsSubpath: cost.renderJson(report) === cost.renderJson(again) }));
+`;
+
+interface Run {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+const temps: string[] = [];
+let appDir = '';
+let tarball = '';
+let build: Run;
+let synth: Run;
+let cli: Run;
+let library: Run;
+/** Seconds per phase, printed once: the suite's time is mostly build and install. */
+const phases: Record<string, number> = {};
+
+/**
+ * Runs a command; the npm_* variables of an outer `npm test` are dropped (they name this
+ * repository as the prefix), except the cache and registry a CI may configure.
+ */
+function run(cmd: string, args: readonly string[], cwd: string): Run {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (!k.toLowerCase().startsWith('npm_') || /^npm_config_(cache|registry|userconfig)$/i.test(k))
+      env[k] = v;
+  }
+  const r: SpawnSyncReturns<string> = spawnSync(cmd, args, {
+    cwd,
+    env,
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (r.error) throw r.error;
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function timed<T>(phase: string, fn: () => T): T {
+  const t0 = Date.now();
+  try {
+    return fn();
+  } finally {
+    phases[phase] = (Date.now() - t0) / 1000;
+  }
+}
+
+function ok(what: string, r: Run): Run {
+  if (r.status !== 0)
+    throw new Error(`${what} exited ${r.status}:\n${r.stderr.slice(-4000)}\n${r.stdout.slice(-2000)}`);
+  return r;
+}
+
+function version(pkg: string): string {
+  return (
+    JSON.parse(readFileSync(join(ROOT, 'node_modules', pkg, 'package.json'), 'utf8')) as { version: string }
+  ).version;
+}
+
+function tempDir(prefix: string): string {
+  const d = mkdtempSync(join(tmpdir(), prefix));
+  temps.push(d);
+  return d;
+}
+
+beforeAll(() => {
+  // GIVEN the package built and packed as `npm publish` would
+  build = timed('build', () => ok('npm run build', run('npm', ['run', 'build'], ROOT)));
+  const packDir = tempDir('cdk-ml-pack-');
+  const packed = JSON.parse(
+    ok('npm pack', run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', packDir], ROOT))
+      .stdout,
+  ) as { filename: string }[];
+  tarball = join(packDir, packed[0].filename);
+
+  // AND a fresh CDK app that depends on it, at the CDK versions we build against
+  appDir = tempDir('cdk-ml-consumer-');
+  writeFileSync(
+    join(appDir, 'package.json'),
+    JSON.stringify(
+      {
+        name: 'team-ml-app',
+        version: '1.0.0',
+        private: true,
+        dependencies: {
+          'aws-cdk-lib': version('aws-cdk-lib'),
+          constructs: version('constructs'),
+          [PACKAGE_NAME]: `file:${tarball}`,
+        },
+      },
+      null,
+      2,
+    ),
+  );
+  timed('install', () =>
+    ok(
+      'npm install',
+      run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--prefix', appDir], appDir),
+    ),
+  );
+  writeFileSync(join(appDir, 'app.js'), APP_JS);
+  writeFileSync(join(appDir, 'estimate.js'), ESTIMATE_JS);
+
+  // WHEN the user synthesizes and estimates their stack
+  synth = timed('synth', () => ok('node app.js', run(process.execPath, ['app.js'], appDir)));
+  cli = run(
+    join(appDir, 'node_modules', '.bin', 'cdk-ml-cost'),
+    ['estimate', 'cdk.out', '--format', 'json'],
+    appDir,
+  );
+  library = ok('node estimate.js', run(process.execPath, ['estimate.js'], appDir));
+  console.log(`package test phases (s): ${JSON.stringify(phases)}`);
+}, 600_000);
+
+afterAll(() => {
+  for (const d of temps) rmSync(d, { recursive: true, force: true });
+});
+
+interface StackReport {
+  stackName: string;
+  region: string;
+  lines: { resourceType: string; monthly: { expected: number } }[];
+  totals: { min: number; expected: number; max: number };
+}
+
+describe('the packed package', () => {
+  test('contains compiled JavaScript, declarations, the bundled CLI and the catalog, and no sources or tests', () => {
+    // THEN
+    const installed = join(appDir, 'node_modules', PACKAGE_NAME);
+    for (const f of [
+      'dist/lib/index.js',
+      'dist/lib/index.d.ts',
+      'dist/cost/index.js',
+      'dist/cost/index.d.ts',
+      'dist/cost/catalog/catalog.json',
+      'dist/cdk-ml-cost.js',
+      'dist/catalog.json',
+      'dist/constructs/training/private/spot-retry-handler.js',
+      'dist/constructs/monitoring/private/queue-metrics-handler.js',
+      'README.md',
+      'CHANGELOG.md',
+    ]) {
+      expect(existsSync(join(installed, f)), f).toBe(true);
+    }
+    expect(existsSync(join(installed, 'test'))).toBe(false);
+    expect(existsSync(join(installed, 'lib'))).toBe(false);
+    expect(
+      existsSync(join(installed, 'dist', 'constructs', 'training', 'private', 'spot-retry-handler.ts')),
+    ).toBe(false);
+    expect(build.stdout).toMatch(/built .*cdk-ml-cost\.js/);
+  });
+
+  test('installs esbuild as a runtime dependency (NodejsFunction bundles at the consumer synth)', () => {
+    const pkg = JSON.parse(
+      readFileSync(join(appDir, 'node_modules', PACKAGE_NAME, 'package.json'), 'utf8'),
+    ) as {
+      dependencies: Record<string, string>;
+    };
+    expect(Object.keys(pkg.dependencies)).toContain('esbuild');
+    expect(existsSync(join(appDir, 'node_modules', 'esbuild', 'package.json'))).toBe(true);
+  });
+
+  test.each(PROMISED_EXPORTS)('exports %s from the package root', (name) => {
+    const { exports } = JSON.parse(synth.stdout.trim().split('\n').pop() ?? '{}') as { exports: string[] };
+    expect(exports).toContain(name);
+  });
+});
+
+describe("the user's own stack", () => {
+  test('synthesizes with the training cluster, the endpoint, the monitoring and bundled Lambda handlers', () => {
+    // THEN
+    const template = JSON.parse(readFileSync(join(appDir, 'cdk.out', `${STACK}.template.json`), 'utf8')) as {
+      Resources: Record<string, { Type: string; Properties?: Record<string, unknown> }>;
+    };
+    const types = Object.values(template.Resources).map((r) => r.Type);
+    for (const t of [
+      'AWS::EC2::VPC',
+      'AWS::Batch::ComputeEnvironment',
+      'AWS::Batch::JobQueue',
+      'AWS::SageMaker::Endpoint',
+      'AWS::SageMaker::EndpointConfig',
+      'AWS::CloudWatch::Alarm',
+      'AWS::CloudWatch::Dashboard',
+      'AWS::Lambda::Function',
+    ]) {
+      expect(types, t).toContain(t);
+    }
+    // NodejsFunction bundled our compiled .js handlers into assets at the consumer's synth.
+    const assets = readdirSync(join(appDir, 'cdk.out')).filter((f) => f.startsWith('asset.'));
+    const bundles = assets.filter((a) => existsSync(join(appDir, 'cdk.out', a, 'index.js')));
+    expect(bundles.length).toBeGreaterThanOrEqual(2);
+    const code = bundles.map((a) => readFileSync(join(appDir, 'cdk.out', a, 'index.js'), 'utf8')).join('\n');
+    expect(code).toMatch(/exports\.handler|handler:/);
+  });
+
+  test('is estimated by the installed cdk-ml-cost bin with exit 0 and priced lines', () => {
+    // THEN
+    expect(cli.stderr).toBe('');
+    expect(cli.status).toBe(0);
+    const report = JSON.parse(cli.stdout) as { schemaVersion: number; stacks: StackReport[] };
+    expect(report.schemaVersion).toBe(1);
+    const stack = report.stacks.find((s) => s.stackName === STACK);
+    expect(stack?.region).toBe(REGION);
+    expect(stack?.lines.length).toBeGreaterThan(0);
+    const types = new Set(stack?.lines.map((l) => l.resourceType));
+    expect(types).toContain('AWS::SageMaker::EndpointConfig');
+    expect(types).toContain('AWS::EC2::NatGateway');
+    expect(stack?.totals.expected).toBeGreaterThan(0);
+    expect(stack?.totals.min).toBeLessThanOrEqual(stack?.totals.expected ?? -1);
+  });
+
+  test('is estimated by the library the same way, from the root and the ./cost subpath', () => {
+    // THEN
+    const { report, sameAsSubpath } = JSON.parse(library.stdout) as {
+      report: { stacks: StackReport[] };
+      sameAsSubpath: boolean;
+    };
+    expect(sameAsSubpath).toBe(true);
+    const fromCli = (JSON.parse(cli.stdout) as { stacks: StackReport[] }).stacks.find(
+      (s) => s.stackName === STACK,
+    );
+    const fromLib = report.stacks.find((s) => s.stackName === STACK);
+    expect(fromLib?.totals).toEqual(fromCli?.totals);
+    expect(fromLib?.lines.length).toBe(fromCli?.lines.length);
+  });
+});
