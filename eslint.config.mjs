@@ -16,7 +16,18 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: ['aws-cdk-lib', 'aws-cdk-lib/*', 'constructs', 'cdk-nag', '../lib/*', '../constructs/*', '../../lib/*', '../../constructs/*'] },
+        {
+          patterns: [
+            'aws-cdk-lib',
+            'aws-cdk-lib/*',
+            'constructs',
+            'cdk-nag',
+            '../lib/*',
+            '../constructs/*',
+            '../../lib/*',
+            '../../constructs/*',
+          ],
+        },
       ],
     },
   },

@@ -132,7 +132,11 @@ export interface CostReport {
   readonly schemaVersion: 1;
   readonly currency: 'USD';
   readonly generatedAt: string;
-  readonly catalog: { readonly version: string; readonly capturedAt: string; readonly regions: readonly string[] };
+  readonly catalog: {
+    readonly version: string;
+    readonly capturedAt: string;
+    readonly regions: readonly string[];
+  };
   readonly stacks: readonly StackEstimate[];
   readonly totals: CostRange;
 }

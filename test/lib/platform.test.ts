@@ -8,7 +8,12 @@ import { readPlatformConfig } from '../../lib/config';
 import { addReferencePlatform } from '../../lib/platform-app';
 import { MlPlatformStack } from '../../lib/platform-stack';
 import { CDK_JSON_CONTEXT, contextApp, formatFindings, synthFindings, type Finding } from '../support/nag';
-import { collectAcknowledgments, currentSecurityBlock, renderSecurityTable, replaceSecurityBlock } from '../support/security-doc';
+import {
+  collectAcknowledgments,
+  currentSecurityBlock,
+  renderSecurityTable,
+  replaceSecurityBlock,
+} from '../support/security-doc';
 import { expectValidationError } from '../support/validation';
 
 // The reference platform is synthesized once for the whole file: it is the slowest fixture.
