@@ -16,6 +16,7 @@ import { USAGE_METADATA_KEY, type UsageAssumptions } from '../../cost/usage-meta
 import { acknowledgeFindings, acknowledgeGrantPolicy } from '../../lib/compliance';
 import { PropValidator } from '../../lib/errors';
 import { handlerEntry } from '../private/handler-entry';
+import { allowLogsToUseKey, logGroupArnPattern } from '../private/logs-key';
 import {
   CLUSTER_DIMENSION,
   OLDEST_RUNNABLE_JOB_AGE_METRIC,
@@ -100,7 +101,7 @@ export class BatchQueueMetrics extends Construct {
         enableKeyRotation: true,
         removalPolicy,
       });
-    allowLogsToUseKey(this.encryptionKey, stack);
+    allowLogsToUseKey(this.encryptionKey, logGroupArnPattern(this));
 
     this.logGroup = new logs.LogGroup(this, 'LogGroup', {
       encryptionKey: this.encryptionKey,
@@ -276,20 +277,4 @@ function queueMetric(
     period: Duration.minutes(5),
     ...metricOptions,
   });
-}
-
-/** CloudWatch Logs encrypts a log group with a customer key only if the key policy lets it. */
-export function allowLogsToUseKey(key: kms.IKey, stack: Stack): void {
-  key.addToResourcePolicy(
-    new iam.PolicyStatement({
-      principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
-      actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-      resources: ['*'],
-      conditions: {
-        ArnLike: {
-          'kms:EncryptionContext:aws:logs:arn': `arn:${stack.partition}:logs:${stack.region}:${stack.account}:log-group:*`,
-        },
-      },
-    }),
-  );
 }

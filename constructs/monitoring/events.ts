@@ -6,21 +6,14 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { PropValidator } from '../../lib/errors';
+import {
+  batchJobStatePattern,
+  capacityCancellationDetail,
+  SPOT_RECLAIM_STATUS_PREFIX,
+} from '../private/batch-job-events';
 
-/**
- * Reasons of job-state time limit actions that cancel a job stuck RUNNABLE for lack of capacity
- * (`CAPACITY:INSUFFICIENT_INSTANCE_CAPACITY`, `MISCONFIGURATION:COMPUTE_ENVIRONMENT_MAX_RESOURCE`,
- * `MISCONFIGURATION:JOB_RESOURCE_REQUIREMENT`). Matched anywhere in `statusReason`, with or without
- * the category prefix.
- */
-export const CAPACITY_STATUS_REASONS = [
-  'INSUFFICIENT_INSTANCE_CAPACITY',
-  'COMPUTE_ENVIRONMENT_MAX_RESOURCE',
-  'JOB_RESOURCE_REQUIREMENT',
-] as const;
-
-/** The `statusReason` prefix of a job attempt whose spot instance was reclaimed (`Host EC2 (instance i-...) terminated.`). */
-export const SPOT_RECLAIM_STATUS_PREFIX = 'Host EC2';
+// The Batch event contract lives in one module shared with the training cluster and its retry function.
+export { CAPACITY_STATUS_REASONS, SPOT_RECLAIM_STATUS_PREFIX } from '../private/batch-job-events';
 
 /** SageMaker endpoint states that mean a create or update did not go through. */
 export const ENDPOINT_FAILURE_STATES = ['FAILED', 'ROLLING_BACK', 'UPDATE_ROLLBACK_FAILED'] as const;
@@ -74,12 +67,12 @@ export class BatchJobEventRules extends Construct {
 
     this.failedJobs = new events.Rule(this, 'FailedJobs', {
       description: `Failed AWS Batch jobs of training cluster ${props.clusterName}`,
-      eventPattern: batchPattern({ jobQueue: queueArns, status: ['FAILED'] }),
+      eventPattern: batchJobStatePattern({ jobQueue: queueArns, status: ['FAILED'] }),
       targets: [target],
     });
     this.spotReclaims = new events.Rule(this, 'SpotReclaims', {
       description: `Spot capacity reclaimed from AWS Batch jobs of training cluster ${props.clusterName}`,
-      eventPattern: batchPattern({
+      eventPattern: batchJobStatePattern({
         jobQueue: queueArns,
         statusReason: events.Match.prefix(SPOT_RECLAIM_STATUS_PREFIX),
       }),
@@ -87,18 +80,15 @@ export class BatchJobEventRules extends Construct {
     });
     this.capacityCancellations = new events.Rule(this, 'CapacityCancellations', {
       description: `AWS Batch jobs of training cluster ${props.clusterName} cancelled for lack of capacity`,
-      eventPattern: batchPattern({
-        jobQueue: queueArns,
-        status: ['FAILED'],
-        statusReason: events.Match.anyOf(
-          ...CAPACITY_STATUS_REASONS.map((r) => events.Match.wildcard(`*${r}*`)),
-        ),
-      }),
+      eventPattern: batchJobStatePattern(capacityCancellationDetail(queueArns)),
     });
     if (props.onDemandQueue) {
       this.onDemandRetries = new events.Rule(this, 'OnDemandRetries', {
         description: `Jobs of training cluster ${props.clusterName} waiting in the on-demand fallback queue`,
-        eventPattern: batchPattern({ jobQueue: [props.onDemandQueue.jobQueueArn], status: ['RUNNABLE'] }),
+        eventPattern: batchJobStatePattern({
+          jobQueue: [props.onDemandQueue.jobQueueArn],
+          status: ['RUNNABLE'],
+        }),
       });
     }
   }
@@ -182,8 +172,4 @@ export function metricRuleMatches(
     period: Duration.minutes(5),
     ...options,
   });
-}
-
-function batchPattern(detail: Record<string, unknown>): events.EventPattern {
-  return { source: ['aws.batch'], detailType: ['Batch Job State Change'], detail };
 }

@@ -1,11 +1,11 @@
 import { RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { acknowledgeFindings, acknowledgeGrantPolicy } from '../../lib/compliance';
 import { PropValidator } from '../../lib/errors';
+import { allowLogsToUseKey, logGroupArnPattern } from '../private/logs-key';
 
 /**
  * Interface endpoints an ML platform needs so private and isolated subnets reach AWS APIs
@@ -58,7 +58,8 @@ export interface MlNetworkProps {
    */
   readonly interfaceEndpoints?: MlInterfaceEndpointName[];
   /**
-   * KMS key for the flow-log group.
+   * KMS key for the flow-log group. A key of this app gets a key-policy statement that lets CloudWatch
+   * Logs use it for log groups of this account and region only; an imported key must already allow that.
    * @default - a new key with rotation
    */
   readonly encryptionKey?: kms.IKey;
@@ -134,8 +135,9 @@ export class MlNetwork extends Construct {
       retention: props.flowLogRetention ?? logs.RetentionDays.ONE_YEAR,
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     });
-    // CloudWatch Logs must be allowed to use the key for this log group only.
-    key.grantEncryptDecrypt(new iam.ServicePrincipal(`logs.${Stack.of(this).region}.amazonaws.com`));
+    // CloudWatch Logs may use the key for log groups of this account and region only (encryption
+    // context condition); the key policy cannot name the flow-log group, which depends on the key.
+    allowLogsToUseKey(key, logGroupArnPattern(this));
     this.flowLogGroup = flowLogGroup;
 
     const cidr = props.cidr ?? '10.0.0.0/16';

@@ -10,10 +10,12 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sns from 'aws-cdk-lib/aws-sns';
-import { Construct } from 'constructs';
+import { Construct, type IConstruct } from 'constructs';
 import { USAGE_METADATA_KEY, type UsageAssumptions } from '../../cost/usage-metadata';
 import { acknowledgeFindings, acknowledgeGrantPolicy } from '../../lib/compliance';
 import { PropValidator } from '../../lib/errors';
+import { batchJobStatePattern, capacityCancellationDetail } from '../private/batch-job-events';
+import { allowLogsToUseKey, logGroupArnPattern } from '../private/logs-key';
 import {
   DEFAULT_EFA_INSTANCE_TYPES,
   DEFAULT_TRAINING_INSTANCE_TYPES,
@@ -29,7 +31,8 @@ import {
   type TrainingJobContext,
 } from './job-definitions';
 import { GpuLaunchTemplate } from './launch-template';
-import { acknowledgeWildcards } from './private/acknowledge';
+import { acknowledgeResourceWildcards, acknowledgeWildcards } from './private/acknowledge';
+import { anyRevisionArn } from './private/job-definition-arn';
 import {
   isValidLustreCapacity,
   LUSTRE_CAPACITY_RULE,
@@ -51,7 +54,10 @@ export interface OnDemandFallbackOptions {
   readonly afterSpotReclaims?: number;
 }
 
-/** A separate compute environment for multi-node jobs over EFA. */
+/**
+ * A separate on-demand compute environment for multi-node jobs over EFA. AWS Batch runs multi-node
+ * parallel jobs on on-demand capacity only (not on compute environments that use Spot Instances).
+ */
 export interface EfaOptions {
   /**
    * Instance types with EFA support; one launch template serves them all, so they get the EFA
@@ -64,12 +70,6 @@ export interface EfaOptions {
    * @default 16
    */
   readonly maxGpus?: number;
-  /**
-   * Run the EFA environment on spot. A reclaim of any node fails the whole multi-node job, and
-   * cluster placement groups narrow the spot pools, so on-demand is the default.
-   * @default false
-   */
-  readonly spot?: boolean;
 }
 
 /** Fair-share scheduling between teams. */
@@ -131,7 +131,8 @@ export interface GpuTrainingClusterProps {
    */
   readonly checkpointExpiration?: Duration;
   /**
-   * Bucket of training data: jobs may read it, and FSx links it at `/fsx/datasets`.
+   * Bucket of training data: jobs may read it, and FSx links it at `/fsx/datasets` (import only:
+   * nothing written or deleted there reaches the bucket).
    * @default - none
    */
   readonly datasetsBucket?: s3.IBucket;
@@ -142,7 +143,7 @@ export interface GpuTrainingClusterProps {
   readonly alarmTopic?: sns.ITopic;
   /**
    * Usage assumptions for the cost estimate.
-   * @default - none recorded; the estimator uses its default profile
+   * @default - none recorded: the estimate's expected equals its min (idle floor)
    */
   readonly expectedUsage?: TrainingExpectedUsage;
   /**
@@ -162,7 +163,8 @@ export interface GpuTrainingClusterProps {
    */
   readonly minGpus?: number;
   /**
-   * On-demand compute environment, queue and the spot → on-demand retry.
+   * On-demand compute environment, queue and the spot → on-demand retry. Multi-node jobs without EFA
+   * run on this queue (AWS Batch does not run multi-node parallel jobs on spot).
    * @default - spot only
    */
   readonly onDemandFallback?: OnDemandFallbackOptions;
@@ -222,6 +224,7 @@ export class GpuTrainingCluster extends Construct {
 
   public readonly clusterName: string;
   public readonly spotQueue: batch.IJobQueue;
+  /** On-demand queue, with `onDemandFallback`: spot jobs resubmitted after reclaims, and multi-node jobs without EFA. */
   public readonly onDemandQueue?: batch.IJobQueue;
   /** Queue of multi-node EFA jobs, when `efa` is set. */
   public readonly efaQueue?: batch.IJobQueue;
@@ -254,6 +257,7 @@ export class GpuTrainingCluster extends Construct {
   private readonly jobContext: TrainingJobContext;
   private readonly spotRetry?: SpotToOnDemandRetry;
   private readonly submitStatements: iam.PolicyStatement[] = [];
+  private readonly submitPolicies: IConstruct[] = [];
   private nodeTrafficAllowed = false;
 
   constructor(scope: Construct, id: string, props: GpuTrainingClusterProps) {
@@ -299,6 +303,14 @@ export class GpuTrainingCluster extends Construct {
       efaSpecs = validateInstanceTypes(v, 'efa.instanceTypes', efaTypes, true);
       v.range('efa.maxGpus', props.efa.maxGpus, 1, 4096);
       validateFitsLargestType(v, 'efa.maxGpus', props.efa.maxGpus ?? 16, efaSpecs, efaTypes);
+      // `efa.spot` existed once: a JavaScript caller may still pass it, and it must not be ignored silently.
+      const removedSpot = (props.efa as { spot?: unknown }).spot;
+      v.check(
+        removedSpot === undefined,
+        'efa.spot',
+        removedSpot,
+        'unset: AWS Batch does not run multi-node parallel jobs on spot, so the EFA compute environment is on-demand',
+      );
     }
     if (props.fsx) {
       const gib = props.fsx.storageCapacityGiB;
@@ -508,16 +520,13 @@ export class GpuTrainingCluster extends Construct {
       const placementGroup = new ec2.PlacementGroup(this, 'PlacementGroup', {
         strategy: ec2.PlacementGroupStrategy.CLUSTER,
       });
-      const efaSpot = props.efa.spot ?? false;
+      // On-demand only: AWS Batch does not run multi-node parallel jobs on spot compute environments.
       const efaCe = this.createComputeEnvironment('EfaComputeEnvironment', {
         vpc: props.vpc,
         // EFA does not cross availability zones: one subnet, in the placement group's AZ.
         vpcSubnets: { subnets: [subnets[0]] },
-        spot: efaSpot,
-        allocationStrategy: efaSpot
-          ? batch.AllocationStrategy.SPOT_PRICE_CAPACITY_OPTIMIZED
-          : batch.AllocationStrategy.BEST_FIT_PROGRESSIVE,
-        spotBidPercentage: efaSpot ? props.spotBidPercentage : undefined,
+        spot: false,
+        allocationStrategy: batch.AllocationStrategy.BEST_FIT_PROGRESSIVE,
         instanceTypes: efaTypes,
         minvCpus: 0,
         maxvCpus: (props.efa.maxGpus ?? 16) * efaRatio,
@@ -539,15 +548,7 @@ export class GpuTrainingCluster extends Construct {
     if (props.alarmTopic) {
       this.capacityCancellationRule = new events.Rule(this, 'CapacityCancellations', {
         description: `Jobs of ${clusterName} cancelled after ${capacityTimeout.toHumanString()} without capacity`,
-        eventPattern: {
-          source: ['aws.batch'],
-          detailType: ['Batch Job State Change'],
-          detail: {
-            status: ['FAILED'],
-            jobQueue: queues.map((q) => q.jobQueueArn),
-            statusReason: [{ prefix: 'CAPACITY:' }, { prefix: 'MISCONFIGURATION:' }],
-          },
-        },
+        eventPattern: batchJobStatePattern(capacityCancellationDetail(queues.map((q) => q.jobQueueArn))),
         targets: [new targets.SnsTopic(props.alarmTopic)],
       });
     }
@@ -582,8 +583,10 @@ export class GpuTrainingCluster extends Construct {
   }
 
   /**
-   * Adds a multi-node parallel job definition (`nodes` × `gpusPerNode`). With `efa: true` it runs
-   * on the EFA compute environment (submit it to `efaQueue`) with EFA devices in every container.
+   * Adds a multi-node parallel job definition (`nodes` × `gpusPerNode`). AWS Batch runs multi-node
+   * parallel jobs on on-demand capacity only: with `efa: true` it runs on the EFA compute environment
+   * (submit it to `efaQueue`) with EFA devices in every container; without EFA it needs
+   * `onDemandFallback` and runs on the cluster instance types in `onDemandQueue`.
    */
   public addMultiNodeJob(id: string, props: MultiNodeGpuJobProps): batch.MultiNodeJobDefinition {
     const efa = props.efa ?? false;
@@ -600,6 +603,13 @@ export class GpuTrainingCluster extends Construct {
         'efa',
         true,
         'false unless the cluster has EFA capacity: set the `efa` prop of GpuTrainingCluster',
+      );
+    } else if (!efa && !this.onDemandComputeEnvironment) {
+      v.check(
+        false,
+        'efa',
+        efa,
+        'true, or the cluster needs `onDemandFallback`: AWS Batch does not run multi-node parallel jobs on spot, so a multi-node job without EFA runs on the on-demand queue',
       );
     } else if (instanceType !== undefined && !pool.includes(instanceType)) {
       const allowed =
@@ -629,17 +639,25 @@ export class GpuTrainingCluster extends Construct {
     return definition;
   }
 
-  /** Lets a principal submit the cluster's job definitions (now and later ones) to its queues. */
+  /**
+   * Lets a principal submit the cluster's job definitions (now and later ones, any revision: jobs
+   * and scripts keep using a revision after a deploy registers the next) to its queues.
+   */
   public grantSubmitJob(grantee: iam.IGrantable): iam.Grant {
+    const definitionArns = this.jobDefinitions.map((d) => anyRevisionArn(d.jobDefinitionArn));
     const grant = iam.Grant.addToPrincipal({
       grantee,
       actions: ['batch:SubmitJob'],
-      resourceArns: [
-        ...this.jobQueues.map((q) => q.jobQueueArn),
-        ...this.jobDefinitions.map((d) => d.jobDefinitionArn),
-      ],
+      resourceArns: [...this.jobQueues.map((q) => q.jobQueueArn), ...definitionArns],
     });
     this.submitStatements.push(...grant.principalStatements);
+    // The grantee's policy (a role or user of this app) gets the revision wildcard acknowledged.
+    const principal = grantee.grantPrincipal;
+    const policy = principal instanceof Construct ? principal.node.tryFindChild('DefaultPolicy') : undefined;
+    if (policy) {
+      this.submitPolicies.push(policy);
+      acknowledgeResourceWildcards(policy, definitionArns, this.revisionWildcardReason());
+    }
     return grant;
   }
 
@@ -666,8 +684,15 @@ export class GpuTrainingCluster extends Construct {
 
   private registerJobDefinition(definition: batch.IJobDefinition): void {
     this.jobDefinitions.push(definition);
-    for (const statement of this.submitStatements) statement.addResources(definition.jobDefinitionArn);
+    const arn = anyRevisionArn(definition.jobDefinitionArn);
+    for (const statement of this.submitStatements) statement.addResources(arn);
+    for (const policy of this.submitPolicies)
+      acknowledgeResourceWildcards(policy, [arn], this.revisionWildcardReason());
     this.spotRetry?.allowResubmit(definition);
+  }
+
+  private revisionWildcardReason(): string {
+    return `batch:SubmitJob on the job definitions of ${this.node.path}, every revision (:*): jobs and scripts keep naming the revision they were written for after a deploy registers the next.`;
   }
 
   /** Nodes of multi-node jobs talk to each other on any port (NCCL, MPI, EFA): allowed within the group only. */
@@ -718,7 +743,7 @@ export class GpuTrainingCluster extends Construct {
         },
       }),
     );
-    key.grantEncryptDecrypt(new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`));
+    allowLogsToUseKey(key, logGroupArnPattern(this));
   }
 
   private createInstanceRole(): iam.Role {

@@ -101,7 +101,9 @@ export interface MultiNodeGpuJobProps extends GpuJobBaseProps {
   /**
    * Use EFA: the job runs on the cluster's EFA compute environment (cluster placement group, EFA
    * interfaces) and gets the `/dev/infiniband/uverbs*` devices and unlimited locked memory.
-   * Submit it to `efaQueue`.
+   * Submit it to `efaQueue`. Without EFA the job runs on the cluster instance types on on-demand
+   * capacity: the cluster needs `onDemandFallback`, and the job goes to `onDemandQueue`. AWS Batch
+   * does not run multi-node parallel jobs on spot compute environments, so neither queue is spot.
    * @default false
    */
   readonly efa?: boolean;

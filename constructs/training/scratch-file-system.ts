@@ -36,7 +36,8 @@ export interface TrainingScratchFileSystemProps extends TrainingScratchOptions {
   /** KMS key for the file system. */
   readonly encryptionKey: kms.IKey;
   /**
-   * Bucket linked at `datasetsPath`: objects are imported lazily on first read, new files exported back.
+   * Bucket linked at `datasetsPath`, read-only from the file system's side: objects are imported lazily
+   * on first read and bucket changes are imported; nothing written under the path goes back to S3.
    * @default - no link
    */
   readonly datasetsBucket?: s3.IBucket;
@@ -44,7 +45,8 @@ export interface TrainingScratchFileSystemProps extends TrainingScratchOptions {
 
 /**
  * FSx for Lustre PERSISTENT_2 shared scratch for a training cluster: encrypted with the platform
- * KMS key, LZ4 compression, and the datasets bucket linked through a data repository association.
+ * KMS key, LZ4 compression, and the datasets bucket linked (import only) through a data repository
+ * association.
  */
 export class TrainingScratchFileSystem extends Construct {
   public readonly fileSystem: fsx.LustreFileSystem;
@@ -85,10 +87,9 @@ export class TrainingScratchFileSystem extends Construct {
         fileSystemPath: props.datasetsPath ?? '/datasets',
         dataRepositoryPath: `s3://${props.datasetsBucket.bucketName}/`,
         batchImportMetaDataOnCreate: true,
-        s3: {
-          autoImportPolicy: { events: ['NEW', 'CHANGED', 'DELETED'] },
-          autoExportPolicy: { events: ['NEW', 'CHANGED', 'DELETED'] },
-        },
+        // Import only: datasets are input. An export policy would write every file created under the
+        // path back to the bucket, and every rm there would delete (or delete-mark) the dataset object.
+        s3: { autoImportPolicy: { events: ['NEW', 'CHANGED', 'DELETED'] } },
       });
     }
   }

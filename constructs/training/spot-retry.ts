@@ -10,11 +10,12 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { Construct } from 'constructs';
+import { Construct, type IConstruct } from 'constructs';
 import { acknowledgeFindings, acknowledgeGrantPolicy } from '../../lib/compliance';
 import { PropValidator } from '../../lib/errors';
 import { handlerEntry } from '../private/handler-entry';
-import { acknowledgeWildcards } from './private/acknowledge';
+import { acknowledgeResourceWildcards, acknowledgeWildcards } from './private/acknowledge';
+import { anyRevisionArn } from './private/job-definition-arn';
 
 export interface SpotToOnDemandRetryProps {
   /** Queues whose failed jobs are examined. */
@@ -50,6 +51,7 @@ export class SpotToOnDemandRetry extends Construct {
   public readonly deadLetterQueue: sqs.Queue;
   public readonly logGroup: logs.LogGroup;
   private readonly submitStatement: iam.PolicyStatement;
+  private readonly policy: IConstruct;
 
   constructor(scope: Construct, id: string, props: SpotToOnDemandRetryProps) {
     super(scope, id);
@@ -110,6 +112,14 @@ export class SpotToOnDemandRetry extends Construct {
         resources: [stack.formatArn({ service: 'batch', resource: 'job', resourceName: '*' })],
       }),
     );
+    // The dead-letter queue is encrypted with the key: Lambda sends to it as this role, which needs
+    // the data key to encrypt the message.
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        resources: [props.encryptionKey.keyArn],
+      }),
+    );
     this.submitStatement = new iam.PolicyStatement({
       actions: ['batch:SubmitJob'],
       resources: [props.onDemandQueue.jobQueueArn],
@@ -159,16 +169,26 @@ export class SpotToOnDemandRetry extends Construct {
 
     acknowledgeGrantPolicy(
       role,
-      'its log group, its dead-letter queue, the on-demand job queue and the cluster job definitions',
+      'its log group, its dead-letter queue and its key, the on-demand job queue and the cluster job definitions',
     );
+    this.policy = role.node.findChild('DefaultPolicy');
     acknowledgeWildcards(
-      role.node.findChild('DefaultPolicy'),
+      this.policy,
       `Role of ${this.function.node.path}: ENI management for a VPC function and batch:DescribeJobs/ListJobs support no resource-level permissions; batch:TagResource applies to jobs created at run time; log streams are created per container in its own log group.`,
     );
   }
 
-  /** Lets the function resubmit jobs of this job definition. */
+  /**
+   * Lets the function resubmit jobs of this job definition, any revision: a job that failed after a
+   * deploy still names the revision it was submitted with.
+   */
   public allowResubmit(jobDefinition: batch.IJobDefinition): void {
-    this.submitStatement.addResources(jobDefinition.jobDefinitionArn);
+    const arn = anyRevisionArn(jobDefinition.jobDefinitionArn);
+    this.submitStatement.addResources(arn);
+    acknowledgeResourceWildcards(
+      this.policy,
+      [arn],
+      `${this.function.node.path} resubmits jobs of ${jobDefinition.node.path} with the revision they ran, which a later deploy may have replaced: the ARN ends in the revision wildcard (:*), not in a prefix.`,
+    );
   }
 }

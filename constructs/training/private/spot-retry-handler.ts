@@ -15,6 +15,7 @@ import {
   type KeyValuePair,
   type SubmitJobCommandInput,
 } from '@aws-sdk/client-batch';
+import { SPOT_RECLAIM_STATUS_PREFIX } from '../../private/batch-job-events';
 
 /** The part of the EventBridge event the handler reads. */
 export interface BatchJobStateChangeEvent {
@@ -49,7 +50,6 @@ export type RetryOutcome =
 
 /** Tag carried by a resubmitted job: the id of the job it replaces. */
 export const RESUBMITTED_FROM_TAG = 'cdk-ml-platform:resubmitted-from';
-export const SPOT_RECLAIM_PREFIX = 'Host EC2';
 const RUN_ID_ENV = 'CHECKPOINT_RUN_ID';
 
 /** Reads the configuration the construct sets on the function. */
@@ -73,7 +73,8 @@ export function fallbackJobName(jobName: string, jobId: string): string {
 
 /** Spot reclaims among a job's attempts. */
 export function countSpotReclaims(job: JobDetail): number {
-  return (job.attempts ?? []).filter((a) => (a.statusReason ?? '').startsWith(SPOT_RECLAIM_PREFIX)).length;
+  return (job.attempts ?? []).filter((a) => (a.statusReason ?? '').startsWith(SPOT_RECLAIM_STATUS_PREFIX))
+    .length;
 }
 
 export function createHandler(client: BatchClient, config: SpotRetryConfig) {

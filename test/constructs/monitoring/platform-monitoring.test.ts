@@ -302,6 +302,25 @@ describe('event rules', () => {
 });
 
 describe('queue-metrics function', () => {
+  test('CloudWatch Logs may use the key only for log groups of this account and region (shared helper)', () => {
+    // THEN every key-policy statement for the logs service carries the encryption-context condition
+    const logStatements = resourcesOf('AWS::KMS::Key').flatMap((k) =>
+      (
+        k.props.KeyPolicy as { Statement: Array<{ Principal?: { Service?: string }; Condition?: unknown }> }
+      ).Statement.filter((st) => st.Principal?.Service === 'logs.us-east-1.amazonaws.com'),
+    );
+    expect(logStatements.length).toBeGreaterThan(0);
+    for (const st of logStatements) {
+      expect(st.Condition).toEqual({
+        ArnLike: {
+          'kms:EncryptionContext:aws:logs:arn': expect.stringMatching(
+            /^arn:aws:logs:us-east-1:123456789012:log-group:/,
+          ),
+        },
+      });
+    }
+  });
+
   test('runs the latest Node.js runtime in the VPC, with a DLQ, reserved concurrency and its queues', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
       Runtime: 'nodejs24.x',

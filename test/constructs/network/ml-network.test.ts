@@ -53,6 +53,30 @@ describe('MlNetwork defaults', () => {
     template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
   });
 
+  test('CloudWatch Logs may use the flow-log key only for log groups of this account and region', () => {
+    // Regression: the key policy gave the logs service principal the key without any condition.
+    const keys = Object.values(template.findResources('AWS::KMS::Key')) as Array<{
+      Properties: {
+        KeyPolicy: {
+          Statement: Array<{ Principal?: { Service?: string }; Condition?: unknown; Action: unknown }>;
+        };
+      };
+    }>;
+    const logStatements = keys.flatMap((k) =>
+      k.Properties.KeyPolicy.Statement.filter(
+        (st) => st.Principal?.Service === 'logs.us-east-1.amazonaws.com',
+      ),
+    );
+    expect(logStatements).toHaveLength(1);
+    expect(logStatements[0].Condition).toEqual({
+      ArnLike: {
+        'kms:EncryptionContext:aws:logs:arn': {
+          'Fn::Join': ['', ['arn:aws:logs:us-east-1:', { Ref: 'AWS::AccountId' }, ':log-group:*']],
+        },
+      },
+    });
+  });
+
   test('an S3 gateway endpoint and every default interface endpoint, private DNS on', () => {
     template.hasResourceProperties('AWS::EC2::VPCEndpoint', {
       VpcEndpointType: 'Gateway',

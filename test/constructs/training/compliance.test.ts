@@ -1,6 +1,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { beforeAll, describe, expect, test } from 'vitest';
+import { acknowledgeGrantPolicy } from '../../../lib/compliance';
 import { formatFindings, nagApp, synthFindings, type Finding } from '../../support/nag';
 import { fullCluster, IMAGE, trainingStack } from './fixtures';
 
@@ -9,6 +11,12 @@ import { fullCluster, IMAGE, trainingStack } from './fixtures';
 const app = nagApp();
 const full = trainingStack(app, 'Full');
 const cluster = fullCluster(full);
+// A submitter role of the app: its policy names every revision of the job definitions (:*), added
+// before and after the grant, and the cluster acknowledges exactly those wildcards.
+const submitter = new iam.Role(full.stack, 'Submitter', { assumedBy: new iam.AccountRootPrincipal() });
+cluster.grantSubmitJob(submitter);
+// The inline grant policy is the role owner's to acknowledge, as for any grant.
+acknowledgeGrantPolicy(submitter, 'batch:SubmitJob on the training queues and job definitions');
 cluster.addMultiNodeJob('Distributed', { image: IMAGE, nodes: 2 });
 
 let bundle: string;

@@ -15,6 +15,8 @@ import {
   TrainingScratchFileSystem,
   type GpuTrainingClusterProps,
 } from '../../../constructs/training';
+import { CAPACITY_STATUS_REASONS } from '../../../constructs/monitoring';
+import { anyRevisionArn } from '../../../constructs/training/private/job-definition-arn';
 import { USAGE_METADATA_KEY } from '../../../cost/usage-metadata';
 import { fullClusterProps, IMAGE, NO_BUNDLING, trainingStack } from './fixtures';
 
@@ -55,6 +57,21 @@ new GpuTrainingCluster(owned, 'Cluster', {
   instanceTypes: ['g6.xlarge'],
   maxGpus: 2,
 });
+
+/** Every revision of a job definition of this app: the first six parts of its ARN (`Ref`) and `*`. */
+function anyRevision(logicalIdPrefix: string): unknown {
+  return {
+    'Fn::Join': [
+      ':',
+      [
+        ...[0, 1, 2, 3, 4, 5].map((i) => ({
+          'Fn::Select': [i, { 'Fn::Split': [':', { Ref: Match.stringLikeRegexp(`^${logicalIdPrefix}`) }] }],
+        })),
+        '*',
+      ],
+    ],
+  };
+}
 
 /** An ARN as CDK renders it for imported resources: `arn:` + the partition + the rest. */
 function partitionArn(rest: string): unknown {
@@ -269,10 +286,41 @@ describe('defaults', () => {
               },
             },
           }),
-          Match.objectLike({ Principal: { Service: 'logs.us-east-1.amazonaws.com' } }),
+          Match.objectLike({
+            Principal: { Service: 'logs.us-east-1.amazonaws.com' },
+            Condition: {
+              ArnLike: {
+                'kms:EncryptionContext:aws:logs:arn': partitionArn(
+                  ':logs:us-east-1:123456789012:log-group:*',
+                ),
+              },
+            },
+          }),
         ]),
       },
     });
+  });
+
+  test('CloudWatch Logs gets no key-policy statement without the log-group encryption-context condition', () => {
+    // Regression: grantEncryptDecrypt(logs) gave the service unconditioned use of the key.
+    for (const template of [d, f]) {
+      const keys = Object.values(template.findResources('AWS::KMS::Key')) as Array<{
+        Properties: {
+          KeyPolicy: { Statement: Array<{ Principal?: { Service?: string }; Condition?: unknown }> };
+        };
+      }>;
+      const logStatements = keys.flatMap((k) =>
+        k.Properties.KeyPolicy.Statement.filter(
+          (st) => st.Principal?.Service === 'logs.us-east-1.amazonaws.com',
+        ),
+      );
+      expect(logStatements).toHaveLength(1);
+      expect(logStatements[0].Condition).toEqual({
+        ArnLike: {
+          'kms:EncryptionContext:aws:logs:arn': partitionArn(':logs:us-east-1:123456789012:log-group:*'),
+        },
+      });
+    }
   });
 });
 
@@ -445,6 +493,8 @@ describe('every feature on', () => {
     f.hasResourceProperties('AWS::FSx::DataRepositoryAssociation', {
       FileSystemPath: '/datasets',
       DataRepositoryPath: 's3://ml-datasets-123456789012/',
+      // Import only (regression): an export policy turned every rm under /fsx/datasets into a delete in S3.
+      S3: { AutoImportPolicy: { Events: ['NEW', 'CHANGED', 'DELETED'] }, AutoExportPolicy: Match.absent() },
     });
     const userData = JSON.stringify(f.findResources('AWS::EC2::LaunchTemplate'));
     expect(userData).toContain('dnf install -y lustre-client');
@@ -517,9 +567,27 @@ describe('every feature on', () => {
             Action: 'batch:SubmitJob',
             Resource: [
               { 'Fn::GetAtt': [Match.stringLikeRegexp('^ClusterOnDemandQueue'), 'JobQueueArn'] },
-              { Ref: Match.stringLikeRegexp('^ClusterFinetune') },
-              { Ref: Match.stringLikeRegexp('^ClusterPretrain') },
+              anyRevision('ClusterFinetune'),
+              anyRevision('ClusterPretrain'),
             ],
+          },
+        ]),
+      },
+      Roles: [{ Ref: Match.stringLikeRegexp('^ClusterSpotRetryRole') }],
+    });
+    // Regression: the dead-letter queue is encrypted with the cluster key, so sending to it needs the key.
+    f.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          {
+            Effect: 'Allow',
+            Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+            Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ClusterKey'), 'Arn'] },
+          },
+          {
+            Effect: 'Allow',
+            Action: 'sqs:SendMessage',
+            Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ClusterSpotRetryDeadLetterQueue'), 'Arn'] },
           },
         ]),
       },
@@ -538,15 +606,17 @@ describe('every feature on', () => {
     });
   });
 
-  test('capacity cancellations of any queue notify the alarm topic', () => {
+  test('capacity cancellations of any queue notify the alarm topic, with the pattern monitoring uses', () => {
+    // The same statusReason match as BatchJobEventRules.capacityCancellations (one shared contract):
+    // the three time-limit reasons, not every MISCONFIGURATION.
     f.hasResourceProperties('AWS::Events::Rule', {
       EventPattern: Match.objectLike({
         detail: {
-          status: ['FAILED'],
           jobQueue: Match.arrayWith([
             { 'Fn::GetAtt': [Match.stringLikeRegexp('^ClusterEfaQueue'), 'JobQueueArn'] },
           ]),
-          statusReason: [{ prefix: 'CAPACITY:' }, { prefix: 'MISCONFIGURATION:' }],
+          status: ['FAILED'],
+          statusReason: CAPACITY_STATUS_REASONS.map((r) => ({ wildcard: `*${r}*` })),
         },
       }),
       Targets: [Match.objectLike({ Arn: 'arn:aws:sns:us-east-1:123456789012:ml-alarms' })],
@@ -573,7 +643,7 @@ describe('every feature on', () => {
     });
   });
 
-  test('grantSubmitJob covers every queue and every job definition, including ones added after the grant', () => {
+  test('grantSubmitJob covers every queue and every revision of every job definition, including ones added after the grant', () => {
     f.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
         Statement: [
@@ -584,8 +654,9 @@ describe('every feature on', () => {
               { 'Fn::GetAtt': [Match.stringLikeRegexp('^ClusterSpotQueue'), 'JobQueueArn'] },
               { 'Fn::GetAtt': [Match.stringLikeRegexp('^ClusterOnDemandQueue'), 'JobQueueArn'] },
               { 'Fn::GetAtt': [Match.stringLikeRegexp('^ClusterEfaQueue'), 'JobQueueArn'] },
-              { Ref: Match.stringLikeRegexp('^ClusterFinetune') },
-              { Ref: Match.stringLikeRegexp('^ClusterPretrain') },
+              // Any revision: jobs submitted before a deploy keep naming the revision they were written for.
+              anyRevision('ClusterFinetune'),
+              anyRevision('ClusterPretrain'),
             ],
           },
         ],
@@ -688,6 +759,11 @@ describe('bad input', () => {
       'efa.instanceTypes[0] must be a type with EFA support (e.g. g5.12xlarge, g6e.12xlarge, p4d.24xlarge, p5.48xlarge), got "g5.xlarge"',
     ],
     [
+      'EFA on spot (AWS Batch runs multi-node parallel jobs on on-demand only)',
+      { efa: { spot: true } as GpuTrainingClusterProps['efa'] },
+      'efa.spot must be unset: AWS Batch does not run multi-node parallel jobs on spot, so the EFA compute environment is on-demand, got true',
+    ],
+    [
       'a capacity timeout under 10 minutes',
       { capacityTimeout: Duration.minutes(5) },
       'capacityTimeout must be a duration from 10 minutes to 24 hours, got "300 seconds"',
@@ -770,8 +846,16 @@ describe('bad input', () => {
     ],
   ])('%s', (_name, add, message) => {
     // Job props are validated before anything is added, so one cluster serves every case.
-    sharedCluster ??= build({});
+    sharedCluster ??= build({ onDemandFallback: { maxGpus: 2 } });
     expect(() => add(sharedCluster!)).toThrow(message);
+  });
+
+  test('a multi-node job without EFA needs on-demand capacity: AWS Batch does not run multi-node jobs on spot', () => {
+    // Regression: the job's only queue was the spot queue, where it sat RUNNABLE until cancelled.
+    const cluster = build({});
+    expect(() => cluster.addMultiNodeJob('Job', { image: IMAGE, nodes: 2 })).toThrow(
+      '[V/Cluster/Job] GpuTrainingCluster.addMultiNodeJob: efa must be true, or the cluster needs `onDemandFallback`: AWS Batch does not run multi-node parallel jobs on spot, so a multi-node job without EFA runs on the on-demand queue, got false',
+    );
   });
 
   test('EFA jobs must use an EFA type of the cluster', () => {
@@ -830,5 +914,65 @@ describe('building blocks used alone validate their own props', () => {
     ],
   ])('%s', (_name, make, message) => {
     expect(make).toThrow(message);
+  });
+});
+
+describe('anyRevisionArn', () => {
+  test.each([
+    [
+      'a revision',
+      'arn:aws:batch:us-east-1:123456789012:job-definition/finetune:7',
+      'arn:aws:batch:us-east-1:123456789012:job-definition/finetune:*',
+    ],
+    [
+      'no revision',
+      'arn:aws:batch:us-east-1:123456789012:job-definition/finetune',
+      'arn:aws:batch:us-east-1:123456789012:job-definition/finetune:*',
+    ],
+  ])('a literal ARN with %s becomes the ARN of every revision', (_name, arn, expected) => {
+    // WHEN / THEN
+    expect(anyRevisionArn(arn)).toBe(expected);
+  });
+
+  test('an imported job definition is resubmittable at any revision', () => {
+    // GIVEN
+    const a = new App({ context: NO_BUNDLING });
+    const fx = trainingStack(a, 'Imported');
+    const queue = (name: string) =>
+      batch.JobQueue.fromJobQueueArn(
+        fx.stack,
+        name,
+        `arn:aws:batch:us-east-1:123456789012:job-queue/${name}`,
+      );
+    const retry = new SpotToOnDemandRetry(fx.stack, 'Retry', {
+      spotQueues: [queue('spot')],
+      onDemandQueue: queue('od'),
+      afterSpotReclaims: 2,
+      vpc: fx.vpc,
+      encryptionKey: new kms.Key(fx.stack, 'Key', { enableKeyRotation: true }),
+    });
+    // WHEN
+    retry.allowResubmit(
+      batch.EcsJobDefinition.fromJobDefinitionArn(
+        fx.stack,
+        'Def',
+        'arn:aws:batch:us-east-1:123456789012:job-definition/finetune:3',
+      ),
+    );
+    // THEN
+    Template.fromStack(fx.stack).hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          {
+            Effect: 'Allow',
+            Action: 'batch:SubmitJob',
+            Resource: [
+              'arn:aws:batch:us-east-1:123456789012:job-queue/od',
+              'arn:aws:batch:us-east-1:123456789012:job-definition/finetune:*',
+            ],
+          },
+        ]),
+      },
+    });
   });
 });
