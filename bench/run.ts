@@ -13,7 +13,8 @@
  * the machine's load decides the numbers, so they are reported with the load average.
  *
  * Options: --runs N (default 5; synth uses min(N, 3)), --json (writes bench-results/latest.json),
- * --skip-cdk-synth.
+ * --skip-cdk-synth, --cli FILE (another bundled CLI to time, e.g. an older build kept for a
+ * before/after comparison; default dist/cdk-ml-cost.js).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -27,7 +28,7 @@ import { CONFIG_CONTEXT_KEY, readPlatformConfig } from '../lib/config';
 import { addReferencePlatform } from '../lib/platform-app';
 
 const ROOT = resolve(__dirname, '..');
-const CLI = join(ROOT, 'dist', 'cdk-ml-cost.js');
+const DEFAULT_CLI = join(ROOT, 'dist', 'cdk-ml-cost.js');
 const TIME = '/usr/bin/time';
 
 /** The issue's targets. */
@@ -164,6 +165,7 @@ function table(figures: readonly Figure[]): string {
 }
 
 function main(): void {
+  const CLI = resolve(arg('--cli') ?? DEFAULT_CLI);
   const runs = Math.max(1, Number(arg('--runs') ?? 5));
   const synthRuns = Math.min(runs, 3);
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run 'npm run build:cli' first`);

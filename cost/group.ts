@@ -166,12 +166,12 @@ export function serviceInfo(serviceCode: string): ServiceInfo {
 
 /** `$1,234.56`; `-$3.10` for negatives. Cents, so `-0.001` is `$0.00`. */
 export function formatUsd(value: number): string {
-  return USD.format(roundCents(value));
+  return USD().format(roundCents(value));
 }
 
 /** `+$12.00`, `-$3.10`, `$0.00`: for changes. */
 export function formatUsdDelta(value: number): string {
-  return USD_DELTA.format(roundCents(value));
+  return USD_DELTA().format(roundCents(value));
 }
 
 /** `$0.045`, `$1.4084`, `$0.0000166667`: six significant digits, at least two decimals. */
@@ -187,12 +187,12 @@ export function formatUnitPrice(value: number): string {
 
 /** `1,460` or `6.6667`: quantities with up to four decimals. */
 export function formatQuantity(value: number): string {
-  return QUANTITY.format(value);
+  return QUANTITY().format(value);
 }
 
 /** `12.3%`, `+12.3%` with `signed`. */
 export function formatPercent(value: number, signed = false): string {
-  return (signed ? PERCENT_SIGNED : PERCENT).format(value);
+  return (signed ? PERCENT_SIGNED : PERCENT)().format(value);
 }
 
 /** AWS price-list units as prose: `Hrs` → `hour`, `GB-Mo` → `GB-month`. */
@@ -246,26 +246,32 @@ function normalizeTagKey(k: string): string {
   return k.toLowerCase().replace(/[-_\s]/g, '');
 }
 
-const USD = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' });
-const USD_DELTA = new Intl.NumberFormat('en-US', {
+// Building an Intl.NumberFormat costs far more than using one (the first one also loads ICU's
+// locale data, about 25 ms in a cold CLI process): each is built on first use, then kept.
+const lazyFormat = (options: Intl.NumberFormatOptions): (() => Intl.NumberFormat) => {
+  let f: Intl.NumberFormat | undefined;
+  return () => (f ??= new Intl.NumberFormat('en-US', options));
+};
+const USD = lazyFormat({ style: 'currency', currency: 'USD' });
+const USD_DELTA = lazyFormat({
   style: 'currency',
   currency: 'USD',
   signDisplay: 'exceptZero',
 });
-const QUANTITY = new Intl.NumberFormat('en-US', { maximumFractionDigits: 4 });
-const PERCENT = new Intl.NumberFormat('en-US', {
+const QUANTITY = lazyFormat({ maximumFractionDigits: 4 });
+const PERCENT = lazyFormat({
   style: 'percent',
   minimumFractionDigits: 1,
   maximumFractionDigits: 1,
 });
-const PERCENT_SIGNED = new Intl.NumberFormat('en-US', {
+const PERCENT_SIGNED = lazyFormat({
   style: 'percent',
   minimumFractionDigits: 1,
   maximumFractionDigits: 1,
   signDisplay: 'exceptZero',
 });
 
-// Building an Intl.NumberFormat costs far more than using one: keep one per decimal count.
+// One unit price format per decimal count.
 const UNIT_PRICE_FORMATS = new Map<number, Intl.NumberFormat>();
 function unitPriceFormat(decimals: number): Intl.NumberFormat {
   let f = UNIT_PRICE_FORMATS.get(decimals);

@@ -14,11 +14,11 @@
  * Numbers must be finite and non-negative; anything else is a CostInputError naming the file and key.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
 import { CostInputError } from './errors';
 import type { ResolvedResource, ResourceUsage } from './pricing/types';
 import type { UsageSource } from './types';
 import { USAGE_METADATA_KEY, USAGE_NUMBER_KEYS, type UsageNumberKey } from './usage-metadata';
+import { parseYaml } from './yaml';
 
 /** One resource's entry in a usage file. */
 export interface UsageEntry {

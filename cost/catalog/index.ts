@@ -49,7 +49,9 @@ export function loadCatalog(path: string = BUNDLED_CATALOG_PATH): Catalog {
   } catch (e) {
     throw new CostInputError(`price catalog ${path} is not valid JSON: ${(e as Error).message}`);
   }
-  const problems = shapeProblems(parsed);
+  // The cheap check walks the catalog without building a string; the messages are only built
+  // for a catalog that fails it (a CLI run loads the catalog every time).
+  const problems = isWellShaped(parsed) ? [] : shapeProblems(parsed);
   if (problems.length > 0) {
     const more = problems.length > 3 ? ` (and ${problems.length - 3} more)` : '';
     throw new CostInputError(`price catalog ${path} is corrupt: ${problems.slice(0, 3).join('; ')}${more}`);
@@ -100,7 +102,7 @@ export function priceBookCapturedAt(book: PriceBook): string {
  * entry priced in us-east-1.
  */
 export function validateCatalog(catalog: Catalog): string[] {
-  const problems = shapeProblems(catalog);
+  const problems = isWellShaped(catalog) ? [] : shapeProblems(catalog);
   if (problems.length > 0) return problems;
   const sources = new Set(Object.keys(catalog.sources));
   for (const rc of catalog.regions) {
@@ -144,6 +146,47 @@ function isInstancePrice(p: CatalogPrice): boolean {
 
 function priceId(service: string, key: string): string {
   return `${service}\u0000${key}`;
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** A JSON number that is finite and above zero (NaN fails every comparison). */
+function isPositive(v: unknown): boolean {
+  return typeof v === 'number' && v > 0 && v !== Infinity;
+}
+
+/**
+ * True exactly when `shapeProblems(c)` is empty, without building any message. Plain indexed
+ * loops and inline checks: a CLI run executes this once, in V8's interpreter, over every price.
+ */
+function isWellShaped(c: unknown): boolean {
+  if (!isPlainObject(c)) return false;
+  if (typeof c.version !== 'string' || c.version === '' || typeof c.capturedAt !== 'string') return false;
+  if (!isPlainObject(c.sources) || !Array.isArray(c.regions)) return false;
+  const regions = c.regions as unknown[];
+  for (let i = 0; i < regions.length; i++) {
+    const rc = regions[i] as Record<string, unknown> | null;
+    if (typeof rc !== 'object' || rc === null) return false;
+    if (typeof rc.region !== 'string' || rc.region === '' || !Array.isArray(rc.prices)) return false;
+    const prices = rc.prices as unknown[];
+    for (let j = 0; j < prices.length; j++) {
+      const p = prices[j] as Record<string, unknown> | null;
+      if (typeof p !== 'object' || p === null) return false;
+      const { service, key, unit, source, capturedAt } = p;
+      if (typeof service !== 'string' || service === '' || typeof key !== 'string' || key === '')
+        return false;
+      if (typeof unit !== 'string' || unit === '' || typeof source !== 'string' || source === '')
+        return false;
+      if (typeof capturedAt !== 'string' || capturedAt === '' || !isPositive(p.value)) return false;
+      if (p.vcpus !== undefined && !isPositive(p.vcpus)) return false;
+      if (p.memoryGiB !== undefined && !isPositive(p.memoryGiB)) return false;
+      if (p.gpus !== undefined && !isPositive(p.gpus)) return false;
+      if (p.spotRatio !== undefined && !isPositive(p.spotRatio)) return false;
+    }
+  }
+  return true;
 }
 
 function shapeProblems(c: unknown): string[] {

@@ -11,9 +11,12 @@ import { CostInputError, EXIT_GUARDRAIL, EXIT_OK } from '../errors';
 import { estimateStacks } from '../estimate';
 import { writeFileAtomic } from '../fs';
 import { checkFailAbove, parseUsdAmount } from '../guardrails';
-import { REPORT_FORMATS, renderReport, type ReportFormat } from '../render/index';
+import { REPORT_FORMATS, type ReportFormat } from '../render/formats';
+import { renderJson } from '../render/json';
+import { renderTable } from '../render/table';
 import { loadInput } from '../template/load';
 import { loadUsageFile } from '../usage';
+import type { CostReport } from '../types';
 import type { CliCommand } from './io';
 
 export const ESTIMATE_USAGE =
@@ -127,7 +130,7 @@ export const runEstimate: CliCommand = async (argv, io) => {
     ...(args.azCount !== undefined ? { azCount: args.azCount } : {}),
     ...(pinnedTime(io.env.SOURCE_DATE_EPOCH) ?? {}),
   });
-  const text = renderReport(report, args.format);
+  const text = await render(report, args.format);
   if (args.out !== undefined) writeFileAtomic(at(args.out), text);
   else io.stdout(text);
   if (args.failAbove !== undefined) {
@@ -144,4 +147,15 @@ export const runEstimate: CliCommand = async (argv, io) => {
 function pinnedTime(epoch: string | undefined): { generatedAt: string } | undefined {
   if (epoch === undefined || !/^\d+$/.test(epoch)) return undefined;
   return { generatedAt: new Date(Number(epoch) * 1000).toISOString() };
+}
+
+/**
+ * JSON and the table come with the engine; the other renderers (HTML, Markdown, CSV) load only
+ * when asked for, so a JSON or table run does not initialise them (CLI cold start).
+ */
+async function render(report: CostReport, format: ReportFormat): Promise<string> {
+  if (format === 'json') return renderJson(report);
+  if (format === 'table') return renderTable(report);
+  const { renderReport } = await import('../render/index');
+  return renderReport(report, format);
 }

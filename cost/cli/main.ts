@@ -4,18 +4,17 @@
  * trace). An unexpected internal error also prints one line and exits 3.
  */
 import { CostInputError, EXIT_BAD_INPUT, EXIT_OK } from '../errors';
-import { runDiff } from './diff-command';
 import { ESTIMATE_USAGE, runEstimate } from './estimate-command';
 import type { CliCommand, CliIo } from './io';
-import { runPrices } from './prices-command';
 
 /** Exit code for a bug rather than bad input. */
 export const EXIT_INTERNAL = 3;
 
+// `diff` and `prices` load on use: an `estimate` run does not initialise them (CLI cold start).
 const COMMANDS: Readonly<Record<string, CliCommand>> = {
   estimate: runEstimate,
-  diff: runDiff,
-  prices: runPrices,
+  diff: async (argv, io) => (await import('./diff-command')).runDiff(argv, io),
+  prices: async (argv, io) => (await import('./prices-command')).runPrices(argv, io),
 };
 
 export const USAGE = `usage: cdk-ml-cost <command> [options]

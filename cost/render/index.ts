@@ -5,26 +5,15 @@
 import { renderDiffTable, type CostDiff } from '../diff';
 import { CostInputError } from '../errors';
 import type { CostReport } from '../types';
+import { DIFF_FORMATS, REPORT_FORMATS, type DiffFormat, type ReportFormat } from './formats';
 import { renderCsv } from './csv';
 import { renderDiffHtml, renderHtml } from './html';
 import { renderJson } from './json';
 import { renderDiffMarkdown, renderMarkdown } from './markdown';
 import { renderTable } from './table';
 
-export type ReportFormat = 'json' | 'table' | 'md' | 'csv' | 'html';
-export type DiffFormat = 'json' | 'table' | 'md' | 'html';
-
-export const REPORT_FORMATS: readonly ReportFormat[] = ['table', 'json', 'md', 'csv', 'html'];
-export const DIFF_FORMATS: readonly DiffFormat[] = ['table', 'json', 'md', 'html'];
-
-/** File name suffix for each format, as written next to the cloud assembly (`cost-report.<ext>`). */
-export const REPORT_FILE_EXTENSIONS: Readonly<Record<ReportFormat, string>> = {
-  json: 'json',
-  table: 'txt',
-  md: 'md',
-  csv: 'csv',
-  html: 'html',
-};
+export { DIFF_FORMATS, REPORT_FILE_EXTENSIONS, REPORT_FORMATS } from './formats';
+export type { DiffFormat, ReportFormat } from './formats';
 
 export function renderReport(report: CostReport, format: ReportFormat): string {
   switch (format) {

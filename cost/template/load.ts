@@ -5,8 +5,9 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { parse as parseYaml, type Tags } from 'yaml';
+import type { Tags } from 'yaml';
 import { CostInputError } from '../errors';
+import { parseYaml } from '../yaml';
 
 /** A CloudFormation template as parsed JSON. */
 export type CfnTemplate = Readonly<Record<string, unknown>>;
@@ -113,7 +114,7 @@ export function parseTemplateText(text: string, path: string): CfnTemplate {
     try {
       // logLevel 'error': yaml reports an unknown tag with process.emitWarning, several lines on
       // stderr that would break the CLI's one-line error contract; the tagged value stays as written.
-      doc = parseYaml(text, { customTags: CFN_YAML_TAGS, maxAliasCount: 1000, logLevel: 'error' });
+      doc = parseYaml(text, { customTags: cfnYamlTags(), maxAliasCount: 1000, logLevel: 'error' });
     } catch (e) {
       throw new CostInputError(`${path}: neither JSON nor YAML (${(e as Error).message.split('\n')[0]})`);
     }
@@ -165,17 +166,26 @@ function toJs(node: unknown): unknown {
   return typeof n?.toJSON === 'function' ? n.toJSON() : node;
 }
 
-const CFN_YAML_TAGS: Tags = Object.entries(SHORT_FORMS).flatMap(([tag, fn]) => [
-  {
-    tag: `!${tag}`,
-    resolve: (value: string) =>
-      fn === 'Fn::GetAtt'
-        ? { [fn]: splitOnce(value) }
-        : { [fn]: fn === 'Fn::GetAZs' && value === '' ? '' : value },
-  },
-  { tag: `!${tag}`, collection: 'seq' as const, resolve: (seq: unknown) => ({ [fn]: toJs(seq) }) },
-  { tag: `!${tag}`, collection: 'map' as const, resolve: (map: unknown) => ({ [fn]: toJs(map) }) },
-]);
+let tags: Tags | undefined;
+
+/** The CloudFormation short-form tags, built with the first YAML template. */
+function cfnYamlTags(): Tags {
+  tags ??= buildCfnYamlTags();
+  return tags;
+}
+
+const buildCfnYamlTags = (): Tags =>
+  Object.entries(SHORT_FORMS).flatMap(([tag, fn]) => [
+    {
+      tag: `!${tag}`,
+      resolve: (value: string) =>
+        fn === 'Fn::GetAtt'
+          ? { [fn]: splitOnce(value) }
+          : { [fn]: fn === 'Fn::GetAZs' && value === '' ? '' : value },
+    },
+    { tag: `!${tag}`, collection: 'seq' as const, resolve: (seq: unknown) => ({ [fn]: toJs(seq) }) },
+    { tag: `!${tag}`, collection: 'map' as const, resolve: (map: unknown) => ({ [fn]: toJs(map) }) },
+  ]);
 
 function splitOnce(value: string): string[] {
   const i = value.indexOf('.');

@@ -125,12 +125,17 @@ export function resolveTemplate(template: CfnTemplate, options: ResolveOptions):
   }
 
   const byId = new Map(resources.map((r) => [r.logicalId, r]));
-  const referencedBy = buildReverseGraph(rawResources, resourceIds);
+  // Built on the first question: few modules ask (budgets with actions), and walking every
+  // property of every resource again is a good part of resolving a template.
+  let referencedBy: Map<string, string[]> | undefined;
   const azCount = options.azCount ?? DEFAULT_AZ_COUNT;
   const view: TemplateView = {
     resource: (id) => byId.get(id),
     resources: () => resources,
-    referencedBy: (id) => (referencedBy.get(id) ?? []).filter((r) => byId.has(r)),
+    referencedBy: (id) =>
+      ((referencedBy ??= buildReverseGraph(rawResources, resourceIds)).get(id) ?? []).filter((r) =>
+        byId.has(r),
+      ),
     azCount,
   };
   return {
@@ -221,16 +226,24 @@ function pseudoParameter(ctx: Context, name: string): unknown {
   }
 }
 
-function refOf(ctx: Context, name: string, where: string): unknown {
+function refOf(ctx: Context, name: string, where: Where): unknown {
   if (name.startsWith('AWS::')) return pseudoParameter(ctx, name);
   if (ctx.params.has(name)) return ctx.params.get(name);
   if (ctx.resourceIds.has(name)) return refValue(name);
-  throw new CostInputError(`${where}: Ref to ${name}, which is not a parameter or resource of the template`);
+  throw new CostInputError(
+    `${at(where)}: Ref to ${name}, which is not a parameter or resource of the template`,
+  );
 }
 
-function resolveValue(ctx: Context, value: unknown, state: ResolveState, where: string): unknown {
+function resolveValue(ctx: Context, value: unknown, state: ResolveState, where: Where): unknown {
   if (Array.isArray(value)) {
-    return value.map((v, i) => resolveValue(ctx, v, state, `${where}[${i}]`)).filter((v) => v !== NO_VALUE);
+    // forEach, like map + filter, skips the holes of a sparse array.
+    const out: unknown[] = [];
+    value.forEach((v: unknown, i: number) => {
+      const r = resolveValue(ctx, v, state, { parent: where, key: i });
+      if (r !== NO_VALUE) out.push(r);
+    });
+    return out;
   }
   if (typeof value !== 'object' || value === null) return value;
   const obj = value as Record<string, unknown>;
@@ -241,7 +254,7 @@ function resolveValue(ctx: Context, value: unknown, state: ResolveState, where: 
   }
   const out: Record<string, unknown> = {};
   for (const k of keys) {
-    const v = resolveValue(ctx, obj[k], state, `${where}.${k}`);
+    const v = resolveValue(ctx, obj[k], state, { parent: where, key: k });
     if (v !== NO_VALUE) out[k] = v;
   }
   return out;
@@ -249,23 +262,48 @@ function resolveValue(ctx: Context, value: unknown, state: ResolveState, where: 
 
 const NOT_INTRINSIC = Symbol('not an intrinsic');
 
+/**
+ * Where a value sits in the template (`Vm.Properties.Tags[0].Value`), for error messages. Kept
+ * as a chain of keys and only spelled out when an error is raised: resolving a template visits
+ * every node, and most templates raise no error.
+ */
+type Where = string | { readonly parent: Where; readonly key: string | number };
+
+function at(where: Where): string {
+  if (typeof where === 'string') return where;
+  const keys: (string | number)[] = [];
+  let w: Where = where;
+  while (typeof w !== 'string') {
+    keys.push(w.key);
+    w = w.parent;
+  }
+  let out = w;
+  for (let i = keys.length - 1; i >= 0; i--) {
+    const k = keys[i];
+    out += typeof k === 'number' ? `[${k}]` : `.${k}`;
+  }
+  return out;
+}
+
 function resolveIntrinsic(
   ctx: Context,
   fn: string,
   arg: unknown,
   state: ResolveState,
-  where: string,
+  where: Where,
 ): unknown {
   const r = (v: unknown): unknown => resolveValue(ctx, v, state, where);
   switch (fn) {
     case 'Ref':
       if (typeof arg !== 'string')
-        throw new CostInputError(`${where}: Ref must name a parameter or resource`);
+        throw new CostInputError(`${at(where)}: Ref must name a parameter or resource`);
       return refOf(ctx, arg, where);
     case 'Fn::GetAtt': {
       const [id, attr] = Array.isArray(arg) ? arg : typeof arg === 'string' ? splitAtt(arg) : [];
       if (typeof id !== 'string' || !ctx.resourceIds.has(id)) {
-        throw new CostInputError(`${where}: Fn::GetAtt names ${JSON.stringify(id)}, which is not a resource`);
+        throw new CostInputError(
+          `${at(where)}: Fn::GetAtt names ${JSON.stringify(id)}, which is not a resource`,
+        );
       }
       return refValue(id, typeof attr === 'string' ? attr : String(r(attr)));
     }
@@ -287,7 +325,7 @@ function resolveIntrinsic(
         return unknown(`${fn} with an unknown index or list`);
       if (n < 0 || n >= items.length) {
         throw new CostInputError(
-          `${where}: Fn::Select index ${n} is out of range for a list of ${items.length}`,
+          `${at(where)}: Fn::Select index ${n} is out of range for a list of ${items.length}`,
         );
       }
       return items[n];
@@ -308,7 +346,7 @@ function resolveIntrinsic(
         String(second)
       ];
       if (value === undefined) {
-        throw new CostInputError(`${where}: Fn::FindInMap finds nothing at ${mapName}.${top}.${second}`);
+        throw new CostInputError(`${at(where)}: Fn::FindInMap finds nothing at ${mapName}.${top}.${second}`);
       }
       return value;
     }
@@ -326,7 +364,7 @@ function resolveIntrinsic(
     }
     case 'Fn::If': {
       const [cond, whenTrue, whenFalse] = expectArray(arg, 3, fn, where);
-      if (typeof cond !== 'string') throw new CostInputError(`${where}: Fn::If needs a condition name`);
+      if (typeof cond !== 'string') throw new CostInputError(`${at(where)}: Fn::If needs a condition name`);
       let value = evaluateCondition(ctx, cond);
       if (value === 'undecided') {
         state.undecidedIfs.add(cond);
@@ -354,14 +392,14 @@ function resolveIntrinsic(
   }
 }
 
-function resolveSub(ctx: Context, arg: unknown, state: ResolveState, where: string): unknown {
+function resolveSub(ctx: Context, arg: unknown, state: ResolveState, where: Where): unknown {
   let text: unknown = arg;
   let vars: Record<string, unknown> = {};
   if (Array.isArray(arg)) {
     text = arg[0];
     vars = asObject(arg[1]) ?? {};
   }
-  if (typeof text !== 'string') throw new CostInputError(`${where}: Fn::Sub needs a string`);
+  if (typeof text !== 'string') throw new CostInputError(`${at(where)}: Fn::Sub needs a string`);
   const parts: ReturnType<typeof partsOf>[number][] = [];
   const re = /\$\{([^}]*)\}/g;
   let last = 0;
@@ -375,11 +413,11 @@ function resolveSub(ctx: Context, arg: unknown, state: ResolveState, where: stri
     }
     let value: unknown;
     if (Object.prototype.hasOwnProperty.call(vars, name)) {
-      value = resolveValue(ctx, vars[name], state, `${where}.${name}`);
+      value = resolveValue(ctx, vars[name], state, { parent: where, key: name });
     } else if (name.includes('.') && !name.startsWith('AWS::')) {
       const [id, attr] = splitAtt(name);
       if (!ctx.resourceIds.has(id)) {
-        throw new CostInputError(`${where}: Fn::Sub names \${${name}}, but ${id} is not a resource`);
+        throw new CostInputError(`${at(where)}: Fn::Sub names \${${name}}, but ${id} is not a resource`);
       }
       value = refValue(id, attr);
     } else {
@@ -404,13 +442,13 @@ function evaluateCondition(ctx: Context, name: string): ConditionValue {
   return value;
 }
 
-function evaluateConditionExpr(ctx: Context, expr: unknown, where: string): ConditionValue {
+function evaluateConditionExpr(ctx: Context, expr: unknown, where: Where): ConditionValue {
   const obj = asObject(expr);
   if (typeof expr === 'boolean') return expr;
   if (typeof expr === 'string' && (expr === 'true' || expr === 'false')) return expr === 'true';
   if (!obj || Object.keys(obj).length !== 1) {
     throw new CostInputError(
-      `${where}: a condition must be Fn::Equals, Fn::And, Fn::Or, Fn::Not or Condition`,
+      `${at(where)}: a condition must be Fn::Equals, Fn::And, Fn::Or, Fn::Not or Condition`,
     );
   }
   const [fn, arg] = Object.entries(obj)[0];
@@ -418,7 +456,7 @@ function evaluateConditionExpr(ctx: Context, expr: unknown, where: string): Cond
   const sub = (e: unknown): ConditionValue => evaluateConditionExpr(ctx, e, where);
   switch (fn) {
     case 'Condition':
-      if (typeof arg !== 'string') throw new CostInputError(`${where}: Condition must name a condition`);
+      if (typeof arg !== 'string') throw new CostInputError(`${at(where)}: Condition must name a condition`);
       return evaluateCondition(ctx, arg);
     case 'Fn::Equals': {
       const [a, b] = expectArray(arg, 2, fn, where).map((v) => resolveValue(ctx, v, state, where));
@@ -438,7 +476,7 @@ function evaluateConditionExpr(ctx: Context, expr: unknown, where: string): Cond
       return values.includes('undecided') ? 'undecided' : !decisive;
     }
     default:
-      throw new CostInputError(`${where}: ${fn} is not a condition function`);
+      throw new CostInputError(`${at(where)}: ${fn} is not a condition function`);
   }
 }
 
@@ -473,7 +511,10 @@ function collectRefs(value: unknown, ids: ReadonlySet<string>, out: Set<string>)
     return;
   }
   if (typeof value !== 'object' || value === null) return;
-  for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+  const obj = value as Record<string, unknown>;
+  // Object.keys rather than Object.entries: no [key, value] pair allocated per property.
+  for (const k of Object.keys(obj)) {
+    const v = obj[k];
     if (k === 'Ref' && typeof v === 'string' && ids.has(v)) out.add(v);
     else if (k === 'Fn::GetAtt') {
       const id = Array.isArray(v) ? v[0] : typeof v === 'string' ? splitAtt(v)[0] : undefined;
@@ -496,10 +537,10 @@ function splitAtt(s: string): [string, string] {
   return i < 0 ? [s, ''] : [s.slice(0, i), s.slice(i + 1)];
 }
 
-function expectArray(arg: unknown, length: number, fn: string, where: string): unknown[] {
+function expectArray(arg: unknown, length: number, fn: string, where: Where): unknown[] {
   if (!Array.isArray(arg) || (length >= 0 && arg.length !== length)) {
     const want = length >= 0 ? `a list of ${length}` : 'a list';
-    throw new CostInputError(`${where}: ${fn} takes ${want}, got ${JSON.stringify(arg)}`);
+    throw new CostInputError(`${at(where)}: ${fn} takes ${want}, got ${JSON.stringify(arg)}`);
   }
   return arg;
 }

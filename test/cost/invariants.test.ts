@@ -670,6 +670,8 @@ function nodePaths(root: unknown): Path[] {
 /** Deletes the node at `path`, or replaces it with `replacement`. */
 function mutate(root: Record<string, unknown>, path: Path, replacement: unknown, remove: boolean): unknown {
   if (path.length === 0) return remove ? {} : replacement;
+  // an earlier mutation replaced the whole document with a scalar: nothing left to mutate
+  if (typeof root !== 'object' || root === null) return root;
   const copy = structuredClone(root);
   let parent: unknown = copy;
   for (const key of path.slice(0, -1)) {
