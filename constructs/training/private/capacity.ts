@@ -1,0 +1,149 @@
+/**
+ * Capacity of `GpuTrainingCluster`: its Batch compute environments, their usage metadata for the
+ * cost estimate, and the job queues with fair share and job-state time limits.
+ */
+import { Duration } from 'aws-cdk-lib';
+import * as batch from 'aws-cdk-lib/aws-batch';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import type * as iam from 'aws-cdk-lib/aws-iam';
+import type { Construct } from 'constructs';
+import { USAGE_METADATA_KEY, type UsageAssumptions } from '../../../cost/usage-metadata';
+import type { FairShareOptions, TrainingExpectedUsage } from '../gpu-training-cluster-props';
+
+/** One compute environment of the cluster. */
+export interface ComputeEnvironmentOptions {
+  readonly vpc: ec2.IVpc;
+  readonly vpcSubnets: ec2.SubnetSelection;
+  readonly securityGroup: ec2.ISecurityGroup;
+  readonly spot: boolean;
+  readonly allocationStrategy: batch.AllocationStrategy;
+  readonly spotBidPercentage?: number;
+  readonly instanceTypes: string[];
+  readonly minvCpus: number;
+  readonly maxvCpus: number;
+  readonly instanceRole: iam.IRole;
+  readonly launchTemplate: ec2.ILaunchTemplate;
+  readonly placementGroup?: ec2.IPlacementGroup;
+}
+
+/** A GPU compute environment (ECS AL2023 NVIDIA AMI) that follows the launch template's newest version. */
+export function createComputeEnvironment(
+  scope: Construct,
+  id: string,
+  props: ComputeEnvironmentOptions,
+): batch.ManagedEc2EcsComputeEnvironment {
+  const ce = new batch.ManagedEc2EcsComputeEnvironment(scope, id, {
+    vpc: props.vpc,
+    vpcSubnets: props.vpcSubnets,
+    securityGroups: [props.securityGroup],
+    spot: props.spot,
+    allocationStrategy: props.allocationStrategy,
+    spotBidPercentage: props.spotBidPercentage,
+    instanceTypes: props.instanceTypes.map((t) => new ec2.InstanceType(t)),
+    useOptimalInstanceClasses: false,
+    minvCpus: props.minvCpus,
+    maxvCpus: props.maxvCpus,
+    images: [{ imageType: batch.EcsMachineImageType.ECS_AL2023_NVIDIA }],
+    instanceRole: props.instanceRole,
+    launchTemplate: props.launchTemplate,
+    placementGroup: props.placementGroup,
+    updateToLatestImageVersion: true,
+    replaceComputeEnvironment: false,
+    terminateOnUpdate: false,
+    updateTimeout: Duration.minutes(30),
+  });
+  // Follow the template's newest version, so user-data or volume changes reach new instances.
+  (ce.node.defaultChild as batch.CfnComputeEnvironment).addPropertyOverride(
+    'ComputeResources.LaunchTemplate.Version',
+    '$Latest',
+  );
+  return ce;
+}
+
+/** Records `expectedUsage` on the spot compute environment, where the cost estimate reads it. */
+export function recordSpotUsage(
+  ce: batch.IComputeEnvironment,
+  expected: TrainingExpectedUsage,
+  clusterName: string,
+): void {
+  const usage: UsageAssumptions = {
+    source: 'GpuTrainingCluster.expectedUsage',
+    ...(expected.monthlyGpuHours !== undefined && {
+      monthlyGpuHours: expected.monthlyGpuHours,
+    }),
+    ...(expected.monthlyInstanceHours !== undefined && {
+      monthlyInstanceHours: expected.monthlyInstanceHours,
+    }),
+    note: `spot capacity of ${clusterName}`,
+  };
+  (ce.node.defaultChild as batch.CfnComputeEnvironment).addMetadata(USAGE_METADATA_KEY, usage);
+}
+
+/** The on-demand fallback runs only resubmitted jobs: no expected hours of its own. */
+export function recordOnDemandUsage(
+  ce: batch.IComputeEnvironment,
+  clusterName: string,
+  afterSpotReclaims: number,
+): void {
+  (ce.node.defaultChild as batch.CfnComputeEnvironment).addMetadata(USAGE_METADATA_KEY, {
+    source: 'GpuTrainingCluster.expectedUsage',
+    monthlyInstanceHours: 0,
+    note: `on-demand fallback of ${clusterName}: runs only jobs resubmitted after ${afterSpotReclaims} spot reclaims; the maximum follows maxvCpus`,
+  } satisfies UsageAssumptions);
+}
+
+/** Makes one job queue over one compute environment. */
+export type JobQueueFactory = (id: string, ce: batch.IComputeEnvironment, priority: number) => batch.JobQueue;
+
+/**
+ * Creates the fair-share scheduling policy (`FairShare`, when `fairShare` is set) and returns a
+ * factory of queues that share it and cancel jobs stuck RUNNABLE for lack of capacity.
+ */
+export function jobQueueFactory(
+  scope: Construct,
+  fairShare: FairShareOptions | undefined,
+  capacityTimeout: Duration,
+): JobQueueFactory {
+  const schedulingPolicy = fairShare
+    ? new batch.FairshareSchedulingPolicy(scope, 'FairShare', {
+        shareDecay: fairShare.shareDecay ?? Duration.hours(1),
+        shares: toWeightFactors(fairShare.shares),
+      })
+    : undefined;
+  const timeLimits = capacityTimeLimits(capacityTimeout);
+  return (id, ce, priority) =>
+    new batch.JobQueue(scope, id, {
+      computeEnvironments: [{ computeEnvironment: ce, order: 1 }],
+      priority,
+      schedulingPolicy,
+      jobStateTimeLimitActions: timeLimits,
+    });
+}
+
+/**
+ * Cancels jobs RUNNABLE for `capacityTimeout` for lack of instance capacity or with requirements no
+ * instance meets.
+ */
+export function capacityTimeLimits(capacityTimeout: Duration): batch.JobStateTimeLimitAction[] {
+  return [
+    batch.JobStateTimeLimitActionsReason.INSUFFICIENT_INSTANCE_CAPACITY,
+    batch.JobStateTimeLimitActionsReason.JOB_RESOURCE_REQUIREMENT,
+  ].map((reason) => ({
+    reason,
+    maxTime: capacityTimeout,
+    action: batch.JobStateTimeLimitActionsAction.CANCEL,
+    state: batch.JobStateTimeLimitActionsState.RUNNABLE,
+  }));
+}
+
+/**
+ * Batch gives a share identifier capacity inversely to its weight factor, so a share of 2 becomes
+ * half the weight of a share of 1. Weights are scaled so the largest share gets 1.
+ */
+export function toWeightFactors(shares: Record<string, number>): batch.Share[] {
+  const max = Math.max(...Object.values(shares));
+  return Object.entries(shares).map(([shareIdentifier, share]) => ({
+    shareIdentifier,
+    weightFactor: Math.round((max / share) * 10000) / 10000,
+  }));
+}
