@@ -17,6 +17,7 @@ import { writeFileAtomic } from '../fs';
 import { checkIncrease, parseIncreaseThreshold, type IncreaseThreshold } from '../guardrails';
 import { DIFF_FORMATS, renderDiff, type DiffFormat } from '../render';
 import type { CostReport } from '../types';
+import { parseArgs } from './args';
 import type { CliCommand } from './io';
 
 export const DIFF_USAGE =
@@ -71,29 +72,10 @@ export const runDiff: CliCommand = async (argv, io) => {
 
 /** Parses the diff arguments; `--flag value` and `--flag=value` both work. */
 export function parseDiffArgs(argv: readonly string[]): DiffArgs {
-  const positional: string[] = [];
-  const flags = new Map<string, string>();
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (!arg.startsWith('--')) {
-      positional.push(arg);
-      continue;
-    }
-    const eq = arg.indexOf('=');
-    const name = eq === -1 ? arg : arg.slice(0, eq);
-    if (!KNOWN_FLAGS.includes(name)) {
-      throw new CostInputError(`diff: unknown option ${name}; allowed: ${KNOWN_FLAGS.join(', ')}`);
-    }
-    let value: string | undefined = eq === -1 ? undefined : arg.slice(eq + 1);
-    if (value === undefined) {
-      value = argv[i + 1];
-      if (value === undefined || value.startsWith('--'))
-        throw new CostInputError(`diff: ${name} needs a value`);
-      i++;
-    }
-    if (flags.has(name)) throw new CostInputError(`diff: ${name} given more than once`);
-    flags.set(name, value);
-  }
+  const { positional, values: flags } = parseArgs(argv, {
+    command: 'diff',
+    values: ['--format', '--fail-on-increase', '--out', '--region', '--usage'],
+  });
   if (positional.length !== 2) {
     throw new CostInputError(
       `diff needs exactly two inputs, <base> and <head> (cost-report.json files or cdk.out directories); got ${positional.length}`,
@@ -211,5 +193,3 @@ function isRange(v: unknown): boolean {
     isObject(v) && ['min', 'expected', 'max'].every((k) => typeof v[k] === 'number' && Number.isFinite(v[k]))
   );
 }
-
-const KNOWN_FLAGS = ['--format', '--fail-on-increase', '--out', '--region', '--usage'];

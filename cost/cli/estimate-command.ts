@@ -17,6 +17,7 @@ import { renderTable } from '../render/table';
 import { loadInput } from '../template/load';
 import { loadUsageFile } from '../usage';
 import type { CostReport } from '../types';
+import { parseArgs } from './args';
 import type { CliCommand } from './io';
 
 export const ESTIMATE_USAGE =
@@ -34,49 +35,21 @@ export interface EstimateArgs {
   readonly azCount?: number;
 }
 
-const VALUE_FLAGS = new Set([
-  '--region',
-  '--parameter',
-  '--usage',
-  '--format',
-  '--out',
-  '--fail-above',
-  '--az-count',
-]);
-
 /** Parses `estimate` arguments; throws CostInputError naming the flag. */
 export function parseEstimateArgs(argv: readonly string[]): EstimateArgs {
-  const positional: string[] = [];
+  const args = parseArgs(argv, {
+    command: 'estimate',
+    values: ['--region', '--parameter', '--usage', '--format', '--out', '--fail-above', '--az-count'],
+    repeatable: ['--parameter'],
+  });
+  const positional = args.positional;
+  const single = Object.fromEntries(args.values) as Record<string, string>;
   const parameters: Record<string, string> = {};
-  const single: Record<string, string> = {};
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (!arg.startsWith('--')) {
-      positional.push(arg);
-      continue;
-    }
-    const eq = arg.indexOf('=');
-    const flag = eq > 0 ? arg.slice(0, eq) : arg;
-    if (!VALUE_FLAGS.has(flag))
-      throw new CostInputError(`estimate: unknown option ${flag}; ${ESTIMATE_USAGE}`);
-    let value: string;
-    if (eq > 0) value = arg.slice(eq + 1);
-    else {
-      const next = argv[i + 1];
-      if (next === undefined || next.startsWith('--'))
-        throw new CostInputError(`estimate: ${flag} needs a value`);
-      value = next;
-      i++;
-    }
-    if (flag === '--parameter') {
-      const m = /^([A-Za-z0-9]+)=(.*)$/s.exec(value);
-      if (!m)
-        throw new CostInputError(`estimate: --parameter expects NAME=VALUE, got ${JSON.stringify(value)}`);
-      parameters[m[1]] = m[2];
-    } else {
-      if (single[flag] !== undefined) throw new CostInputError(`estimate: ${flag} given twice`);
-      single[flag] = value;
-    }
+  for (const value of args.lists.get('--parameter') ?? []) {
+    const m = /^([A-Za-z0-9]+)=(.*)$/s.exec(value);
+    if (!m)
+      throw new CostInputError(`estimate: --parameter expects NAME=VALUE, got ${JSON.stringify(value)}`);
+    parameters[m[1]] = m[2];
   }
   if (positional.length !== 1) {
     throw new CostInputError(

@@ -12,6 +12,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { BUNDLED_CATALOG_PATH, catalogRegions, loadCatalog } from '../catalog';
 import { CostInputError, EXIT_OK } from '../errors';
 import type { CatalogPrice } from '../types';
+import { parseArgs } from './args';
 import type { CliCommand, CliIo } from './io';
 
 /** The JSON of `prices show --format json`. */
@@ -180,37 +181,17 @@ function showPrice(p: CatalogPrice): PricesShowOutput['prices'][number] {
   };
 }
 
-interface ParsedOptions {
-  readonly values: Map<string, string>;
-  readonly flags: Set<string>;
-}
-
+/** `parseArgs` for subcommands that take options only. */
 function parseOptions(
   argv: readonly string[],
   spec: { readonly values: readonly string[]; readonly flags: readonly string[] },
   command: string,
-): ParsedOptions {
-  const values = new Map<string, string>();
-  const flags = new Set<string>();
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const eq = arg.indexOf('=');
-    const name = arg.startsWith('--') && eq > 0 ? arg.slice(0, eq) : arg;
-    if (spec.flags.includes(name)) {
-      flags.add(name);
-    } else if (spec.values.includes(name)) {
-      const value = eq > 0 && name !== arg ? arg.slice(eq + 1) : argv[++i];
-      if (value === undefined || value === '' || (value.startsWith('--') && name === arg)) {
-        throw new CostInputError(`${command}: ${name} needs a value`);
-      }
-      values.set(name, value);
-    } else {
-      throw new CostInputError(
-        `${command}: unknown option '${arg}' (options: ${[...spec.values, ...spec.flags].join(', ')})`,
-      );
-    }
+): { readonly values: ReadonlyMap<string, string>; readonly flags: ReadonlySet<string> } {
+  const args = parseArgs(argv, { command, values: spec.values, switches: spec.flags });
+  if (args.positional.length > 0) {
+    throw new CostInputError(`${command}: unexpected argument '${args.positional[0]}'`);
   }
-  return { values, flags };
+  return { values: args.values, flags: args.switches };
 }
 
 function listOption(value: string | undefined): string[] | undefined {

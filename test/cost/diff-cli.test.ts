@@ -194,11 +194,11 @@ describe('cdk-ml-cost diff', () => {
     ],
     [
       ['diff', 'base.json', 'head.json', '--fail-above', '5'],
-      'cdk-ml-cost: diff: unknown option --fail-above; allowed: --format, --fail-on-increase, --out, --region, --usage\n',
+      'cdk-ml-cost: diff: unknown option --fail-above; options: --format, --fail-on-increase, --out, --region, --usage\n',
     ],
     [
       ['diff', 'base.json', 'head.json', '--format', 'md', '--format', 'html'],
-      'cdk-ml-cost: diff: --format given more than once\n',
+      'cdk-ml-cost: diff: --format given twice\n',
     ],
     [
       ['diff', 'missing.json', 'head.json'],

@@ -158,7 +158,7 @@ describe('bad input: one clear message', () => {
     [['show', '--region'], 'prices show: --region needs a value'],
     [
       ['show', '--region', 'us-east-1', '--verbose'],
-      "prices show: unknown option '--verbose' (options: --region, --service, --format, --catalog)",
+      'prices show: unknown option --verbose; options: --region, --service, --format, --catalog',
     ],
     [
       ['refresh', '--regions', 'us-east-1,US_WEST'],

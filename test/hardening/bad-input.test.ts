@@ -919,7 +919,7 @@ const CLI_ROWS: CliRow[] = [
     '--endpoint',
     'ftp://127.0.0.1',
   ],
-  ['prices refresh: an unknown option', ['prices', 'refresh', '--dry-run'], 'unknown option', "'--dry-run'"],
+  ['prices refresh: an unknown option', ['prices', 'refresh', '--dry-run'], 'unknown option', '--dry-run'],
 ];
 
 describe('the CLI exits 2 with one line naming the argument and the value, and writes nothing', () => {
