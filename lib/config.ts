@@ -1,4 +1,4 @@
-import { MlPlatformValidationError, PropValidator } from './errors';
+import { MlPlatformValidationError, PropValidator } from '../constructs/core/errors';
 import { PRESETS } from './presets';
 
 /** The reference app's configuration: the `cdk-ml-platform` object in cdk.json context (or `-c cdk-ml-platform=...`). */

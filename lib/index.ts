@@ -1,6 +1,5 @@
 // The public API of cdk-ml-platform.
-export * from './errors';
-export * from './compliance';
+export * from '../constructs/core';
 export * from './nag';
 export * from './config';
 export * from './presets';

@@ -1,5 +1,5 @@
 import type { App } from 'aws-cdk-lib';
-import { applyCompliancePacks, COMPLIANCE_PACKS } from './compliance';
+import { applyCompliancePacks, COMPLIANCE_PACKS } from '../constructs/core/compliance';
 import { ML_PLATFORM_PACK_NAME, MlPlatformChecks } from './nag';
 
 /** The validation packs the reference platform passes, by the name each reports under. */

@@ -11,7 +11,7 @@ import { GpuTrainingCluster } from '../constructs/training/gpu-training-cluster'
 import { PlatformAlarmTopic } from '../constructs/monitoring/alarm-topic';
 import { PlatformMonitoring } from '../constructs/monitoring/platform-monitoring';
 import { applyCostAllocationTags, tagComponent } from '../constructs/monitoring/tagging';
-import { MlPlatformValidationError } from './errors';
+import { MlPlatformValidationError } from '../constructs/core/errors';
 import { PRESETS, type PlatformPreset } from './presets';
 
 export interface MlPlatformStackProps extends StackProps {

@@ -4,7 +4,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cw_actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import type { PropValidator } from '../../lib/errors';
+import type { PropValidator } from '../core/errors';
 
 /** What target tracking keeps at a target value. Which ones apply depends on the endpoint mode. */
 export abstract class InferenceScalingTarget {

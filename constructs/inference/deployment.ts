@@ -4,7 +4,7 @@ import * as cw_actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type { CfnEndpoint, CfnInferenceComponent } from 'aws-cdk-lib/aws-sagemaker';
 import { Construct } from 'constructs';
-import type { PropValidator } from '../../lib/errors';
+import type { PropValidator } from '../core/errors';
 
 /** How a new endpoint configuration takes traffic from the old one (SageMaker blue/green traffic shifting). */
 export abstract class RolloutStrategy {

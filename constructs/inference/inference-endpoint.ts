@@ -15,7 +15,7 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import { CfnEndpoint, CfnEndpointConfig, CfnInferenceComponent } from 'aws-cdk-lib/aws-sagemaker';
 import { Construct, type IConstruct } from 'constructs';
 import { USAGE_METADATA_KEY, type UsageAssumptions } from '../../cost/usage-metadata';
-import { acknowledgeFindings } from '../../lib/compliance';
+import { acknowledgeFindings } from '../core/compliance';
 import { PlatformAlarmTopic } from '../monitoring/alarm-topic';
 import { InferenceAutoScaling, type InferenceAutoScalingOptions } from './autoscaling';
 import { RollbackAlarms, renderComponentDeployment, renderEndpointDeployment } from './deployment';

@@ -1,5 +1,5 @@
 import { Token } from 'aws-cdk-lib';
-import { MlPlatformValidationError } from '../../lib/errors';
+import { MlPlatformValidationError } from '../core/errors';
 
 // Constants first: the static members below are built when the class is defined.
 const INSTANCE_TYPE_PATTERN = /^ml\.([a-z]+\d+[a-z0-9-]*)\.(\d*x?large|medium|small|micro|metal|\d+xlarge)$/;

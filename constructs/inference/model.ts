@@ -7,8 +7,8 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { CfnModel } from 'aws-cdk-lib/aws-sagemaker';
 import { Construct } from 'constructs';
-import { acknowledgeFindings, acknowledgeGrantPolicy } from '../../lib/compliance';
-import { PropValidator } from '../../lib/errors';
+import { acknowledgeFindings, acknowledgeGrantPolicy } from '../core/compliance';
+import { PropValidator } from '../core/errors';
 import { wildcardResourceFinding } from './private/nag-ids';
 
 /** The container image a model serves. */

@@ -6,7 +6,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
-import { PropValidator } from '../../lib/errors';
+import { PropValidator } from '../core/errors';
 
 export interface PlatformAlarmTopicProps {
   /**

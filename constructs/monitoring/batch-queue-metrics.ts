@@ -13,10 +13,10 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { USAGE_METADATA_KEY, type UsageAssumptions } from '../../cost/usage-metadata';
-import { acknowledgeFindings, acknowledgeGrantPolicy } from '../../lib/compliance';
-import { PropValidator } from '../../lib/errors';
-import { handlerEntry } from '../private/handler-entry';
-import { allowLogsToUseKey, logGroupArnPattern } from '../private/logs-key';
+import { acknowledgeFindings, acknowledgeGrantPolicy } from '../core/compliance';
+import { PropValidator } from '../core/errors';
+import { handlerEntry } from '../core/handler-entry';
+import { allowLogsToUseKey, logGroupArnPattern } from '../core/logs-key';
 import {
   CLUSTER_DIMENSION,
   OLDEST_RUNNABLE_JOB_AGE_METRIC,

@@ -2,7 +2,7 @@ import { Stack, Token } from 'aws-cdk-lib';
 import * as budgets from 'aws-cdk-lib/aws-budgets';
 import * as ce from 'aws-cdk-lib/aws-ce';
 import { Construct } from 'constructs';
-import { PropValidator } from '../../lib/errors';
+import { PropValidator } from '../core/errors';
 import type { PlatformAlarmTopic } from './alarm-topic';
 import { COST_ALLOCATION_TAGS } from './tagging';
 

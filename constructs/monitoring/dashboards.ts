@@ -1,7 +1,7 @@
 import { Duration, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
-import { PropValidator } from '../../lib/errors';
+import { PropValidator } from '../core/errors';
 
 export interface PlatformDashboardProps {
   /** Shown in the dashboard's title. */

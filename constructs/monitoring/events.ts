@@ -5,15 +5,15 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { PropValidator } from '../../lib/errors';
+import { PropValidator } from '../core/errors';
 import {
   batchJobStatePattern,
   capacityCancellationDetail,
   SPOT_RECLAIM_STATUS_PREFIX,
-} from '../private/batch-job-events';
+} from '../core/batch-job-events';
 
 // The Batch event contract lives in one module shared with the training cluster and its retry function.
-export { CAPACITY_STATUS_REASONS, SPOT_RECLAIM_STATUS_PREFIX } from '../private/batch-job-events';
+export { CAPACITY_STATUS_REASONS, SPOT_RECLAIM_STATUS_PREFIX } from '../core/batch-job-events';
 
 /** SageMaker endpoint states that mean a create or update did not go through. */
 export const ENDPOINT_FAILURE_STATES = ['FAILED', 'ROLLING_BACK', 'UPDATE_ROLLBACK_FAILED'] as const;

@@ -4,7 +4,7 @@ import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { MlPlatformValidationError } from '../../lib/errors';
+import { MlPlatformValidationError } from '../core/errors';
 import { PlatformAlarmTopic } from './alarm-topic';
 import { BatchQueueMetrics } from './batch-queue-metrics';
 import { AnomalyMonitorScope, CostGuardrails } from './cost-guardrails';

@@ -1,6 +1,6 @@
 import { Tags, Token } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
-import { PropValidator } from '../../lib/errors';
+import { PropValidator } from '../core/errors';
 
 /**
  * The cost-allocation tag keys every platform resource carries. Activate them once per payer

@@ -3,7 +3,7 @@ import type * as batch from 'aws-cdk-lib/aws-batch';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct, type IConstruct } from 'constructs';
-import { PropValidator } from '../../lib/errors';
+import { PropValidator } from '../core/errors';
 import type { PlatformAlarmTopic } from './alarm-topic';
 import type { BatchQueueMetrics } from './batch-queue-metrics';
 import { BatchJobEventRules } from './events';

@@ -3,9 +3,9 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { acknowledgeFindings, acknowledgeGrantPolicy } from '../../lib/compliance';
-import { PropValidator } from '../../lib/errors';
-import { allowLogsToUseKey, logGroupArnPattern } from '../private/logs-key';
+import { acknowledgeFindings, acknowledgeGrantPolicy } from '../core/compliance';
+import { PropValidator } from '../core/errors';
+import { allowLogsToUseKey, logGroupArnPattern } from '../core/logs-key';
 
 /**
  * Interface endpoints an ML platform needs so private and isolated subnets reach AWS APIs

@@ -3,8 +3,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { acknowledgeFindings } from '../../lib/compliance';
-import { PropValidator } from '../../lib/errors';
+import { acknowledgeFindings } from '../core/compliance';
+import { PropValidator } from '../core/errors';
 import { USAGE_METADATA_KEY, type UsageAssumptions } from '../../cost/usage-metadata';
 
 /** A storage-class transition after a number of days. */

@@ -10,7 +10,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { batchJobStatePattern, capacityCancellationDetail } from '../private/batch-job-events';
+import { batchJobStatePattern, capacityCancellationDetail } from '../core/batch-job-events';
 import { DEFAULT_EFA_INSTANCE_TYPES, DEFAULT_TRAINING_INSTANCE_TYPES } from './gpu-instance-types';
 import type { GpuTrainingClusterProps } from './gpu-training-cluster-props';
 import {

@@ -7,7 +7,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { acknowledgeGrantPolicy } from '../../lib/compliance';
+import { acknowledgeGrantPolicy } from '../core/compliance';
 import { FSX_MOUNT_PATH } from './launch-template';
 import { acknowledgeWildcards } from './private/acknowledge';
 

@@ -2,7 +2,7 @@ import { Size } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { PropValidator } from '../../lib/errors';
+import { PropValidator } from '../core/errors';
 
 /** Where FSx for Lustre is mounted on the host, and inside every job container. */
 export const FSX_MOUNT_PATH = '/fsx';

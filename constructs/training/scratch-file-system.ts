@@ -4,7 +4,7 @@ import * as fsx from 'aws-cdk-lib/aws-fsx';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { PropValidator } from '../../lib/errors';
+import { PropValidator } from '../core/errors';
 
 /** Options of the shared FSx for Lustre scratch file system. */
 export interface TrainingScratchOptions {

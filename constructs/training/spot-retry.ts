@@ -11,9 +11,9 @@ import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, type IConstruct } from 'constructs';
-import { acknowledgeFindings, acknowledgeGrantPolicy } from '../../lib/compliance';
-import { PropValidator } from '../../lib/errors';
-import { handlerEntry } from '../private/handler-entry';
+import { acknowledgeFindings, acknowledgeGrantPolicy } from '../core/compliance';
+import { PropValidator } from '../core/errors';
+import { handlerEntry } from '../core/handler-entry';
 import { acknowledgeResourceWildcards, acknowledgeWildcards } from './private/acknowledge';
 import { anyRevisionArn } from './private/job-definition-arn';
 

@@ -59,7 +59,7 @@ import {
 } from '../../constructs/training';
 import { main } from '../../cost/cli/main';
 import type { CliIo } from '../../cost/cli/io';
-import { MlPlatformValidationError } from '../../lib/errors';
+import { MlPlatformValidationError } from '../../constructs/core/errors';
 import { readPlatformConfig } from '../../lib/config';
 import { MlPlatformStack } from '../../lib/platform-stack';
 

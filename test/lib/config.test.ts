@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { readPlatformConfig } from '../../lib/config';
-import { MlPlatformValidationError } from '../../lib/errors';
+import { MlPlatformValidationError } from '../../constructs/core/errors';
 import { CDK_JSON_CONTEXT } from '../support/nag';
 
 describe('readPlatformConfig', () => {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { COMPLIANCE_PACKS } from '../../lib/compliance';
+import { COMPLIANCE_PACKS } from '../../constructs/core/compliance';
 import { readPlatformConfig } from '../../lib/config';
 import { addReferencePlatform } from '../../lib/platform-app';
 import { MlPlatformStack } from '../../lib/platform-stack';

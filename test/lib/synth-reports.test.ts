@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Stack } from 'aws-cdk-lib';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { MlNetwork } from '../../constructs/network/ml-network';
-import { applyCompliancePacks } from '../../lib/compliance';
+import { applyCompliancePacks } from '../../constructs/core/compliance';
 import { COST_REPORT_CONTEXT_KEY, writeSynthReports, type SynthReports } from '../../lib/synth-reports';
 import { contextApp } from '../support/nag';
 

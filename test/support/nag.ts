@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, type AppProps } from 'aws-cdk-lib';
-import { applyCompliancePacks } from '../../lib/compliance';
+import { applyCompliancePacks } from '../../constructs/core/compliance';
 
 /** One unacknowledged finding from the validation report. */
 export interface Finding {

@@ -1,6 +1,6 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { expect } from 'vitest';
-import { MlPlatformValidationError } from '../../lib/errors';
+import { MlPlatformValidationError } from '../../constructs/core/errors';
 
 /**
  * Builds a construct in a fresh stack `Bad` and asserts it throws our validation error whose

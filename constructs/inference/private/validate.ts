@@ -4,7 +4,7 @@
  */
 import { SizeRoundingBehavior, Token } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
-import { PropValidator } from '../../../lib/errors';
+import { PropValidator } from '../../core/errors';
 import { type InferenceAutoScalingOptions, validateAutoScaling } from '../autoscaling';
 import { type InferenceDeploymentOptions, validateDeployment } from '../deployment';
 import type {

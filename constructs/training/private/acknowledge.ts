@@ -1,6 +1,6 @@
 import { Stack } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
-import { acknowledgeFindings } from '../../../lib/compliance';
+import { acknowledgeFindings } from '../../core/compliance';
 
 /**
  * Acknowledges the AwsSolutions-IAM5 findings a policy has right now, one rule id per wildcard

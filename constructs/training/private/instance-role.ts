@@ -1,6 +1,6 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
-import { acknowledgeFindings, acknowledgeGrantPolicy } from '../../../lib/compliance';
+import { acknowledgeFindings, acknowledgeGrantPolicy } from '../../core/compliance';
 import { acknowledgeWildcards } from './acknowledge';
 
 /**

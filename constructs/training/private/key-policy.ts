@@ -2,7 +2,7 @@ import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
-import { allowLogsToUseKey, logGroupArnPattern } from '../../private/logs-key';
+import { allowLogsToUseKey, logGroupArnPattern } from '../../core/logs-key';
 
 /**
  * Key-policy statements a `GpuTrainingCluster` (`scope`) needs on a key of this app (an imported

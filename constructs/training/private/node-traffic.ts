@@ -1,5 +1,5 @@
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { acknowledgeFindings } from '../../../lib/compliance';
+import { acknowledgeFindings } from '../../core/compliance';
 
 /** Nodes of multi-node jobs talk to each other on any port (NCCL, MPI, EFA): allowed within the group only. */
 export function allowTrafficWithinGroup(sg: ec2.ISecurityGroup): void {

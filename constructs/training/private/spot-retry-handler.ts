@@ -15,7 +15,7 @@ import {
   type KeyValuePair,
   type SubmitJobCommandInput,
 } from '@aws-sdk/client-batch';
-import { SPOT_RECLAIM_STATUS_PREFIX } from '../../private/batch-job-events';
+import { SPOT_RECLAIM_STATUS_PREFIX } from '../../core/batch-job-events';
 
 /** The part of the EventBridge event the handler reads. */
 export interface BatchJobStateChangeEvent {

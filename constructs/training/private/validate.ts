@@ -4,7 +4,7 @@
  */
 import { SizeRoundingBehavior, Token, type Duration } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
-import { PropValidator } from '../../../lib/errors';
+import { PropValidator } from '../../core/errors';
 import { GPU_FAMILIES, gpuInstanceSpec, type GpuInstanceSpec } from '../gpu-instance-types';
 import type { GpuTrainingClusterProps } from '../gpu-training-cluster-props';
 import type { GpuJobProps, MultiNodeGpuJobProps } from '../job-definitions';

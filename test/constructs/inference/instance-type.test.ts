@@ -1,7 +1,7 @@
 import { Token } from 'aws-cdk-lib';
 import { describe, expect, test } from 'vitest';
 import { InferenceInstanceType } from '../../../constructs/inference';
-import { MlPlatformValidationError } from '../../../lib/errors';
+import { MlPlatformValidationError } from '../../../constructs/core/errors';
 
 describe('InferenceInstanceType', () => {
   test.each([

@@ -12,7 +12,7 @@ import {
 import { Construct } from 'constructs';
 import { InferenceEndpoint, InferenceInstanceType } from '../../../constructs/inference';
 import { GpuTrainingCluster } from '../../../constructs/training';
-import { MlPlatformValidationError } from '../../../lib/errors';
+import { MlPlatformValidationError } from '../../../constructs/core/errors';
 import { formatFindings, nagApp, synthFindings, type Finding } from '../../support/nag';
 import { inferenceFixtures } from '../inference/fixtures';
 import { NO_BUNDLING, trainingStack } from '../training/fixtures';

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { acknowledgeGrantPolicy } from '../../../lib/compliance';
+import { acknowledgeGrantPolicy } from '../../../constructs/core/compliance';
 import { formatFindings, nagApp, synthFindings, type Finding } from '../../support/nag';
 import { fullCluster, IMAGE, trainingStack } from './fixtures';
 

@@ -5,7 +5,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { acknowledgeFindings, applyCompliancePacks } from '../../../lib/compliance';
+import { acknowledgeFindings, applyCompliancePacks } from '../../../constructs/core/compliance';
 import { ML_PLATFORM_RULES, MlPlatformChecks } from '../../../lib/nag';
 import { CDK_JSON_CONTEXT, synthFindings, type Finding } from '../../support/nag';
 

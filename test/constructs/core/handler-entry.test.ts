@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { handlerEntry } from '../../../constructs/private/handler-entry';
+import { handlerEntry } from '../../../constructs/core/handler-entry';
 
 const dir = mkdtempSync(join(tmpdir(), 'handler-entry-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
