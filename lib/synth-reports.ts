@@ -15,7 +15,7 @@ export interface PackSummary {
   readonly pack: string;
   /** Always 0: synth fails on any unacknowledged finding before this file is written. */
   readonly unacknowledgedFindings: 0;
-  /** Findings acknowledged with a reason (README "Security" lists each one). */
+  /** Findings acknowledged with a reason (docs/compliance.md lists each one). */
   readonly acknowledged: number;
 }
 
