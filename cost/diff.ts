@@ -3,7 +3,8 @@
  * `diff` guardrail. Resources are paired by stack name and logical id; a resource's cost is the
  * sum of its lines that count in totals. Pure: no I/O.
  */
-import { compareText, formatPercent, formatUsd, formatUsdDelta, roundCents, sumLines } from './group';
+import { compareText, sumLines } from './group';
+import { formatPercent, formatUsd, formatUsdDelta, roundCents } from './render/numbers';
 import type { CostLine, CostRange, CostReport, StackEstimate, UnpricedResource } from './types';
 
 export type ChangeKind = 'added' | 'removed' | 'changed';

@@ -189,9 +189,9 @@ function toLine(stackName: string, resource: ResolvedResource, d: LineDraft): Co
   const inTotals = !d.usageBased || d.hasUsage;
   const monthly = inTotals
     ? {
-        min: money(d.quantity.min * up.min),
-        expected: money(d.quantity.expected * up.expected),
-        max: money(d.quantity.max * up.max),
+        min: roundUsd(d.quantity.min * up.min),
+        expected: roundUsd(d.quantity.expected * up.expected),
+        max: roundUsd(d.quantity.max * up.max),
       }
     : { min: 0, expected: 0, max: 0 };
   return {
@@ -309,11 +309,11 @@ function sumRanges(ranges: readonly CostRange[]): CostRange {
     expected += r.expected;
     max += r.max;
   }
-  return { min: money(min), expected: money(expected), max: money(max) };
+  return { min: roundUsd(min), expected: roundUsd(expected), max: roundUsd(max) };
 }
 
 /** Dollar amounts keep 6 decimals: exact enough for unit prices of 1e-5, free of float noise. */
-function money(n: number): number {
+function roundUsd(n: number): number {
   return round(n);
 }
 

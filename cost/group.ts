@@ -1,8 +1,9 @@
 /**
  * Grouping and presentation helpers shared by the report renderers (HTML, Markdown, CSV):
  * cost by stack, by service, by cost-allocation tag, top cost drivers, and the labels finance
- * reviewers read (service names, money, unit prices). Pure functions over a `CostReport`.
+ * reviewers read (service names; numbers are formatted in render/numbers.ts). Pure functions over a `CostReport`.
  */
+import { formatUnitPrice, unitLabel } from './render/numbers';
 import type { CostLine, CostRange, CostReport, StackEstimate } from './types';
 
 /** One group of cost lines (a stack, a service, a tag value). */
@@ -116,9 +117,13 @@ export function costAllocationTagKeys(
   return result;
 }
 
-/** The `count` lines with the highest expected monthly cost (lines in totals only), across stacks. */
-export function topDrivers(report: CostReport, count: number): StackLine[] {
+/**
+ * The `count` lines with the highest expected monthly cost (lines in totals only), across stacks
+ * or in one stack: the one ranking of cost drivers that every report and the synth summary use.
+ */
+export function topDrivers(report: CostReport, count: number, stackName?: string): StackLine[] {
   return allLines(report)
+    .filter(({ stack }) => stackName === undefined || stack.stackName === stackName)
     .filter(({ line }) => line.inTotals && line.monthly.expected > 0)
     .sort(
       (a, b) =>
@@ -164,60 +169,28 @@ export function serviceInfo(serviceCode: string): ServiceInfo {
   return SERVICES[serviceCode] ?? { name: serviceCode, category: 'Other' };
 }
 
-/** `$1,234.56`; `-$3.10` for negatives. Cents, so `-0.001` is `$0.00`. */
-export function formatUsd(value: number): string {
-  return USD().format(roundCents(value));
-}
-
-/** `+$12.00`, `-$3.10`, `$0.00`: for changes. */
-export function formatUsdDelta(value: number): string {
-  return USD_DELTA().format(roundCents(value));
-}
-
-/** `$0.045`, `$1.4084`, `$0.0000166667`: six significant digits, at least two decimals. */
-export function formatUnitPrice(value: number): string {
-  if (!Number.isFinite(value)) return String(value);
-  const rounded = Number(value.toPrecision(6));
-  const text = rounded.toString();
-  const decimals = text.includes('e')
-    ? Math.min(20, Math.max(2, Math.ceil(-Math.log10(Math.abs(rounded))) + 5))
-    : (text.split('.')[1]?.length ?? 0);
-  return unitPriceFormat(Math.min(20, Math.max(2, decimals))).format(rounded);
-}
-
-/** `1,460` or `6.6667`: quantities with up to four decimals. */
-export function formatQuantity(value: number): string {
-  return QUANTITY().format(value);
-}
-
-/** `12.3%`, `+12.3%` with `signed`. */
-export function formatPercent(value: number, signed = false): string {
-  return (signed ? PERCENT_SIGNED : PERCENT)().format(value);
-}
-
-/** AWS price-list units as prose: `Hrs` → `hour`, `GB-Mo` → `GB-month`. */
-export function unitLabel(unit: string): string {
-  return UNIT_LABELS[unit] ?? unit;
-}
-
 /** "depends on usage: $0.045 per GB" */
 export function dependsOnUsageText(line: CostLine): string {
   return `depends on usage: ${formatUnitPrice(line.unitPrice)} per ${unitLabel(line.unit)}`;
 }
 
-/** The resource a line or unpriced entry belongs to, as a reader names it: the construct path or the logical id. */
-export function resourceLabel(r: { logicalId: string; constructPath?: string }): string {
-  return r.constructPath ?? r.logicalId;
+/**
+ * The resource a line or unpriced entry belongs to, as a reader names it: its construct path
+ * (the logical id when the template has none). Given the stack, the path is shown relative to it
+ * and without CDK's trailing `/Resource` (`Inference/Config`, not `MlPlatform-prod/Inference/Config/Resource`).
+ */
+export function resourceLabel(r: { logicalId: string; constructPath?: string }, stackName?: string): string {
+  const path = r.constructPath;
+  if (path === undefined) return r.logicalId;
+  if (stackName === undefined) return path;
+  const relative = path.startsWith(`${stackName}/`) ? path.slice(stackName.length + 1) : path;
+  const short = relative.endsWith('/Resource') ? relative.slice(0, -'/Resource'.length) : relative;
+  return short === '' ? r.logicalId : short;
 }
 
 /** Code-point order: locale-independent, so output is deterministic everywhere. */
 export function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
-}
-
-export function roundCents(value: number): number {
-  const r = Math.round(value * 100) / 100;
-  return Object.is(r, -0) ? 0 : r;
 }
 
 function groupLines(
@@ -245,61 +218,6 @@ function groupLines(
 function normalizeTagKey(k: string): string {
   return k.toLowerCase().replace(/[-_\s]/g, '');
 }
-
-// Building an Intl.NumberFormat costs far more than using one (the first one also loads ICU's
-// locale data, about 25 ms in a cold CLI process): each is built on first use, then kept.
-const lazyFormat = (options: Intl.NumberFormatOptions): (() => Intl.NumberFormat) => {
-  let f: Intl.NumberFormat | undefined;
-  return () => (f ??= new Intl.NumberFormat('en-US', options));
-};
-const USD = lazyFormat({ style: 'currency', currency: 'USD' });
-const USD_DELTA = lazyFormat({
-  style: 'currency',
-  currency: 'USD',
-  signDisplay: 'exceptZero',
-});
-const QUANTITY = lazyFormat({ maximumFractionDigits: 4 });
-const PERCENT = lazyFormat({
-  style: 'percent',
-  minimumFractionDigits: 1,
-  maximumFractionDigits: 1,
-});
-const PERCENT_SIGNED = lazyFormat({
-  style: 'percent',
-  minimumFractionDigits: 1,
-  maximumFractionDigits: 1,
-  signDisplay: 'exceptZero',
-});
-
-// One unit price format per decimal count.
-const UNIT_PRICE_FORMATS = new Map<number, Intl.NumberFormat>();
-function unitPriceFormat(decimals: number): Intl.NumberFormat {
-  let f = UNIT_PRICE_FORMATS.get(decimals);
-  if (!f) {
-    f = new Intl.NumberFormat('en-US', {
-      style: 'currency',
-      currency: 'USD',
-      minimumFractionDigits: decimals,
-      maximumFractionDigits: decimals,
-    });
-    UNIT_PRICE_FORMATS.set(decimals, f);
-  }
-  return f;
-}
-
-const UNIT_LABELS: Readonly<Record<string, string>> = {
-  Hrs: 'hour',
-  'GB-Mo': 'GB-month',
-  GB: 'GB',
-  Keys: 'key-month',
-  'Key-Mo': 'key-month',
-  Alarms: 'alarm-month',
-  Requests: 'request',
-  'GB-Second': 'GB-second',
-  'GB-Hrs': 'GB-hour',
-  Dashboards: 'dashboard-month',
-  Metrics: 'metric-month',
-};
 
 // Price List service codes → FOCUS 1.2 ServiceName / ServiceCategory (allowed values of
 // FinOps-Open-Cost-and-Usage-Spec/FOCUS_Spec: specification/columns/servicecategory.md).

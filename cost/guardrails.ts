@@ -6,7 +6,7 @@
  */
 import { expectedChangeRatio, type CostDiff } from './diff';
 import { CostInputError } from './errors';
-import { formatPercent, formatUsd, formatUsdDelta, roundCents } from './group';
+import { formatPercent, formatUsd, formatUsdDelta, roundCents } from './render/numbers';
 import type { CostReport } from './types';
 
 /** An allowed increase: an amount in USD per month, or a percentage of the base expected total. */

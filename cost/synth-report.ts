@@ -7,7 +7,9 @@ import { join } from 'node:path';
 import { estimateStacks, type EstimateOptions } from './estimate';
 import { writeFileAtomic } from './fs';
 import { REPORT_FILE_EXTENSIONS, renderReport, type ReportFormat } from './render/index';
-import { money } from './render/table';
+import { resourceLabel, topDrivers } from './group';
+import { budgetSummary } from './render/budget';
+import { formatUsd } from './render/numbers';
 import { loadAssembly } from './template/load';
 import type { CostReport } from './types';
 import { loadUsageFile, type UsageFile } from './usage';
@@ -48,23 +50,19 @@ export function summarize(report: CostReport): string {
   const out = ['Estimated monthly cost (min / expected / max, USD, 730 h month):'];
   for (const s of report.stacks) {
     out.push(
-      `  ${s.stackName} (${s.region}): ${money(s.totals.min)} / ${money(s.totals.expected)} / ${money(s.totals.max)}`,
+      `  ${s.stackName} (${s.region}): ${formatUsd(s.totals.min)} / ${formatUsd(s.totals.expected)} / ${formatUsd(s.totals.max)}`,
     );
-    const byResource = new Map<string, number>();
-    for (const l of s.lines)
-      if (l.inTotals) byResource.set(l.logicalId, (byResource.get(l.logicalId) ?? 0) + l.monthly.expected);
-    const top = [...byResource.entries()]
-      .filter(([, v]) => v > 0)
-      .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
-      .slice(0, TOP_DRIVERS);
-    if (top.length > 0) out.push(`    top: ${top.map(([id, v]) => `${id} ${money(v)}`).join(', ')}`);
+    const top = topDrivers(report, TOP_DRIVERS, s.stackName);
+    if (top.length > 0)
+      out.push(
+        `    top: ${top.map(({ line }) => `${resourceLabel(line, s.stackName)} ${formatUsd(line.monthly.expected)}`).join(', ')}`,
+      );
     if (s.unpriced.length > 0) out.push(`    UNPRICED: ${s.unpriced.length} resource(s), see the report`);
-    if (s.budget && !s.budget.coversExpected)
-      out.push(`    budget ${money(s.budget.amount)} does NOT cover the expected cost`);
+    if (s.budget) out.push(`    ${budgetSummary(s.budget.amount, s.totals)}`);
   }
   if (report.stacks.length > 1) {
     out.push(
-      `  all stacks: ${money(report.totals.min)} / ${money(report.totals.expected)} / ${money(report.totals.max)}`,
+      `  all stacks: ${formatUsd(report.totals.min)} / ${formatUsd(report.totals.expected)} / ${formatUsd(report.totals.max)}`,
     );
   }
   return `${out.join('\n')}\n`;

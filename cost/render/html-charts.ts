@@ -1,7 +1,8 @@
 /**
  * The report's inline SVG charts: cost by service, by stack split by service, and the range per stack.
  */
-import { formatUsd, groupByService, groupByStack, serviceInfo, type CostGroup } from '../group';
+import { groupByService, groupByStack, serviceInfo, type CostGroup } from '../group';
+import { formatUsd } from './numbers';
 import type { CostRange, CostReport } from '../types';
 import { esc } from './html-page';
 

@@ -6,18 +6,15 @@ import {
   allUnpriced,
   costAllocationTagKeys,
   dependsOnUsageText,
-  formatQuantity,
-  formatUnitPrice,
-  formatUsd,
   groupByService,
   groupByTag,
   priceSources,
   resourceLabel,
   serviceInfo,
   topDrivers,
-  unitLabel,
   usageDependentLines,
 } from '../group';
+import { formatQuantity, formatUnitPrice, formatUsd, unitLabel } from './numbers';
 import type { CostLine, CostRange, CostReport, StackEstimate } from '../types';
 import { esc, table, type Cell } from './html-page';
 

@@ -5,7 +5,8 @@
  * Tables have captions and header scopes; charts have a title, a description and a table twin.
  */
 import { formatLabelChanges, summarizeDiff, type CostDiff } from '../diff';
-import { formatUsd, formatUsdDelta, groupByService, resourceLabel } from '../group';
+import { groupByService, resourceLabel } from '../group';
+import { formatUsd, formatUsdDelta } from './numbers';
 import type { CostReport } from '../types';
 import { chartsSection, serviceColors } from './html-charts';
 import { esc, page, table } from './html-page';

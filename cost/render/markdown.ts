@@ -9,18 +9,14 @@ import {
   allUnpriced,
   costAllocationTagKeys,
   dependsOnUsageText,
-  formatQuantity,
-  formatUnitPrice,
-  formatUsd,
-  formatUsdDelta,
   groupByService,
   groupByTag,
   priceSources,
   resourceLabel,
   topDrivers,
-  unitLabel,
   usageDependentLines,
 } from '../group';
+import { formatQuantity, formatUnitPrice, formatUsd, formatUsdDelta, unitLabel } from './numbers';
 import type { CostRange, CostReport } from '../types';
 
 /** Markdown output is always shorter than this many characters. */

@@ -4,6 +4,9 @@
  * price as "depends on usage", then totals, unpriced resources (loudly) and the free count.
  */
 import type { CostLine, CostRange, CostReport, StackEstimate } from '../types';
+import { budgetSummary } from './budget';
+import { resourceLabel } from '../group';
+import { formatQuantityWithUnit, formatUnitPrice, formatUsd, formatTimestamp, unitLabel } from './numbers';
 
 const HEADERS = [
   'Resource',
@@ -22,7 +25,7 @@ export function renderTable(report: CostReport): string {
   for (const stack of report.stacks) out.push(renderStack(stack), '');
   if (report.stacks.length > 1) out.push(`All stacks: ${range(report.totals)} per month`, '');
   out.push(
-    `Prices: catalog ${report.catalog.version} (captured ${report.catalog.capturedAt}); 730 h per month; USD.`,
+    `Prices: catalog ${report.catalog.version} (captured ${formatTimestamp(report.catalog.capturedAt)}); 730 h per month; USD.`,
   );
   return `${out.join('\n')}\n`;
 }
@@ -37,17 +40,14 @@ function renderStack(stack: StackEstimate): string {
   const rows = stack.lines.map(row);
   out.push(...grid(rows));
   out.push(`Total: ${range(stack.totals)} per month (min / expected / max)`);
-  if (stack.budget) {
-    out.push(
-      `Budget: ${money(stack.budget.amount)} per month, ${stack.budget.coversExpected ? 'covers' : 'does NOT cover'} the expected total`,
-    );
-  }
+  if (stack.budget) out.push(budgetSummary(stack.budget.amount, stack.totals));
   const outOfTotals = stack.lines.filter((l) => !l.inTotals).length;
   if (outOfTotals > 0)
     out.push(`${outOfTotals} usage-based line(s) without usage assumptions are not in the totals.`);
   if (stack.unpriced.length > 0) {
     out.push(`UNPRICED: ${stack.unpriced.length} resource(s) are not in the totals:`);
-    for (const u of stack.unpriced) out.push(`  ! ${u.logicalId} (${u.resourceType}): ${u.reason}`);
+    for (const u of stack.unpriced)
+      out.push(`  ! ${resourceLabel(u, stack.stackName)} (${u.resourceType}): ${u.reason}`);
   }
   if (stack.free.length > 0) out.push(`Free: ${stack.free.length} resource(s) with no charge of their own.`);
   return out.join('\n');
@@ -56,16 +56,24 @@ function renderStack(stack: StackEstimate): string {
 function row(l: CostLine): string[] {
   const component = truncate(`${l.component}${l.conditional ? ' [conditional]' : ''}`, MAX_COMPONENT_WIDTH);
   if (!l.inTotals) {
-    return [l.logicalId, component, '-', `${unitPrice(l.unitPrice)}/${l.unit}`, 'depends on usage', '', ''];
+    return [
+      l.logicalId,
+      component,
+      '-',
+      `${formatUnitPrice(l.unitPrice)} per ${unitLabel(l.unit)}`,
+      'depends on usage',
+      '',
+      '',
+    ];
   }
   return [
-    l.logicalId,
+    resourceLabel(l, l.stackName),
     component,
-    `${quantity(l.quantity)} ${l.unit}`,
-    unitPrice(l.unitPrice),
-    money(l.monthly.min),
-    money(l.monthly.expected),
-    money(l.monthly.max),
+    formatQuantityWithUnit(l.quantity, l.unit),
+    formatUnitPrice(l.unitPrice),
+    formatUsd(l.monthly.min),
+    formatUsd(l.monthly.expected),
+    formatUsd(l.monthly.max),
   ];
 }
 
@@ -82,23 +90,7 @@ function grid(rows: readonly string[][]): string[] {
 }
 
 function range(r: CostRange): string {
-  return `${money(r.min)} / ${money(r.expected)} / ${money(r.max)}`;
-}
-
-/** `$1,234.56`. */
-export function money(n: number): string {
-  return `$${n.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
-}
-
-/** Unit prices to 3 significant digits below a cent (`$0.0000002` per request), never in exponent form. */
-function unitPrice(n: number): string {
-  if (n >= 0.01 || n <= 0) return `$${Number(n.toFixed(4))}`;
-  const digits = Math.min(20, 2 - Math.floor(Math.log10(n)));
-  return `$${n.toFixed(digits).replace(/0+$/, '')}`;
-}
-
-function quantity(n: number): string {
-  return n.toLocaleString('en-US', { maximumFractionDigits: 2 });
+  return `${formatUsd(r.min)} / ${formatUsd(r.expected)} / ${formatUsd(r.max)}`;
 }
 
 function truncate(s: string, width: number): string {

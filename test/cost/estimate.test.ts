@@ -193,10 +193,10 @@ describe('assembly', () => {
       /^Stack Stack \(us-east-1, from --region\)\nResource +Component +Quantity +Unit price +Min\/mo +Expected\/mo +Max\/mo\n/,
     );
     expect(table).toMatch(
-      /Key +Customer managed key \(SYMMETRIC_DEFAULT\) +1 Keys +\$1 +\$1\.00 +\$1\.00 +\$1\.00\n/,
+      /Key +Customer managed key \(SYMMETRIC_DEFAULT\) +1 key-month +\$1\.00 +\$1\.00 +\$1\.00 +\$1\.00\n/,
     );
     expect(table).toMatch(
-      /Key +Requests \(SYMMETRIC_DEFAULT\) +- +\$0\.000003\/Requests +depends on usage\n/,
+      /Key +Requests \(SYMMETRIC_DEFAULT\) +- +\$0\.000003 per request +depends on usage\n/,
     );
     expect(table).toMatch(/MaybeNat +NAT gateway \(public\) \[conditional\]/);
     expect(table).toContain(

@@ -1,11 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import {
   costAllocationTagKeys,
-  formatPercent,
-  formatQuantity,
-  formatUnitPrice,
-  formatUsd,
-  formatUsdDelta,
   groupByService,
   groupByStack,
   groupByTag,
@@ -124,46 +119,5 @@ describe('grouping', () => {
 
   test('unknown service codes keep their code and fall in Other', () => {
     expect(serviceInfo('AmazonNewThing')).toEqual({ name: 'AmazonNewThing', category: 'Other' });
-  });
-});
-
-describe('formatting', () => {
-  test.each([
-    [0, '$0.00'],
-    [1212.832, '$1,212.83'],
-    [15206.452, '$15,206.45'],
-    [0.004, '$0.00'],
-    [-0.004, '$0.00'],
-    [-3.1, '-$3.10'],
-    [1234567.891, '$1,234,567.89'],
-  ])('formatUsd(%d) = %s', (v, s) => {
-    expect(formatUsd(v)).toBe(s);
-  });
-
-  test.each([
-    [238.045, '+$238.05'],
-    [-0.1, '-$0.10'],
-    [0.001, '$0.00'],
-  ])('formatUsdDelta(%d) = %s', (v, s) => {
-    expect(formatUsdDelta(v)).toBe(s);
-  });
-
-  test.each([
-    [0.045, '$0.045'],
-    [1.4084, '$1.4084'],
-    [1, '$1.00'],
-    [0.000005, '$0.000005'],
-    [0.0000166667, '$0.0000166667'],
-    [25.2512883, '$25.2513'],
-    [1460, '$1,460.00'],
-  ])('formatUnitPrice(%d) = %s', (v, s) => {
-    expect(formatUnitPrice(v)).toBe(s);
-  });
-
-  test('quantities and percentages', () => {
-    expect(formatQuantity(1825)).toBe('1,825');
-    expect(formatQuantity(6.66666)).toBe('6.6667');
-    expect(formatPercent(0.0566, true)).toBe('+5.7%');
-    expect(formatPercent(-0.1)).toBe('-10.0%');
   });
 });

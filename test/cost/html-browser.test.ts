@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { formatUsd } from '../../cost/group';
+import { formatUsd } from '../../cost/render/numbers';
 import { renderHtml } from '../../cost/render/html';
 import { devProdReport } from './fixtures/reports';
 
