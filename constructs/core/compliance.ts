@@ -62,3 +62,18 @@ export function acknowledgeGrantPolicy(role: IConstruct, scopedTo: string): void
     `Inline policy written by CDK grants for ${role.node.path}, scoped to ${scopedTo}; it is deleted with the role and cannot be attached to another principal.`,
   );
 }
+
+/** The function-level concurrency rule of the NIST and HIPAA packs (reserved concurrency set). */
+export const LAMBDA_CONCURRENCY_RULES = [
+  'NIST.800.53.R5-LambdaConcurrency',
+  'HIPAA.Security-LambdaConcurrency',
+] as const;
+
+/**
+ * Why the library's functions reserve no concurrency. "You can reserve up to the Unreserved account
+ * concurrency value that is shown, minus 100 for functions that don't have reserved concurrency"
+ * (Lambda developer guide, configuring reserved concurrency), and "New AWS accounts have reduced
+ * concurrency and memory quotas" (Lambda quotas): in such an account any reservation fails the deploy.
+ */
+export const UNRESERVED_CONCURRENCY_REASON =
+  'Reserved concurrency fails to deploy in accounts whose concurrency quota is at or near 100 (Lambda keeps 100 unreserved; new accounts start below that): this low-traffic function runs from the unreserved pool, and its event source bounds its concurrency.';

@@ -13,7 +13,12 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { USAGE_METADATA_KEY, type UsageAssumptions } from '../../cost/usage-metadata';
-import { acknowledgeFindings, acknowledgeGrantPolicy } from '../core/compliance';
+import {
+  acknowledgeFindings,
+  acknowledgeGrantPolicy,
+  LAMBDA_CONCURRENCY_RULES,
+  UNRESERVED_CONCURRENCY_REASON,
+} from '../core/compliance';
 import { PropValidator } from '../core/errors';
 import { handlerEntry } from '../core/handler-entry';
 import { allowLogsToUseKey, logGroupArnPattern } from '../core/logs-key';
@@ -64,8 +69,8 @@ export interface BatchQueueMetricsProps {
  * `ClusterName` and by `ClusterName` + `JobQueue`). A job stuck RUNNABLE is the only symptom of
  * missing GPU capacity or quota.
  *
- * A scheduled Lambda function (latest Node.js runtime, bundled locally with esbuild) in the VPC,
- * with reserved concurrency 1, a KMS-encrypted dead-letter queue and log group, and a
+ * A scheduled Lambda function (bundled locally with esbuild) in the VPC, with a KMS-encrypted
+ * dead-letter queue and log group, and a
  * customer-managed policy limited to what it calls.
  */
 export class BatchQueueMetrics extends Construct {
@@ -184,8 +189,6 @@ export class BatchQueueMetrics extends Construct {
       vpc: props.vpc,
       vpcSubnets: props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
       securityGroups: [this.securityGroup],
-      // One run at a time: runs that overlap would publish the same minute twice.
-      reservedConcurrentExecutions: 1,
       deadLetterQueue: this.deadLetterQueue,
       retryAttempts: 0,
       environment: {
@@ -210,6 +213,10 @@ export class BatchQueueMetrics extends Construct {
       ['AwsSolutions-SQS3'],
       'This queue is the dead-letter queue of the queue-metrics Lambda function; it needs no dead-letter queue of its own.',
     );
+
+    // Runs cannot overlap without reserved concurrency: the timeout is shorter than the interval and
+    // neither the schedule nor Lambda retries a run.
+    acknowledgeFindings(this.function, LAMBDA_CONCURRENCY_RULES, UNRESERVED_CONCURRENCY_REASON);
 
     const cfnFunction = this.function.node.defaultChild as lambda.CfnFunction;
     const runsPerMonth = Math.round((730 * 3600) / interval.toSeconds());

@@ -93,8 +93,10 @@ export interface GpuTrainingClusterProps {
   readonly checkpointBucket: s3.IBucket;
   /**
    * Expiry of checkpoints, added as a lifecycle rule on the cluster's prefix when `checkpointBucket`
-   * is a `Bucket` of this app (an imported bucket's owner sets its own rule).
-   * @default Duration.days(30)
+   * is a `Bucket` of this app (an imported bucket's owner sets its own rules). Synth fails if another
+   * rule of the bucket already expires that prefix: S3 honours the shorter of overlapping expirations.
+   * @default - no rule: the bucket's own lifecycle decides (`MlDataStore` expires checkpoints after its
+   *   `checkpointExpiration`, 30 days)
    */
   readonly checkpointExpiration?: Duration;
   /**

@@ -27,6 +27,7 @@ import {
   recordOnDemandUsage,
   recordSpotUsage,
 } from './private/capacity';
+import { addCheckpointExpiry } from './private/checkpoint-lifecycle';
 import { SubmitJobGrants } from './private/grants';
 import { createInstanceRole } from './private/instance-role';
 import { allowServicesToUseKey } from './private/key-policy';
@@ -151,14 +152,14 @@ export class GpuTrainingCluster extends Construct {
     });
     this.securityGroup = sg;
 
-    if (props.checkpointBucket instanceof s3.Bucket) {
-      props.checkpointBucket.addLifecycleRule({
-        id: `expire-${clusterName}-checkpoints`,
-        prefix: this.checkpointPrefix,
-        expiration: props.checkpointExpiration ?? Duration.days(30),
-        noncurrentVersionExpiration: Duration.days(1),
-        abortIncompleteMultipartUploadAfter: Duration.days(1),
-      });
+    if (props.checkpointExpiration) {
+      addCheckpointExpiry(
+        this,
+        props.checkpointBucket,
+        this.checkpointPrefix,
+        props.checkpointExpiration,
+        `expire-${clusterName}-checkpoints`,
+      );
     }
 
     const subnets = props.vpc.selectSubnets(vpcSubnets).subnets;
@@ -257,6 +258,13 @@ export class GpuTrainingCluster extends Construct {
         vpc: props.vpc,
         // EFA does not cross availability zones: one subnet, in the placement group's AZ.
         vpcSubnets: { subnets: [subnets[0]] },
+        // Kept on the compute environment: "The elastic network interfaces that are created and attached
+        // to an MNP task will use the security groups specified in your compute environment" (Batch user
+        // guide, compute environment considerations for MNP), so without them the nodes' task ENIs lack
+        // the self-referencing group. "If security groups are specified using both the securityGroupIds
+        // parameter of CreateComputeEnvironment and the launch template, the values in the
+        // securityGroupIds parameter ... will be used" (Batch API, LaunchTemplateSpecification): the EFA
+        // interfaces carry the same group.
         securityGroup: sg,
         spot: false,
         allocationStrategy: batch.AllocationStrategy.BEST_FIT_PROGRESSIVE,
@@ -267,10 +275,6 @@ export class GpuTrainingCluster extends Construct {
         launchTemplate: efaTemplate,
         placementGroup,
       });
-      // The EFA interfaces carry the security group; EC2 rejects groups on both the instance and its interfaces.
-      (efaCe.node.defaultChild as batch.CfnComputeEnvironment).addPropertyDeletionOverride(
-        'ComputeResources.SecurityGroupIds',
-      );
       this.efaComputeEnvironment = efaCe;
       this.efaQueue = queue('EfaQueue', efaCe, 10);
       queues.push(this.efaQueue);

@@ -1,6 +1,7 @@
-import { RemovalPolicy, Token } from 'aws-cdk-lib';
+import { Annotations, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as fsx from 'aws-cdk-lib/aws-fsx';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
@@ -91,7 +92,52 @@ export class TrainingScratchFileSystem extends Construct {
         // path back to the bucket, and every rm there would delete (or delete-mark) the dataset object.
         s3: { autoImportPolicy: { events: ['NEW', 'CHANGED', 'DELETED'] } },
       });
+      if (props.datasetsBucket.encryptionKey) allowFsxToReadBucket(this, props.datasetsBucket);
     }
+  }
+}
+
+/**
+ * "If you want to link your Amazon FSx file system to an S3 bucket encrypted using SSE-KMS encryption,
+ * you must add a statement to your customer managed key policy that allows Amazon FSx to encrypt and
+ * decrypt objects in your S3 bucket using your AWS KMS key" (FSx for Lustre user guide, working with
+ * server-side encrypted Amazon S3 buckets). The guide names the link's service-linked role
+ * (`AWSServiceRoleForFSxS3Access_<file system id>`) as the principal. That role exists only once the
+ * file system is linked, and naming the file system in the policy of a key the file system itself is
+ * encrypted with would be a dependency cycle; so the statement admits any principal of this account
+ * whose ARN is such a role, through S3 only. When the bucket's name is known at synth, the statement is
+ * also limited to it by encryption context (bucket ARN for S3 Bucket Keys, as the guide notes, and
+ * object ARNs); a bucket of this app encrypted with this key cannot be named in its key's policy
+ * (another cycle), and the link roles reach only the buckets they link.
+ */
+function allowFsxToReadBucket(scope: Construct, bucket: s3.IBucket): void {
+  const key = bucket.encryptionKey!;
+  const stack = Stack.of(scope);
+  const statement = new iam.PolicyStatement({
+    sid: `FsxLinkOf${scope.node.addr.slice(0, 8)}`,
+    principals: [new iam.AnyPrincipal()],
+    actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'],
+    resources: ['*'],
+    conditions: {
+      StringEquals: {
+        'kms:CallerAccount': stack.account,
+        'kms:ViaService': `s3.${stack.region}.amazonaws.com`,
+      },
+      ArnLike: {
+        'aws:PrincipalArn': `arn:${stack.partition}:iam::${stack.account}:role/aws-service-role/s3.data-source.lustre.fsx.amazonaws.com/AWSServiceRoleForFSxS3Access_*`,
+      },
+      ...(!Token.isUnresolved(bucket.bucketName) && {
+        StringLike: {
+          'kms:EncryptionContext:aws:s3:arn': [bucket.bucketArn, bucket.arnForObjects('*')],
+        },
+      }),
+    },
+  });
+  if (!key.addToResourcePolicy(statement).statementAdded) {
+    Annotations.of(scope).addWarningV2(
+      'cdk-ml-platform:fsxLinkKeyPolicy',
+      `The datasets bucket is encrypted with an imported KMS key: its owner must let the FSx link's service-linked role (AWSServiceRoleForFSxS3Access_<file system id>) use it through S3 (kms:Decrypt, kms:GenerateDataKey*, kms:Encrypt, kms:ReEncrypt*, kms:DescribeKey; kms:ViaService s3.${stack.region}.amazonaws.com), or the link cannot import objects.`,
+    );
   }
 }
 

@@ -11,7 +11,12 @@ import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, type IConstruct } from 'constructs';
-import { acknowledgeFindings, acknowledgeGrantPolicy } from '../core/compliance';
+import {
+  acknowledgeFindings,
+  acknowledgeGrantPolicy,
+  LAMBDA_CONCURRENCY_RULES,
+  UNRESERVED_CONCURRENCY_REASON,
+} from '../core/compliance';
 import { PropValidator } from '../core/errors';
 import { handlerEntry } from '../core/handler-entry';
 import { acknowledgeResourceWildcards, acknowledgeWildcards } from './private/acknowledge';
@@ -43,7 +48,8 @@ export interface SpotToOnDemandRetryProps {
 /**
  * An EventBridge rule on "Batch Job State Change" events and a small function that resubmits a job
  * to the on-demand queue after N spot reclaims, carrying its checkpoint run id. The function runs in
- * the VPC with reserved concurrency, an encrypted dead-letter queue and an encrypted log group.
+ * the VPC with an encrypted dead-letter queue and an encrypted log group (no reserved concurrency: see
+ * `UNRESERVED_CONCURRENCY_REASON`).
  */
 export class SpotToOnDemandRetry extends Construct {
   public readonly function: nodejs.NodejsFunction;
@@ -139,7 +145,6 @@ export class SpotToOnDemandRetry extends Construct {
       vpcSubnets: props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
       securityGroups: [securityGroup],
       deadLetterQueue: this.deadLetterQueue,
-      reservedConcurrentExecutions: 2,
       logGroup: this.logGroup,
       environment: {
         ON_DEMAND_JOB_QUEUE: props.onDemandQueue.jobQueueArn,
@@ -154,6 +159,8 @@ export class SpotToOnDemandRetry extends Construct {
         forceDockerBundling: false,
       },
     });
+
+    acknowledgeFindings(this.function, LAMBDA_CONCURRENCY_RULES, UNRESERVED_CONCURRENCY_REASON);
 
     this.rule = new events.Rule(this, 'Rule', {
       description: 'Failed jobs of the spot queue: resubmit to on-demand after repeated spot reclaims',

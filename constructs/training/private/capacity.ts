@@ -22,11 +22,11 @@ export interface ComputeEnvironmentOptions {
   readonly minvCpus: number;
   readonly maxvCpus: number;
   readonly instanceRole: iam.IRole;
-  readonly launchTemplate: ec2.ILaunchTemplate;
+  readonly launchTemplate: ec2.LaunchTemplate;
   readonly placementGroup?: ec2.IPlacementGroup;
 }
 
-/** A GPU compute environment (ECS AL2023 NVIDIA AMI) that follows the launch template's newest version. */
+/** A GPU compute environment (ECS AL2023 NVIDIA AMI) pinned to the launch template's current version number. */
 export function createComputeEnvironment(
   scope: Construct,
   id: string,
@@ -52,10 +52,14 @@ export function createComputeEnvironment(
     terminateOnUpdate: false,
     updateTimeout: Duration.minutes(30),
   });
-  // Follow the template's newest version, so user-data or volume changes reach new instances.
+  // The concrete version number, not `$Latest`/`$Default`: "When updating a compute environment, changing
+  // the launch template requires an infrastructure update of the compute environment" (Batch API,
+  // LaunchTemplateSpecification.version). With `$Latest` the template's new version leaves this property
+  // unchanged, CloudFormation sees no change, and user-data or volume changes never reach new instances;
+  // `LatestVersionNumber` changes with every template change and triggers that infrastructure update.
   (ce.node.defaultChild as batch.CfnComputeEnvironment).addPropertyOverride(
     'ComputeResources.LaunchTemplate.Version',
-    '$Latest',
+    props.launchTemplate.latestVersionNumber,
   );
   return ce;
 }

@@ -102,7 +102,9 @@ describe('defaults', () => {
         Subnets: ['subnet-0aaaaaaaaaaaaaaa1', 'subnet-0aaaaaaaaaaaaaaa2'],
         LaunchTemplate: {
           LaunchTemplateId: { Ref: Match.stringLikeRegexp('^ClusterLaunchTemplate') },
-          Version: '$Latest',
+          Version: {
+            'Fn::GetAtt': [Match.stringLikeRegexp('^ClusterLaunchTemplate'), 'LatestVersionNumber'],
+          },
         },
         BidPercentage: Match.absent(),
         PlacementGroup: Match.absent(),
@@ -348,7 +350,7 @@ describe('every feature on', () => {
     expect(fullCluster.onDemandComputeEnvironment).toBeDefined();
   });
 
-  test('the EFA environment: cluster placement group, one subnet, EFA interfaces carrying the security group', () => {
+  test('the EFA environment: cluster placement group, one subnet, the security group on the environment (MNP task ENIs) and on the EFA interfaces', () => {
     f.hasResourceProperties('AWS::EC2::PlacementGroup', { Strategy: 'cluster' });
     f.hasResourceProperties('AWS::Batch::ComputeEnvironment', {
       ComputeResources: Match.objectLike({
@@ -357,7 +359,7 @@ describe('every feature on', () => {
         MaxvCpus: 192,
         Subnets: ['subnet-0aaaaaaaaaaaaaaa1'],
         PlacementGroup: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ClusterPlacementGroup'), 'GroupName'] },
-        SecurityGroupIds: Match.absent(),
+        SecurityGroupIds: [{ 'Fn::GetAtt': [Match.stringLikeRegexp('^ClusterSecurityGroup'), 'GroupId'] }],
       }),
     });
     f.hasResourceProperties('AWS::EC2::LaunchTemplate', {
@@ -540,7 +542,7 @@ describe('every feature on', () => {
     f.hasResourceProperties('AWS::Lambda::Function', {
       Runtime: 'nodejs24.x',
       Architectures: ['arm64'],
-      ReservedConcurrentExecutions: 2,
+      ReservedConcurrentExecutions: Match.absent(),
       VpcConfig: Match.objectLike({ SubnetIds: ['subnet-0aaaaaaaaaaaaaaa1', 'subnet-0aaaaaaaaaaaaaaa2'] }),
       DeadLetterConfig: {
         TargetArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ClusterSpotRetryDeadLetterQueue'), 'Arn'] },
@@ -680,19 +682,9 @@ describe('every feature on', () => {
 });
 
 describe('owned checkpoint bucket and single instance type', () => {
-  test('checkpoints expire through a lifecycle rule on the cluster prefix of a bucket in the app', () => {
+  test('without checkpointExpiration the cluster adds no lifecycle rule: the bucket decides', () => {
     Template.fromStack(owned).hasResourceProperties('AWS::S3::Bucket', {
-      LifecycleConfiguration: {
-        Rules: [
-          Match.objectLike({
-            Id: 'expire-owned-checkpoints',
-            Prefix: 'checkpoints/owned/',
-            ExpirationInDays: 30,
-            AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 },
-            Status: 'Enabled',
-          }),
-        ],
-      },
+      LifecycleConfiguration: Match.absent(),
     });
     expect(ownedBucket.bucketName).toBeDefined();
   });
