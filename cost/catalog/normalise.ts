@@ -150,9 +150,23 @@ export function normaliseCatalog(c: {
   return { version: c.version, capturedAt, sources, regions };
 }
 
-/** 2-space JSON with a trailing newline, keys in the order `normaliseCatalog` produced. */
+/**
+ * JSON with one price per line and a trailing newline, keys in the order `normaliseCatalog`
+ * produced: tens of thousands of prices stay a few MB (2-space JSON would be three times that)
+ * and a price change is still a one-line diff.
+ */
 export function serializeCatalog(catalog: Catalog): string {
-  return `${JSON.stringify(catalog, null, 2)}\n`;
+  const regions = catalog.regions
+    .map((r) => {
+      const prices = r.prices.map((p) => `        ${JSON.stringify(p)}`).join(',\n');
+      return `    {\n      "region": ${JSON.stringify(r.region)},\n      "prices": [\n${prices}\n      ]\n    }`;
+    })
+    .join(',\n');
+  const sources = JSON.stringify(catalog.sources, null, 2).replace(/\n/g, '\n  ');
+  return (
+    `{\n  "version": ${JSON.stringify(catalog.version)},\n  "capturedAt": ${JSON.stringify(catalog.capturedAt)},\n` +
+    `  "sources": ${sources},\n  "regions": [\n${regions}\n  ]\n}\n`
+  );
 }
 
 /**

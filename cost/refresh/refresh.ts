@@ -10,7 +10,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { loadCatalog } from '../catalog';
-import { normaliseCatalog, roundRatio, serializeCatalog } from '../catalog/build-catalog';
+import { normaliseCatalog, roundRatio, serializeCatalog } from '../catalog/normalise';
 import { CostInputError } from '../errors';
 import { writeFileAtomic } from '../fs';
 import type { Catalog, CatalogPrice } from '../types';

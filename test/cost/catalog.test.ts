@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { buildCatalog, DEFAULT_DATA_DIR, readFact } from '../../cost/catalog/build-catalog';
+import { buildCatalog, DEFAULT_DATA_DIR, readFact } from '../../scripts/catalog/build-catalog';
 import {
   BUNDLED_CATALOG_PATH,
   catalogRegions,
@@ -11,7 +11,8 @@ import {
   loadCatalog,
   validateCatalog,
 } from '../../cost/catalog';
-import { renderKeysMarkdown } from '../../cost/catalog/keys';
+import { parseExtract } from '../../scripts/catalog/extract-price-watcher';
+import { renderKeysMarkdown } from '../../scripts/catalog/keys';
 import { ec2InstancePrice, parseCsv, serializeCatalog, type Ec2PriceRow } from '../../cost/catalog/normalise';
 import { CostInputError } from '../../cost/errors';
 import type { Catalog, CatalogPrice } from '../../cost/types';
@@ -60,20 +61,58 @@ describe('the bundled catalog', () => {
     expect(rc!.prices.filter((p) => (p.gpus ?? 0) > 0).length).toBeGreaterThanOrEqual(8);
   });
 
-  test('carries every region of ec2-prices.csv', () => {
-    expect(catalogRegions(catalog)).toEqual([
-      'ap-northeast-1',
-      'ap-south-1',
-      'ap-southeast-1',
-      'ap-southeast-2',
-      'ca-central-1',
-      'eu-central-1',
-      'eu-west-1',
-      'eu-west-2',
-      'us-east-1',
-      'us-east-2',
-      'us-west-2',
-    ]);
+  test('carries every region of ec2-prices.csv and at least 20 commercial regions', () => {
+    const regions = catalogRegions(catalog);
+    expect(regions.length).toBeGreaterThanOrEqual(20);
+    expect(regions).toEqual(
+      expect.arrayContaining([
+        'ap-northeast-1',
+        'ap-south-1',
+        'ap-southeast-1',
+        'ap-southeast-2',
+        'ca-central-1',
+        'eu-central-1',
+        'eu-west-1',
+        'eu-west-2',
+        'us-east-1',
+        'us-east-2',
+        'us-west-2',
+      ]),
+    );
+  });
+
+  test.each([
+    ['us-east-1', 500],
+    ['us-west-2', 400],
+    ['eu-west-1', 400],
+    ['ap-northeast-1', 400],
+  ])('prices at least %s EC2 types in %s', (region, min) => {
+    const n = catalog.regions
+      .find((r) => r.region === region)!
+      .prices.filter((p) => p.service === 'AmazonEC2' && /^BoxUsage:/.test(p.usageType ?? '')).length;
+    expect(n).toBeGreaterThanOrEqual(min);
+  });
+
+  test('prices a public IPv4 address in every region (0.005 $/h since 2024-02-01)', () => {
+    const missing = catalog.regions.filter(
+      (r) =>
+        !r.prices.some(
+          (p) => p.service === 'AmazonVPC' && p.key === 'PublicIPv4:InUseAddress' && p.value === 0.005,
+        ),
+    );
+    expect(missing.map((r) => r.region)).toEqual([]);
+  });
+
+  test('cites the price-watcher commit and the file publication date on its prices', () => {
+    const ipv4 = createPriceBook(catalog, 'eu-west-1').price('AmazonVPC', 'PublicIPv4:InUseAddress')!;
+    expect(ipv4.source).toBe('apw:vpc');
+    expect(ipv4.capturedAt).toBe('2025-11-19');
+    expect(catalog.sources['apw:vpc']).toMatchObject({
+      repo: 'v0rts/aws-price-watcher',
+      commit: 'c4a0470f63402104fb3793bb114a39e488eb04ec',
+      path: 'processed/vpc.json',
+      published: '2025-11-19T17:36:08Z',
+    });
   });
 
   test('prices p4d.24xlarge in us-east-1 after the June 2025 cut, with spot ratio and interruption bucket', () => {
@@ -160,7 +199,7 @@ describe('the bundled catalog', () => {
     expect(createPriceBook(catalog, 'eu-west-1').price('AmazonEC2', 'NatGateway-Hours')).toBeUndefined();
     expect(createPriceBook(catalog, 'eu-west-1').price('AmazonEC2', 'EBS:VolumeUsage.gp3')).toBeUndefined();
     expect(
-      createPriceBook(catalog, 'us-east-1').price('AmazonVPC', 'PublicIPv4:InUseAddress'),
+      createPriceBook(catalog, 'ap-northeast-1').price('AmazonFSx', 'Lustre-PERSISTENT_2-SSD-125'),
     ).toBeUndefined();
     expect(createPriceBook(catalog, 'us-east-1').price('AmazonEC2', 'p5e.48xlarge')).toBeUndefined();
   });
@@ -179,18 +218,16 @@ describe('the bundled catalog', () => {
 });
 
 describe('build-catalog', () => {
-  test.skipIf(!existsSync(join(DEFAULT_DATA_DIR, 'price-facts.json')))(
-    'rebuilds the bundled catalog byte for byte from the shared price facts',
-    () => {
-      // GIVEN
-      const csv = readFileSync(join(DEFAULT_DATA_DIR, 'ec2-prices.csv'), 'utf8');
-      const facts = JSON.parse(readFileSync(join(DEFAULT_DATA_DIR, 'price-facts.json'), 'utf8')) as unknown;
-      // WHEN
-      const text = serializeCatalog(buildCatalog(csv, facts));
-      // THEN
-      expect(text).toBe(readFileSync(BUNDLED_CATALOG_PATH, 'utf8'));
-    },
-  );
+  test('rebuilds the bundled catalog byte for byte from the price data in the repository', () => {
+    // GIVEN
+    const csv = readFileSync(join(DEFAULT_DATA_DIR, 'ec2-prices.csv'), 'utf8');
+    const facts = JSON.parse(readFileSync(join(DEFAULT_DATA_DIR, 'price-facts.json'), 'utf8')) as unknown;
+    const extract = parseExtract(readFileSync(join(DEFAULT_DATA_DIR, 'aws-price-watcher.json'), 'utf8'));
+    // WHEN
+    const text = serializeCatalog(buildCatalog(csv, facts, extract));
+    // THEN
+    expect(text).toBe(readFileSync(BUNDLED_CATALOG_PATH, 'utf8'));
+  });
 
   test('KEYS.md documents every unit price key of the bundled catalog', () => {
     // WHEN
@@ -199,7 +236,12 @@ describe('build-catalog', () => {
     expect(text).toBe(renderKeysMarkdown(catalog));
     const unitKeys = new Set(
       allPrices
-        .filter(({ p }) => !/^(BoxUsage|Host:ml\.|Train:ml\.)/.test(p.usageType ?? ''))
+        .filter(
+          ({ p }) =>
+            !/^(BoxUsage|Host:ml\.|Train:ml\.|InstanceUsage:db\.|Multi-AZUsage:db\.|ESInstance:|Kafka\.)/.test(
+              p.usageType ?? '',
+            ),
+        )
         .map(({ p }) => p.key),
     );
     for (const key of unitKeys) expect(text).toContain(`| \`${key}\` |`);
@@ -354,9 +396,9 @@ describe('createPriceBook', () => {
   });
 
   test('refuses a region the catalog does not have', () => {
-    expect(() => createPriceBook(catalog, 'sa-east-1')).toThrow(CostInputError);
-    expect(() => createPriceBook(catalog, 'sa-east-1')).toThrow(
-      "the price catalog has no prices for region sa-east-1 (it has ap-northeast-1, ap-south-1, ap-southeast-1, ap-southeast-2, ca-central-1, eu-central-1, eu-west-1, eu-west-2, us-east-1, us-east-2, us-west-2); run 'cdk-ml-cost prices refresh --regions sa-east-1'",
+    expect(() => createPriceBook(catalog, 'cn-north-1')).toThrow(CostInputError);
+    expect(() => createPriceBook(catalog, 'cn-north-1')).toThrow(
+      /^the price catalog has no prices for region cn-north-1 \(it has af-south-1, ap-east-1, .*, us-west-2\); run 'cdk-ml-cost prices refresh --regions cn-north-1'$/,
     );
   });
 });

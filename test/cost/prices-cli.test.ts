@@ -101,7 +101,9 @@ describe('prices show', () => {
           .prices.filter((p) => (p.gpus ?? 0) > 0)
           .map((p) => p.key),
       );
-      expect(out.prices.filter((p) => gpuKeys.has(p.key)).length).toBeGreaterThanOrEqual(8);
+      // Every GPU type the catalog knows in the region is shown (specs come from ec2-prices.csv,
+      // so regions outside it know fewer GPU types; the catalog test checks ≥ 8 in the main ones).
+      expect(out.prices.filter((p) => gpuKeys.has(p.key)).length).toBe(gpuKeys.size);
     },
   );
 

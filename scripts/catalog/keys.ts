@@ -2,7 +2,7 @@
  * KEYS.md: the catalog's price keys, generated from the catalog itself so it cannot drift.
  * `npm run catalog:build` writes it next to catalog.json; a test checks it is current.
  */
-import type { Catalog, CatalogPrice } from '../types';
+import type { Catalog, CatalogPrice } from '../../cost/types';
 
 /**
  * Keys whose name is ours rather than a confirmed AWS usage type, or that need a caveat.
@@ -45,12 +45,55 @@ export const KEY_NOTES: Readonly<Record<string, string>> = {
   'AmazonSageMaker/ServerlessInf:Data-Bytes': 'usage type name not confirmed',
   'AmazonVPC/VpcEndpoint-Bytes': 'first 1 PB tier',
   'awskms/KMS-Requests-GenerateDataKeyPair': 'usage type name not confirmed',
+  'AWSELB/ALB:LoadBalancerUsage':
+    'our key: AWS bills every type as `LoadBalancerUsage`, told apart by product family',
+  'AWSELB/ALB:LCUUsage': 'our key (usage type `LCUUsage`, Application load balancer)',
+  'AWSELB/NLB:LoadBalancerUsage': 'our key (usage type `LoadBalancerUsage`, Network load balancer)',
+  'AWSELB/NLB:LCUUsage': 'our key (usage type `LCUUsage`, Network load balancer)',
+  'AWSELB/GWLB:LoadBalancerUsage': 'our key (Gateway load balancer)',
+  'AWSELB/GWLB:LCUUsage': 'our key (Gateway load balancer)',
+  'AWSELB/CLB:LoadBalancerUsage': 'our key (Classic load balancer)',
+  'AWSELB/CLB:DataProcessing-Bytes': 'our key (Classic load balancer data processed)',
+  'AWSQueueService/Requests-RBP':
+    'first paid tier (after the account free tier of 1 million requests, not netted)',
+  'AWSQueueService/Requests-FIFO-RBP': 'first paid tier',
+  'AmazonDynamoDB/TimedStorage-ByteHrs': 'Standard table class; the account free tier of 25 GB is not netted',
+  'AmazonEFS/ProvisionedTP-MiBpsHrs':
+    'per MiB/s-month of provisioned throughput; usage type name not confirmed',
+  'AmazonEFS/ElasticThroughput-Read-Bytes': 'usage type name not confirmed',
+  'AmazonEFS/ElasticThroughput-Write-Bytes': 'usage type name not confirmed',
+  'AmazonEFS/ArchiveTimedStorage-ByteHrs': 'usage type name not confirmed',
+  'AmazonEFS/TimedStorage-Z-ByteHrs': 'One Zone storage; usage type name not confirmed',
+  'AmazonStates/ExpressWorkflows-Requests': 'our key (Express workflow requests)',
+  'AmazonStates/ExpressWorkflows-Duration-GB-Second': 'our key; first 3.6 million GB-seconds tier',
+  'AmazonMSK/RunVolume': 'broker storage per GB-month',
 };
 
-function isInstanceType(p: CatalogPrice): boolean {
-  return (
-    /^BoxUsage:/.test(p.usageType ?? '') || /^Host:ml\./.test(p.usageType ?? '') || /^Train:ml\./.test(p.key)
-  );
+/** Keys of RDS storage: our names, `RDS:<kind>:<Single-AZ|Multi-AZ>`. */
+for (const kind of [
+  'GP2-Storage',
+  'GP3-Storage',
+  'PIOPS-Storage',
+  'IO2-Storage',
+  'Magnetic-Storage',
+  'PIOPS',
+  'GP3-IOPS',
+  'GP3-Throughput',
+])
+  for (const az of ['Single-AZ', 'Multi-AZ'])
+    (KEY_NOTES as Record<string, string>)[`AmazonRDS/RDS:${kind}:${az}`] =
+      'our key; engine-independent rate for PostgreSQL, MySQL and MariaDB';
+
+/** The instance-type kind of a price (one row per kind in KEYS.md), or undefined for a unit price. */
+function instanceKind(p: CatalogPrice): string | undefined {
+  const u = p.usageType ?? '';
+  if (/^BoxUsage:/.test(u)) return 'ec2';
+  if (/^Train:ml\./.test(p.key)) return 'train';
+  if (/^Host:ml\./.test(u)) return 'host';
+  if (/^(InstanceUsage|Multi-AZUsage):db\./.test(u)) return 'rds';
+  if (/^ESInstance:/.test(u)) return 'es';
+  if (/^Kafka\./.test(u)) return 'msk';
+  return undefined;
 }
 
 /** 3.09e-8 → `0.0000000309`. */
@@ -78,8 +121,8 @@ export function renderKeysMarkdown(catalog: Catalog): string {
   for (const rc of catalog.regions) {
     const kinds = new Set<string>();
     for (const p of rc.prices) {
-      if (isInstanceType(p)) {
-        const kind = p.service === 'AmazonEC2' ? 'ec2' : p.key.startsWith('Train:') ? 'train' : 'host';
+      const kind = instanceKind(p);
+      if (kind) {
         const c = instanceCounts.get(kind) ?? { regions: 0, prices: 0 };
         c.prices++;
         if (!kinds.has(kind)) c.regions++;
@@ -122,6 +165,9 @@ export function renderKeysMarkdown(catalog: Catalog): string {
     `| AmazonEC2 | \`<instanceType>\`, e.g. \`g5.xlarge\` | Hrs | \`BoxUsage:<instanceType>\` (Linux, shared tenancy, on-demand) | ${count('ec2').prices} in ${count('ec2').regions} region(s) |`,
     `| AmazonSageMaker | \`ml.<type>\`, e.g. \`ml.g5.xlarge\` (real-time hosting) | Hrs | \`Host:ml.<type>\` | ${count('host').prices} in ${count('host').regions} region(s) |`,
     `| AmazonSageMaker | \`Train:ml.<type>\` (training) | Hrs | \`Train:ml.<type>\` | ${count('train').prices} in ${count('train').regions} region(s) |`,
+    `| AmazonRDS | \`RDS:<engine>:db.<class>:<Single-AZ\\|Multi-AZ>\` (engine \`postgres\` or \`mysql\`; our key) | Hrs | \`InstanceUsage:db.<class>\` / \`Multi-AZUsage:db.<class>\` | ${count('rds').prices} in ${count('rds').regions} region(s) |`,
+    `| AmazonES | \`<type>.search\`, e.g. \`m6g.large.search\` (OpenSearch Service) | Hrs | \`ESInstance:<type>.search\` | ${count('es').prices} in ${count('es').regions} region(s) |`,
+    `| AmazonMSK | \`kafka.<type>\`, e.g. \`kafka.m5.large\` (provisioned brokers) | Hrs | \`Kafka.<type>\` | ${count('msk').prices} in ${count('msk').regions} region(s) |`,
     '',
     'EC2 entries also carry `vcpus`, `memoryGiB`, `gpus` (NVIDIA GPUs only; Inferentia, Trainium and Gaudi are not counted),',
     '`spotRatio` (median spot price over the region’s availability zones ÷ on-demand, 0 < r ≤ 1; absent when no zone offered spot',
@@ -149,10 +195,11 @@ export function renderKeysMarkdown(catalog: Catalog): string {
     '',
     '## Keys the pricing modules ask for that no source gives yet',
     '',
-    'These resolve to unpriced until `cdk-ml-cost prices refresh` fills them: `AmazonVPC/PublicIPv4:InUseAddress` (Elastic IPs),',
-    '`AWSQueueService/Requests-RBP` and `Requests-FIFO-RBP` (SQS), `AWSSecretsManager/AWSSecretsManager-Secrets` and',
-    '`AWSSecretsManagerAPIRequest`, `AmazonFSx/Lustre-SCRATCH_2-SSD`, `Lustre-SCRATCH_1-SSD`, `Lustre-PERSISTENT_1-SSD-<tier>` and HDD tiers,',
-    'NAT gateway prices outside us-east-1 (us-west-2 has the hourly rate only), EBS gp3 outside us-east-1.',
+    'These resolve to unpriced until `cdk-ml-cost prices refresh` fills them: `AmazonFSx/Lustre-SCRATCH_2-SSD`, `Lustre-SCRATCH_1-SSD`,',
+    '`Lustre-PERSISTENT_1-SSD-<tier>` and HDD tiers, FSx outside us-east-1, NAT gateway prices outside us-east-1 (us-west-2 has the',
+    'hourly rate only), EBS outside the regions listed above, SageMaker hosting outside us-east-1, us-west-2 and eu-west-1,',
+    'OpenSearch storage, RDS engines other than PostgreSQL and MySQL. The price-watcher snapshot carries no NAT, EBS or SageMaker',
+    'hosting data, and its FSx and OpenSearch storage dimensions are not labelled.',
     '',
   );
   return out.join('\n');

@@ -1,23 +1,24 @@
 /**
- * Builds the bundled price catalog (cost/catalog/catalog.json) from the project's price facts
- * (/work/shared/data: ec2-prices.csv and price-facts.json). Deterministic: the same facts give
- * byte-identical output.
+ * Builds the bundled price catalog (cost/catalog/catalog.json) from the price data kept in the
+ * repository (scripts/catalog-data: ec2-prices.csv, price-facts.json and the extract of
+ * v0rts/aws-price-watcher, aws-price-watcher.json). Build time only: nothing under cost/ imports
+ * this file. Deterministic: the same data gives byte-identical output.
  *
- *   npx tsx cost/catalog/build-catalog.ts [dataDir] [--out FILE]
+ *   npx tsx scripts/catalog/build-catalog.ts [dataDir] [--out FILE]
  *   npm run catalog:build
  *
- * The normalising functions live in normalise.ts (re-exported here) so the live refresh
- * (`cdk-ml-cost prices refresh`) writes exactly the same shape: `ec2InstancePrice`,
+ * The normalising functions live in cost/catalog/normalise.ts (re-exported here) so the live
+ * refresh (`cdk-ml-cost prices refresh`) writes exactly the same shape: `ec2InstancePrice`,
  * `unitPrice`, `roundRatio`, `roundPrice`, `normaliseCatalog`, `serializeCatalog`. The readers
  * of price-facts.json live in facts.ts (`readFact`), unit-prices.ts (`UNIT_SPECS`) and
- * sagemaker-prices.ts (`sageMakerFacts`), also re-exported here.
+ * sagemaker-prices.ts (`sageMakerFacts`); of the price-watcher extract in price-watcher.ts.
  */
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { writeFileAtomic } from '../fs';
-import type { Catalog, CatalogPrice } from '../types';
+import { writeFileAtomic } from '../../cost/fs';
+import type { Catalog, CatalogPrice } from '../../cost/types';
 import type { Json } from './facts';
-import { BUNDLED_CATALOG_PATH, validateCatalog } from './index';
+import { BUNDLED_CATALOG_PATH, validateCatalog } from '../../cost/catalog/index';
 import { renderKeysMarkdown } from './keys';
 import {
   normaliseCatalog,
@@ -26,20 +27,27 @@ import {
   serializeCatalog,
   unitPrice,
   type Ec2PriceRow,
-} from './normalise';
+} from '../../cost/catalog/normalise';
+import { parseExtract, type PriceWatcherExtract } from './extract-price-watcher';
+import { priceWatcherPrices, priceWatcherSources } from './price-watcher';
 import { sageMakerFacts } from './sagemaker-prices';
 import { unitPricesFor } from './unit-prices';
 
-export * from './normalise';
+export * from '../../cost/catalog/normalise';
 export { readFact } from './facts';
 export { UNIT_SPECS, unitPricesFor } from './unit-prices';
 export { STALE_SAGEMAKER_HOSTING, sageMakerFacts } from './sagemaker-prices';
 
-/** `../shared/data` relative to the repository root. */
-export const DEFAULT_DATA_DIR = resolve(__dirname, '..', '..', '..', 'shared', 'data');
+/** scripts/catalog-data: the price data the catalog is built from, kept in the repository. */
+export const DEFAULT_DATA_DIR = resolve(__dirname, '..', 'catalog-data');
 
-/** Builds the catalog from the text of ec2-prices.csv and the parsed price-facts.json. */
-export function buildCatalog(csvText: string, facts: Json): Catalog {
+/**
+ * Builds the catalog from the text of ec2-prices.csv, the parsed price-facts.json and (optional)
+ * the price-watcher extract. Earlier sources win for the same (region, service, key): the CSV's
+ * EC2 rows (they carry specs and spot ratios, and karpenter's 2026-07 us-east-1 figures), then the
+ * facts, then the price-watcher extract, which fills every other type and region it prices.
+ */
+export function buildCatalog(csvText: string, facts: Json, extract?: PriceWatcherExtract): Catalog {
   const rows = parseCsv(csvText) as unknown as Ec2PriceRow[];
   const meta = (facts as { _meta?: { sources?: Record<string, unknown>; generated?: string } })._meta ?? {};
   const factsCapturedAt = /(\d{4}-\d{2}-\d{2})/.exec(meta.generated ?? '')?.[1];
@@ -54,7 +62,14 @@ export function buildCatalog(csvText: string, facts: Json): Catalog {
     const p = ec2InstancePrice(row);
     if (p) add(row.region, p);
   }
-  // Unit prices only for regions that already have instance prices: a region with a lone
+  // EC2 specs are the same in every region: the price-watcher rows of a type the CSV describes
+  // anywhere carry its vCPUs, memory and GPUs too (Batch pricing needs vCPUs).
+  const specs = new Map<string, Pick<CatalogPrice, 'vcpus' | 'memoryGiB' | 'gpus'>>();
+  for (const list of byRegion.values())
+    for (const p of list)
+      if (p.vcpus && !specs.has(p.key))
+        specs.set(p.key, { vcpus: p.vcpus, memoryGiB: p.memoryGiB, ...(p.gpus ? { gpus: p.gpus } : {}) });
+  // Unit prices of the facts only for regions that have instance prices: a region with a lone
   // unit price (us-west-1 FSx backup) would look priced when nearly everything is missing.
   const regions = [...byRegion.keys()];
   for (const region of regions) for (const p of unitPricesFor(facts, region, factsCapturedAt)) add(region, p);
@@ -73,9 +88,13 @@ export function buildCatalog(csvText: string, facts: Json): Catalog {
       }),
     );
   }
+  if (extract) for (const { region, price } of priceWatcherPrices(extract, specs)) add(region, price);
   return normaliseCatalog({
-    version: `facts-${factsCapturedAt}`,
-    sources: (meta.sources ?? {}) as Record<string, unknown>,
+    version: extract ? `facts-${factsCapturedAt}+apw-${extract.commitDate}` : `facts-${factsCapturedAt}`,
+    sources: {
+      ...((meta.sources ?? {}) as Record<string, unknown>),
+      ...(extract ? priceWatcherSources(extract) : {}),
+    },
     regions: [...byRegion.entries()].map(([region, prices]) => ({ region, prices })),
   });
 }
@@ -84,7 +103,8 @@ export function buildCatalog(csvText: string, facts: Json): Catalog {
 export function buildCatalogFiles(dataDir: string, outPath: string): Catalog {
   const csvText = readFileSync(join(dataDir, 'ec2-prices.csv'), 'utf8');
   const facts = JSON.parse(readFileSync(join(dataDir, 'price-facts.json'), 'utf8')) as Json;
-  const catalog = buildCatalog(csvText, facts);
+  const extract = parseExtract(readFileSync(join(dataDir, 'aws-price-watcher.json'), 'utf8'));
+  const catalog = buildCatalog(csvText, facts, extract);
   const problems = validateCatalog(catalog);
   if (problems.length > 0) throw new Error(`the built catalog is invalid:\n  ${problems.join('\n  ')}`);
   writeFileAtomic(outPath, serializeCatalog(catalog));

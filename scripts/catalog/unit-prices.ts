@@ -2,9 +2,9 @@
  * The unit prices of the catalog (everything but EC2 instances and SageMaker), read from
  * price-facts.json `unit_prices.<region>`.
  */
-import type { CatalogPrice } from '../types';
+import type { CatalogPrice } from '../../cost/types';
 import { readFact, type Json } from './facts';
-import { roundPrice, unitPrice } from './normalise';
+import { roundPrice, unitPrice } from '../../cost/catalog/normalise';
 
 /** One unit price read from price-facts.json `unit_prices.<region>`. */
 interface UnitSpec {
