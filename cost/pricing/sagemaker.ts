@@ -238,6 +238,11 @@ function priceServerless(
   const hasUsage = requests !== undefined && durationMs !== undefined;
   const seconds = hasUsage ? (requests * durationMs) / 1000 : 0;
   const maxSeconds = maxConcurrency !== undefined ? maxConcurrency * SECONDS_PER_MONTH : seconds;
+  // The exposure is known without any usage: MaxConcurrency invocations of MemorySizeInMB busy
+  // for the whole month ("You are billed for the compute capacity used to process inference
+  // requests, billed by the millisecond, and the amount of data processed", SageMaker pricing,
+  // Serverless Inference). So the line counts in totals with min = expected = 0 and that max.
+  const capOnly = !hasUsage && maxConcurrency !== undefined;
   lines.push({
     service: 'AmazonSageMaker',
     component: `Serverless inference compute (${fmt(memoryGb)} GB, ${kind} ${variantName}${label})`,
@@ -245,12 +250,18 @@ function priceServerless(
     quantity: { min: 0, expected: seconds, max: Math.max(seconds, maxSeconds) },
     quantityFormula: hasUsage
       ? `${fmt(requests)} requests × ${fmt(durationMs)} ms; max ${maxConcurrency ?? '?'} concurrent × 730 h`
-      : 'depends on usage (monthlyRequests × averageDurationMs)',
+      : capOnly
+        ? `no usage set (monthlyRequests × averageDurationMs): expected 0; max ${fmt(maxConcurrency)} concurrent × 730 h × 3600 s`
+        : 'depends on usage (monthlyRequests × averageDurationMs)',
     price,
     pricingCategory: 'Standard',
     usageBased: true,
-    hasUsage,
-    usageSource: hasUsage ? (usage.sources.monthlyRequests ?? 'usage-metadata') : 'none',
+    hasUsage: hasUsage || capOnly,
+    usageSource: hasUsage
+      ? (usage.sources.monthlyRequests ?? 'usage-metadata')
+      : capOnly
+        ? 'template'
+        : 'none',
     notes: [`MaxConcurrency ${maxConcurrency ?? 'unset'} is a cap (max scenario), not a baseline`],
   });
   return { lines, unpriced };
@@ -302,11 +313,20 @@ function inferenceComponentsOn(view: TemplateView, endpoint: ResolvedResource): 
     .sort();
 }
 
-/** The ways a template can spell an endpoint's name: a reference to it, or its literal EndpointName. */
+/**
+ * The ways a template can spell an endpoint's name: a reference to it, its literal EndpointName,
+ * or the references its EndpointName is built from. AWS samples name the endpoint after its
+ * config (`EndpointName: !GetAtt EndpointConfig.EndpointConfigName`) and then address the
+ * scalable target as `endpoint/${EndpointConfig.EndpointConfigName}/variant/AllTraffic`.
+ */
 function names(endpoint: ResolvedResource): string[] {
   const out = [`\u0001${endpoint.logicalId}\u0001`];
   const literal = asString(endpoint.properties.EndpointName);
   if (literal !== undefined) out.push(literal);
+  else if (endpoint.properties.EndpointName !== undefined) {
+    const built = flatten(endpoint.properties.EndpointName);
+    if (!built.includes('\u0002')) out.push(built);
+  }
   return out;
 }
 

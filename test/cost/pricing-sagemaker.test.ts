@@ -252,6 +252,29 @@ describe('joins and scale to zero', () => {
   });
 });
 
+describe('scalable target addressed through the endpoint config name (AWS samples)', () => {
+  // GIVEN the endpoint named after its config and the target's ResourceId built from
+  // Fn::GetAtt EndpointConfig.EndpointConfigName, as in aws-samples templates
+  const stack = priceResources({
+    Cfg: {
+      Type: 'AWS::SageMaker::EndpointConfig',
+      Properties: {
+        ProductionVariants: [
+          { VariantName: 'AllTraffic', InstanceType: 'ml.g5.xlarge', InitialInstanceCount: 1 },
+        ],
+      },
+    },
+    Ep: endpoint('Cfg', { EndpointName: { 'Fn::GetAtt': ['Cfg', 'EndpointConfigName'] } }),
+    Target: target({ 'Fn::Sub': 'endpoint/${Cfg.EndpointConfigName}/variant/AllTraffic' }, 1, 3),
+  });
+
+  test('min and max come from the target (1 and 3 instances), not InitialInstanceCount', () => {
+    // THEN 1.4084 $/h × 730 h × {1, 1, 3}
+    const [main] = linesOf(stack, 'Cfg');
+    expect(main.monthly).toEqual({ min: 1028.132, expected: 1028.132, max: 3084.396 });
+  });
+});
+
 describe('serverless', () => {
   const serverless = (cfg: Record<string, unknown>, usage?: Record<string, unknown>) =>
     priceResources({
@@ -267,18 +290,30 @@ describe('serverless', () => {
       Ep: endpoint(),
     });
 
-  test('compute is usage-based: without usage it is shown with its unit price and kept out of totals', () => {
-    // GIVEN / WHEN
+  test('without usage: min and expected 0, max = MaxConcurrency × memory for the whole month (issue 14)', () => {
+    // GIVEN / WHEN 5 concurrent × 2 GB, no usage assumption
     const stack = serverless({});
-    // THEN
+    // THEN 5 × 730 h × 3600 s × 0.00004 $/s (2 GB) = 525.6
     const [line] = linesOf(stack, 'Cfg');
     expect(line).toMatchObject({
       usageBased: true,
-      inTotals: false,
+      inTotals: true,
       unitPrice: 0.00004,
       unit: 'Second',
-      usageSource: 'none',
+      usageSource: 'template',
     });
+    expect(line.quantityFormula).toBe(
+      'no usage set (monthlyRequests × averageDurationMs): expected 0; max 5 concurrent × 730 h × 3600 s',
+    );
+    expect(stack.totals).toEqual({ min: 0, expected: 0, max: 525.6 });
+  });
+
+  test('without usage or MaxConcurrency: shown with its unit price and kept out of totals', () => {
+    // GIVEN / WHEN
+    const stack = serverless({ MaxConcurrency: undefined });
+    // THEN
+    const [line] = linesOf(stack, 'Cfg');
+    expect(line).toMatchObject({ usageBased: true, inTotals: false, usageSource: 'none' });
     expect(stack.totals).toEqual({ min: 0, expected: 0, max: 0 });
   });
 

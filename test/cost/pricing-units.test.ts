@@ -13,10 +13,13 @@ import type {
 import { UNIT_PRICE_MODULES } from '../../cost/pricing/unit-modules';
 import type { UsageNumberKey } from '../../cost/usage-metadata';
 
-// GIVEN (shared): the real bundled catalog and price books of three regions.
+// GIVEN (shared): the real bundled catalog and price books of five regions.
 const catalog = loadCatalog();
 const books: Record<string, PriceBook> = Object.fromEntries(
-  ['us-east-1', 'us-west-2', 'eu-west-1'].map((r) => [r, createPriceBook(catalog, r)]),
+  ['us-east-1', 'us-west-2', 'eu-west-1', 'ap-northeast-1', 'sa-east-1'].map((r) => [
+    r,
+    createPriceBook(catalog, r),
+  ]),
 );
 const CAPTURED = catalog.capturedAt;
 
@@ -567,24 +570,6 @@ describe('free and unpriced', () => {
       `no NatGateway-Hours price for eu-west-1 in the catalog (captured ${CAPTURED})`,
     ],
     [
-      'an Elastic IP',
-      resource('AWS::EC2::EIP', { Domain: 'vpc' }),
-      'us-east-1',
-      `no PublicIPv4:InUseAddress price for us-east-1 in the catalog (captured ${CAPTURED})`,
-    ],
-    [
-      'an SQS queue',
-      resource('AWS::SQS::Queue', {}),
-      'us-east-1',
-      `no Requests-RBP price for us-east-1 in the catalog (captured ${CAPTURED})`,
-    ],
-    [
-      'a secret',
-      resource('AWS::SecretsManager::Secret', {}),
-      'us-east-1',
-      `no AWSSecretsManager-Secrets price for us-east-1 in the catalog (captured ${CAPTURED})`,
-    ],
-    [
       'a Lustre SCRATCH_2 file system',
       resource('AWS::FSx::FileSystem', {
         FileSystemType: 'LUSTRE',
@@ -648,6 +633,38 @@ describe('free and unpriced', () => {
     ],
   ])('%s in %s is unpriced', (_name, res, region, reason) => {
     expect(price(res, { region })).toEqual({ kind: 'unpriced', reason });
+  });
+
+  test.each([
+    ['us-east-1', 3.65],
+    ['eu-west-1', 3.65],
+    ['ap-northeast-1', 3.65],
+    ['sa-east-1', 3.65],
+  ])('an Elastic IP in %s costs 0.005 $/h × 730 h = %s (public IPv4 charge, apw:vpc)', (region, monthly) => {
+    const result = price(resource('AWS::EC2::EIP', { Domain: 'vpc' }), { region });
+    expect(lines(result).map((l) => l.price.source)).toEqual(['apw:vpc']);
+    expectListPrice(total(result), monthly);
+  });
+
+  test.each([
+    ['us-east-1', 0.4],
+    ['eu-west-1', 0.4],
+    ['ap-northeast-1', 0.4],
+  ])('a secret in %s costs %s per month, API calls usage-based', (region, monthly) => {
+    const result = price(resource('AWS::SecretsManager::Secret', {}), { region });
+    expect(lines(result).map((l) => [l.price.key, l.usageBased])).toEqual([
+      ['AWSSecretsManager-Secrets', false],
+      ['AWSSecretsManagerAPIRequest', true],
+    ]);
+    expectListPrice(total(result), monthly);
+  });
+
+  test('an SQS queue prices requests from usage: 2M × 0.0000004 $ = 0.80 (standard, first paid tier)', () => {
+    const result = price(resource('AWS::SQS::Queue', {}), {
+      region: 'eu-west-1',
+      usage: { monthlyRequests: 2_000_000 },
+    });
+    expectListPrice(total(result), 0.8);
   });
 
   test('a NAT gateway in us-west-2 prices the hours and lists the missing GB price', () => {
