@@ -17,6 +17,7 @@ import type {
   CostRange,
   CostReport,
   FreeResource,
+  ScenarioCharge,
   StackEstimate,
   UnpricedResource,
 } from './types';
@@ -215,7 +216,29 @@ function toLine(stackName: string, resource: ResolvedResource, d: LineDraft): Co
     priceCapturedAt: d.price.capturedAt,
     ...(d.notes && d.notes.length > 0 ? { notes: [...d.notes] } : {}),
     ...(Object.keys(resource.tags).length > 0 ? { tags: { ...resource.tags } } : {}),
+    ...(inTotals ? { scenarios: scenarioCharges(d, up) } : {}),
+    ...(d.drivers && Object.keys(d.drivers).length > 0 ? { drivers: driverText(d.drivers) } : {}),
   };
+}
+
+/** Each scenario's own quantity, unit price and pricing category (monthly = quantity × unit price). */
+function scenarioCharges(d: LineDraft, up: CostRange): NonNullable<CostLine['scenarios']> {
+  const charge = (k: keyof CostRange): ScenarioCharge => ({
+    quantity: round(d.quantity[k]),
+    unitPrice: significant(up[k]),
+    pricingCategory: k === 'max' ? (d.maxPricingCategory ?? d.pricingCategory) : d.pricingCategory,
+  });
+  return { min: charge('min'), expected: charge('expected'), max: charge('max') };
+}
+
+/** Driver values as a reader sees them: numbers plain, lists comma-separated, keys sorted. */
+function driverText(drivers: NonNullable<LineDraft['drivers']>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const key of Object.keys(drivers).sort(cmp)) {
+    const v = drivers[key];
+    out[key] = Array.isArray(v) ? v.map(String).join(', ') : String(v);
+  }
+  return out;
 }
 
 /** A resource whose Condition is undecided: min excludes it, expected and max include it. */
@@ -223,6 +246,9 @@ function undecidedResource(line: CostLine): CostLine {
   return {
     ...line,
     monthly: { ...line.monthly, min: 0 },
+    ...(line.scenarios
+      ? { scenarios: { ...line.scenarios, min: { ...line.scenarios.min, quantity: 0 } } }
+      : {}),
     conditional: true,
     notes: [
       ...(line.notes ?? []),
@@ -259,8 +285,11 @@ function mergeBranches(a: readonly CostLine[], b: readonly CostLine[]): CostLine
       la && lb && la.component !== lb.component
         ? ` (${bracketed(la.component)} → ${bracketed(lb.component)})`
         : '';
+    // The merged range mixes two branches' quantities and prices: no single scenario charge holds.
+    const rest: CostLine = { ...line };
+    delete (rest as { scenarios?: unknown }).scenarios;
     return {
-      ...line,
+      ...rest,
       monthly: { min, expected: Math.min(Math.max(ma.expected, min), max), max },
       conditional: true,
       notes: [

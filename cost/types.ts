@@ -58,6 +58,14 @@ export interface Catalog {
   readonly regions: readonly RegionCatalog[];
 }
 
+/** What one scenario of a line charges: its own quantity, unit price and FOCUS pricing category. */
+export interface ScenarioCharge {
+  readonly quantity: number;
+  readonly unitPrice: number;
+  /** The category of the price actually used: a spot line's max is priced on-demand, so `Standard`. */
+  readonly pricingCategory: PricingCategory;
+}
+
 /** One cost component of one resource. */
 export interface CostLine {
   readonly stackName: string;
@@ -90,6 +98,22 @@ export interface CostLine {
   readonly notes?: readonly string[];
   /** Cost-allocation tags of the resource (team, cost-center, ...). */
   readonly tags?: Readonly<Record<string, string>>;
+  /**
+   * Per scenario, the quantity, unit price and pricing category behind `monthly` (min and max may
+   * use another instance type, or on-demand for spot). On lines in totals; absent on lines whose
+   * range merges two condition branches. Added in schemaVersion 1 (optional, so older reports load).
+   */
+  readonly scenarios?: {
+    readonly min: ScenarioCharge;
+    readonly expected: ScenarioCharge;
+    readonly max: ScenarioCharge;
+  };
+  /**
+   * The template properties that set this line's quantities, as shown to a reader, e.g.
+   * `{ "MinCapacity": "2", "MaxCapacity": "6", "InstanceType": "ml.g5.xlarge" }`: what a diff names
+   * when the cost moves (`MinCapacity 2 → 3`).
+   */
+  readonly drivers?: Readonly<Record<string, string>>;
 }
 
 export interface UnpricedResource {

@@ -11,7 +11,7 @@ import { CostInputError, EXIT_GUARDRAIL, EXIT_OK } from '../errors';
 import { estimateStacks } from '../estimate';
 import { writeFileAtomic } from '../fs';
 import { checkFailAbove, parseUsdAmount } from '../guardrails';
-import { REPORT_FORMATS, type ReportFormat } from '../render/formats';
+import { CSV_SCENARIOS, REPORT_FORMATS, type CsvScenario, type ReportFormat } from '../render/formats';
 import { renderJson } from '../render/json';
 import { renderTable } from '../render/table';
 import { loadInput } from '../template/load';
@@ -22,7 +22,7 @@ import type { CliCommand } from './io';
 
 export const ESTIMATE_USAGE =
   'usage: cdk-ml-cost estimate <cdk.out | template.json|yaml> [--region R] [--parameter K=V]... [--usage FILE] ' +
-  '[--format table|json|md|csv|html] [--out FILE] [--fail-above USD] [--az-count N]';
+  '[--format table|json|md|csv|html] [--scenario expected|min|max|all] [--out FILE] [--fail-above USD] [--az-count N]';
 
 export interface EstimateArgs {
   readonly input: string;
@@ -30,6 +30,8 @@ export interface EstimateArgs {
   readonly parameters: Readonly<Record<string, string>>;
   readonly usage?: string;
   readonly format: ReportFormat;
+  /** CSV only: which scenario's rows (default expected, so the cost column sums to the expected total). */
+  readonly scenario?: CsvScenario;
   readonly out?: string;
   readonly failAbove?: number;
   readonly azCount?: number;
@@ -39,7 +41,16 @@ export interface EstimateArgs {
 export function parseEstimateArgs(argv: readonly string[]): EstimateArgs {
   const args = parseArgs(argv, {
     command: 'estimate',
-    values: ['--region', '--parameter', '--usage', '--format', '--out', '--fail-above', '--az-count'],
+    values: [
+      '--region',
+      '--parameter',
+      '--usage',
+      '--format',
+      '--scenario',
+      '--out',
+      '--fail-above',
+      '--az-count',
+    ],
     repeatable: ['--parameter'],
   });
   const positional = args.positional;
@@ -64,6 +75,17 @@ export function parseEstimateArgs(argv: readonly string[]): EstimateArgs {
       `estimate: --format must be one of ${REPORT_FORMATS.join(', ')}, got ${JSON.stringify(format)}`,
     );
   }
+  const scenario = single['--scenario'] as CsvScenario | undefined;
+  if (scenario !== undefined && format !== 'csv') {
+    throw new CostInputError(
+      `estimate: --scenario applies to --format csv only (the other formats show min, expected and max together)`,
+    );
+  }
+  if (scenario !== undefined && !CSV_SCENARIOS.includes(scenario)) {
+    throw new CostInputError(
+      `estimate: --scenario must be one of ${CSV_SCENARIOS.join(', ')}, got ${JSON.stringify(scenario)}`,
+    );
+  }
   let azCount: number | undefined;
   if (single['--az-count'] !== undefined) {
     azCount = Number(single['--az-count']);
@@ -85,6 +107,7 @@ export function parseEstimateArgs(argv: readonly string[]): EstimateArgs {
     parameters,
     ...(single['--usage'] !== undefined ? { usage: single['--usage'] } : {}),
     format,
+    ...(scenario !== undefined ? { scenario } : {}),
     ...(single['--out'] !== undefined ? { out: single['--out'] } : {}),
     ...(single['--fail-above'] !== undefined ? { failAbove: parseUsdAmount(single['--fail-above']) } : {}),
     ...(azCount !== undefined ? { azCount } : {}),
@@ -103,7 +126,7 @@ export const runEstimate: CliCommand = async (argv, io) => {
     ...(args.azCount !== undefined ? { azCount: args.azCount } : {}),
     ...(pinnedTime(io.env.SOURCE_DATE_EPOCH) ?? {}),
   });
-  const text = await render(report, args.format);
+  const text = await render(report, args.format, args.scenario);
   if (args.out !== undefined) writeFileAtomic(at(args.out), text);
   else io.stdout(text);
   if (args.failAbove !== undefined) {
@@ -126,9 +149,13 @@ function pinnedTime(epoch: string | undefined): { generatedAt: string } | undefi
  * JSON and the table come with the engine; the other renderers (HTML, Markdown, CSV) load only
  * when asked for, so a JSON or table run does not initialise them (CLI cold start).
  */
-async function render(report: CostReport, format: ReportFormat): Promise<string> {
+async function render(report: CostReport, format: ReportFormat, scenario?: CsvScenario): Promise<string> {
   if (format === 'json') return renderJson(report);
   if (format === 'table') return renderTable(report);
+  if (format === 'csv') {
+    const { renderCsv } = await import('../render/csv');
+    return renderCsv(report, scenario !== undefined ? { scenario } : {});
+  }
   const { renderReport } = await import('../render/index');
   return renderReport(report, format);
 }

@@ -184,10 +184,18 @@ export const priceBatchComputeEnvironment: PricingModule = ({ resource, prices, 
       price: expectedType.price,
       unitPrice: { min: unitPrice(cheapest), expected: unitPrice(expectedType), max: maxType.price.value },
       pricingCategory: spot ? 'Dynamic' : 'Standard',
+      ...(spot ? { maxPricingCategory: 'Standard' as const } : {}),
       usageBased: false,
       hasUsage: true,
       usageSource: usageSource ?? 'template',
       notes,
+      drivers: {
+        'ComputeResources.Type': crType,
+        'ComputeResources.MinvCpus': minVcpus,
+        'ComputeResources.MaxvCpus': maxVcpus,
+        'ComputeResources.InstanceTypes': available.map((t) => t.type),
+        ...(bid !== undefined ? { 'ComputeResources.BidPercentage': bid } : {}),
+      },
     },
   ];
   const lt = findLaunchTemplate(template, cr.LaunchTemplate);

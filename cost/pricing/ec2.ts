@@ -151,10 +151,17 @@ export const priceAutoScalingGroup: PricingModule = ({ resource, prices, templat
       price: cheapest.price,
       unitPrice: { min: blended(counts.min), expected: blended(counts.expected), max: dearest.price.value },
       pricingCategory: spotShare ? 'Dynamic' : 'Standard',
+      ...(spotShare ? { maxPricingCategory: 'Standard' as const } : {}),
       usageBased: false,
       hasUsage: true,
       usageSource: expectedSource,
       notes,
+      drivers: {
+        MinSize: minSize,
+        MaxSize: maxSize,
+        ...(desired !== undefined ? { DesiredCapacity: desired } : {}),
+        InstanceTypes: typeNames,
+      },
     },
   ];
   const instanceHours = hoursOf(counts);

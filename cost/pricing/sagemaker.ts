@@ -95,6 +95,8 @@ function priceInstanceVariant(
     };
   }
   const notes: string[] = [];
+  const drivers: Record<string, string | number> = { InstanceType: instanceType };
+  if (v.InitialInstanceCount !== undefined) drivers.InitialInstanceCount = String(v.InitialInstanceCount);
   // InitialInstanceCount is 1 when absent; when present but unresolved it is unknown, never 1.
   const initial = v.InitialInstanceCount === undefined ? 1 : asNumber(v.InitialInstanceCount);
   let min = initial;
@@ -106,6 +108,8 @@ function priceInstanceVariant(
     const tMax = asNumber(target.properties.MaxCapacity);
     if (tMin !== undefined && tMax !== undefined) {
       min = tMin;
+      drivers.MinCapacity = tMin;
+      drivers.MaxCapacity = tMax;
       // CloudFormation refuses MaxCapacity below MinCapacity: never report a max under the min.
       max = Math.max(tMax, tMin);
       notes.push(`autoscaling ${target.logicalId}: ${fmt(tMin)}–${fmt(tMax)} instances`);
@@ -117,7 +121,8 @@ function priceInstanceVariant(
   } else if (managed && asString(managed.Status) !== 'DISABLED') {
     const mMin = asNumber(managed.MinInstanceCount);
     const mMax = asNumber(managed.MaxInstanceCount);
-    if (mMin !== undefined) min = mMin;
+    if (mMin !== undefined) min = drivers['ManagedInstanceScaling.MinInstanceCount'] = mMin;
+    if (mMax !== undefined) drivers['ManagedInstanceScaling.MaxInstanceCount'] = mMax;
     if (mMax !== undefined && min !== undefined) max = Math.max(mMax, min);
     if (min !== undefined && max !== undefined)
       notes.push(`managed instance scaling: ${fmt(min)}–${fmt(max)} instances`);
@@ -131,6 +136,11 @@ function priceInstanceVariant(
   const avg = usage.values.averageInstanceCount;
   const expected = avg !== undefined ? Math.min(Math.max(avg, min), max) : min;
   if (avg === undefined && min !== max) notes.push('no averageInstanceCount usage: expected = min');
+  // A clamped assumption is said, never applied silently (the assumptions table shows the raw value).
+  if (avg !== undefined && min !== max && expected !== avg)
+    notes.push(
+      `averageInstanceCount ${fmt(avg)} clamped to ${fmt(expected)}: the ${avg < min ? 'minimum' : 'maximum'} capacity is ${fmt(expected)}`,
+    );
   if (min === 0) notes.push('scales to zero: min = 0');
   if (async) notes.push('async inference: priced at the instance hosting rate');
   const components = inferenceComponentsOn(template, endpoint);
@@ -156,6 +166,7 @@ function priceInstanceVariant(
       hasUsage: true,
       usageSource,
       notes,
+      drivers,
     },
   ];
   const unpriced: string[] = [];
@@ -174,6 +185,7 @@ function priceInstanceVariant(
         usageBased: false,
         hasUsage: true,
         usageSource,
+        drivers: { ...drivers, VolumeSizeInGB: volume },
       });
     } else {
       unpriced.push(

@@ -78,6 +78,10 @@ export interface LineDraft {
   readonly hasUsage: boolean;
   readonly usageSource: UsageSource;
   readonly notes?: readonly string[];
+  /** The max scenario's pricing category when it differs (spot lines are priced on-demand at max). @default pricingCategory */
+  readonly maxPricingCategory?: PricingCategory;
+  /** Template properties that set the quantities (`MinCapacity`, `ComputeResources.MaxvCpus`, ...), for diffs. */
+  readonly drivers?: Readonly<Record<string, string | number | readonly (string | number)[]>>;
 }
 
 export type PricingResult =

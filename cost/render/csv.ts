@@ -4,14 +4,21 @@
  * own fields. Not a conformant FOCUS dataset: nothing is deployed yet, so there is no ResourceId,
  * billing account or billed cost; ListCost is the list-price estimate for one month.
  *
- * One row per cost line per scenario (min / expected / max), and one row per unpriced resource
- * per scenario with an empty ListCost (unknown is not $0). Usage-based lines without usage
- * assumptions have an empty ListCost and PricingQuantity but carry their ListUnitPrice.
+ * By default one row per cost line at the expected scenario, so a plain SUM(ListCost) is the
+ * expected monthly total; `scenario: 'min' | 'max'` gives that scenario's rows instead, `'all'`
+ * all three stacked (then filter on x_Scenario before summing). Each row carries the quantity,
+ * unit price and FOCUS PricingCategory of the price that scenario actually uses (a spot line's
+ * max is priced on-demand: `Standard`). One row per unpriced resource with an empty ListCost
+ * (unknown is not $0). Usage-based lines without usage assumptions have an empty ListCost and
+ * PricingQuantity but carry their ListUnitPrice.
  */
 import { stringify } from 'csv-stringify/sync';
 import { CostInputError } from '../errors';
 import { dependsOnUsageText, resourceLabel, serviceInfo } from '../group';
 import type { CostLine, CostReport, StackEstimate, UnpricedResource } from '../types';
+import { CSV_SCENARIOS, type CsvScenario } from './formats';
+
+export { CSV_SCENARIOS, type CsvScenario } from './formats';
 
 /** The header, in order: FOCUS 1.2 columns, then the estimate's `x_` columns. */
 export const CSV_COLUMNS = [
@@ -47,16 +54,26 @@ export type CsvColumn = (typeof CSV_COLUMNS)[number];
 export type Scenario = 'min' | 'expected' | 'max';
 export const SCENARIOS: readonly Scenario[] = ['min', 'expected', 'max'];
 
+export interface CsvOptions {
+  /** Which scenario's rows to write. @default 'expected' (a plain sum of ListCost is the expected total) */
+  readonly scenario?: CsvScenario;
+}
+
 /** Renders the report as a FOCUS-aligned CSV (header row, LF line ends, RFC 4180 quoting). */
-export function renderCsv(report: CostReport): string {
+export function renderCsv(report: CostReport, options: CsvOptions = {}): string {
+  const chosen = options.scenario ?? 'expected';
+  if (!CSV_SCENARIOS.includes(chosen)) {
+    throw new CostInputError(
+      `--scenario must be one of ${CSV_SCENARIOS.join(', ')}; got ${JSON.stringify(chosen)}`,
+    );
+  }
+  const scenarios = chosen === 'all' ? SCENARIOS : [chosen];
   const period = chargePeriod(report.generatedAt);
   const rows: Record<CsvColumn, string>[] = [];
-  for (const stack of report.stacks) {
-    for (const line of stack.lines) {
-      for (const scenario of SCENARIOS) rows.push(lineRow(report, stack, line, scenario, period));
-    }
-    for (const u of stack.unpriced) {
-      for (const scenario of SCENARIOS) rows.push(unpricedRow(report, stack, u, scenario, period));
+  for (const scenario of scenarios) {
+    for (const stack of report.stacks) {
+      for (const line of stack.lines) rows.push(lineRow(report, stack, line, scenario, period));
+      for (const u of stack.unpriced) rows.push(unpricedRow(report, stack, u, scenario, period));
     }
   }
   return stringify(
@@ -90,10 +107,7 @@ function lineRow(
 ): Record<CsvColumn, string> {
   const service = serviceInfo(line.service);
   const cost = line.inTotals ? line.monthly[scenario] : undefined;
-  const quantity = line.inTotals ? scenarioQuantity(line, scenario) : undefined;
-  // The unit price is known per scenario only where the quantity is (the report carries the
-  // expected scenario's quantity and unit price; max may use another price, e.g. on-demand for spot).
-  const unitPrice = !line.inTotals || quantity !== undefined ? line.unitPrice : undefined;
+  const charge = scenarioCharge(line, scenario);
   const description = [
     line.component,
     line.inTotals ? '' : `: ${dependsOnUsageText(line)} (not in totals)`,
@@ -101,10 +115,10 @@ function lineRow(
   ].join('');
   return {
     ListCost: num(cost),
-    ListUnitPrice: num(unitPrice),
-    PricingQuantity: num(quantity),
+    ListUnitPrice: num(charge.unitPrice),
+    PricingQuantity: num(charge.quantity),
     PricingUnit: line.unit,
-    PricingCategory: line.pricingCategory,
+    PricingCategory: charge.pricingCategory,
     ChargeCategory: 'Usage',
     ChargeFrequency: line.usageBased ? 'Usage-Based' : 'Recurring',
     ChargeDescription: text(description),
@@ -166,11 +180,24 @@ function unpricedRow(
   };
 }
 
-/** The scenario's quantity where the report determines it: expected, equal cost, or zero cost. */
-function scenarioQuantity(line: CostLine, scenario: Scenario): number | undefined {
-  if (scenario === 'expected' || line.monthly[scenario] === line.monthly.expected) return line.quantity;
-  if (line.monthly[scenario] === 0) return 0;
-  return undefined;
+/**
+ * The scenario's quantity, unit price and pricing category: from the line's `scenarios` when the
+ * report has them; otherwise (older reports, merged condition branches) only where the line
+ * determines them: the expected scenario, a scenario costing the same, or one costing nothing.
+ */
+function scenarioCharge(
+  line: CostLine,
+  scenario: Scenario,
+): { quantity?: number; unitPrice?: number; pricingCategory: string } {
+  if (!line.inTotals) return { unitPrice: line.unitPrice, pricingCategory: line.pricingCategory };
+  const own = line.scenarios?.[scenario];
+  if (own) return own;
+  if (scenario === 'expected' || line.monthly[scenario] === line.monthly.expected)
+    return { quantity: line.quantity, unitPrice: line.unitPrice, pricingCategory: line.pricingCategory };
+  if (line.monthly[scenario] === 0)
+    return { quantity: 0, unitPrice: line.unitPrice, pricingCategory: line.pricingCategory };
+  // Another price was used (e.g. on-demand for a spot line's max) and the report does not say which.
+  return { pricingCategory: '' };
 }
 
 function sortedTags(tags: Readonly<Record<string, string>> | undefined): Record<string, string> {

@@ -111,6 +111,23 @@ describe('exit 0', () => {
     expect(r.stdout).toContain(marker);
   });
 
+  test('--format csv: expected rows by default, --scenario max or all on request', async () => {
+    // GIVEN / WHEN
+    const rowsOf = async (extra: string[]) =>
+      (await cli(['estimate', 'vm.json', '--region', 'us-east-1', '--format', 'csv', ...extra])).stdout
+        .trim()
+        .split('\n')
+        .slice(1);
+    const byDefault = await rowsOf([]);
+    const max = await rowsOf(['--scenario', 'max']);
+    const all = await rowsOf(['--scenario=all']);
+    // THEN
+    expect(byDefault).toHaveLength(1);
+    expect(byDefault[0]).toMatch(/,expected,/);
+    expect(max[0]).toMatch(/,max,/);
+    expect(all).toHaveLength(3);
+  });
+
   test('--fail-above under the expected total passes; --help prints usage', async () => {
     // GIVEN / WHEN
     const ok = await cli(['estimate', 'vm.json', '--region', 'us-east-1', '--fail-above', '100']);
@@ -172,6 +189,14 @@ describe('exit 2: bad input, one line on stderr, no file written', () => {
     [
       ['estimate', 'vm.json', '--region', 'us-east-1', '--format', 'pdf'],
       'estimate: --format must be one of table, json, md, csv, html, got "pdf"',
+    ],
+    [
+      ['estimate', 'vm.json', '--region', 'us-east-1', '--format', 'csv', '--scenario', 'average'],
+      'estimate: --scenario must be one of expected, min, max, all, got "average"',
+    ],
+    [
+      ['estimate', 'vm.json', '--region', 'us-east-1', '--format', 'md', '--scenario', 'max'],
+      'estimate: --scenario applies to --format csv only',
     ],
     [
       ['estimate', 'vm.json', '--region', 'us-east-1', '--fail-above', 'lots'],

@@ -71,6 +71,43 @@ describe('autoscaled real-time endpoint', () => {
     expect(main.notes).toContain('autoscaling Target: 1–4 instances');
   });
 
+  test('each scenario carries its quantity, unit price and category; the driving properties are named', () => {
+    // THEN
+    expect(main.scenarios).toEqual({
+      min: { quantity: 730, unitPrice: 1.4084, pricingCategory: 'Standard' },
+      expected: { quantity: 2.5 * 730, unitPrice: 1.4084, pricingCategory: 'Standard' },
+      max: { quantity: 4 * 730, unitPrice: 1.4084, pricingCategory: 'Standard' },
+    });
+    expect(main.drivers).toEqual({
+      InitialInstanceCount: '1',
+      InstanceType: 'ml.g5.xlarge',
+      MaxCapacity: '4',
+      MinCapacity: '1',
+    });
+    expect(storage.drivers).toMatchObject({ VolumeSizeInGB: '50', MinCapacity: '1' });
+  });
+
+  test('an average below the scaling minimum is clamped, and the line says so', () => {
+    // GIVEN averageInstanceCount 0.5 under MinCapacity 2
+    const clamped = priceResources({
+      Cfg: {
+        Type: 'AWS::SageMaker::EndpointConfig',
+        Metadata: { 'cdk-ml-platform:usage': { averageInstanceCount: 0.5 } },
+        Properties: {
+          ProductionVariants: [
+            { VariantName: 'AllTraffic', InstanceType: 'ml.g5.xlarge', InitialInstanceCount: 1 },
+          ],
+        },
+      },
+      Ep: endpoint(),
+      Target: target({ 'Fn::Sub': 'endpoint/${Ep.EndpointName}/variant/AllTraffic' }, 2, 6),
+    });
+    // THEN
+    const [line] = linesOf(clamped, 'Cfg');
+    expect(line.scenarios?.expected.quantity).toBe(2 * 730);
+    expect(line.notes).toContain('averageInstanceCount 0.5 clamped to 2: the minimum capacity is 2');
+  });
+
   test('ML storage volume per instance', () => {
     // THEN
     expect(storage.component).toBe('ML storage (variant AllTraffic, 50 GB per instance)');

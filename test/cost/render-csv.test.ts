@@ -1,9 +1,11 @@
 import { parse } from 'csv-parse/sync';
 import { describe, expect, test } from 'vitest';
 import { CostInputError } from '../../cost/errors';
+import { beforeAll } from 'vitest';
 import { CSV_COLUMNS, chargePeriod, renderCsv } from '../../cost/render/csv';
 import type { CostReport } from '../../cost/types';
 import { devProdReport } from './fixtures/reports';
+import { platformReport } from './fixtures/platform';
 
 type Row = Record<string, string>;
 
@@ -39,12 +41,43 @@ const X_COLUMNS = [
 ];
 
 const csv = renderCsv(devProdReport);
-const rows: Row[] = parse(csv, { columns: true, skip_empty_lines: true });
+const expectedRows: Row[] = parse(csv, { columns: true, skip_empty_lines: true });
+// All three scenarios stacked: the field-by-field checks below run on every scenario.
+const rows: Row[] = parse(renderCsv(devProdReport, { scenario: 'all' }), {
+  columns: true,
+  skip_empty_lines: true,
+});
 
 describe('renderCsv', () => {
   test('golden file', async () => {
     // THEN
     await expect(csv).toMatchFileSnapshot('./__snapshots__/dev-prod.csv');
+  });
+
+  test('by default one row per charge at the expected scenario: a plain SUM(ListCost) is the expected total', () => {
+    // GIVEN
+    const lines = devProdReport.stacks.flatMap((s) => s.lines).length;
+    const unpriced = devProdReport.stacks.flatMap((s) => s.unpriced).length;
+    // THEN
+    expect(expectedRows).toHaveLength(lines + unpriced);
+    expect(new Set(expectedRows.map((r) => r.x_Scenario))).toEqual(new Set(['expected']));
+    const sum = expectedRows.reduce((acc, r) => acc + Number(r.ListCost || 0), 0);
+    expect(sum).toBeCloseTo(devProdReport.totals.expected, 9);
+  });
+
+  test.each(['min', 'max'] as const)('scenario %s: its rows only, summing to its total', (scenario) => {
+    // WHEN
+    const only: Row[] = parse(renderCsv(devProdReport, { scenario }), { columns: true });
+    // THEN
+    expect(new Set(only.map((r) => r.x_Scenario))).toEqual(new Set([scenario]));
+    const sum = only.reduce((acc, r) => acc + Number(r.ListCost || 0), 0);
+    expect(sum).toBeCloseTo(devProdReport.totals[scenario], 9);
+  });
+
+  test.each(['', 'avg', 'Expected', 'all,min'])('scenario %j is refused naming the allowed values', (bad) => {
+    expect(() => renderCsv(devProdReport, { scenario: bad as 'min' })).toThrow(
+      `--scenario must be one of expected, min, max, all; got ${JSON.stringify(bad)}`,
+    );
   });
 
   test('the header is the FOCUS 1.2 columns, then the x_ columns, exactly', () => {
@@ -55,7 +88,7 @@ describe('renderCsv', () => {
     expect([...CSV_COLUMNS]).toEqual(header);
   });
 
-  test('one row per line per scenario, plus one per unpriced resource per scenario', () => {
+  test('scenario all: one row per line per scenario, plus one per unpriced resource per scenario', () => {
     // GIVEN
     const lines = devProdReport.stacks.flatMap((s) => s.lines).length;
     const unpriced = devProdReport.stacks.flatMap((s) => s.unpriced).length;
@@ -87,7 +120,12 @@ describe('renderCsv', () => {
             line.inTotals ? line.monthly[scenario] : undefined,
           );
           expect(row.PricingUnit).toBe(line.unit);
-          expect(row.PricingCategory).toBe(line.pricingCategory);
+          // Without per-scenario prices in the report, a max priced differently has no category.
+          const priced =
+            !line.inTotals ||
+            line.monthly[scenario] === line.monthly.expected ||
+            line.monthly[scenario] === 0;
+          expect(row.PricingCategory).toBe(priced ? line.pricingCategory : '');
           expect(row.ChargeCategory).toBe('Usage');
           expect(row.ChargeFrequency).toBe(line.usageBased ? 'Usage-Based' : 'Recurring');
           expect(row.RegionId).toBe(stack.region);
@@ -141,7 +179,12 @@ describe('renderCsv', () => {
     // THEN
     expect(by.expected).toMatchObject({ ListCost: '130.8', ListUnitPrice: '0.436', PricingQuantity: '300' });
     expect(by.min).toMatchObject({ ListCost: '0', ListUnitPrice: '0.436', PricingQuantity: '0' });
-    expect(by.max).toMatchObject({ ListCost: '2937.52', ListUnitPrice: '', PricingQuantity: '' });
+    expect(by.max).toMatchObject({
+      ListCost: '2937.52',
+      ListUnitPrice: '',
+      PricingQuantity: '',
+      PricingCategory: '',
+    });
   });
 
   test('usage-based lines without usage: unit price given, cost and quantity empty (unknown, not $0)', () => {
@@ -149,6 +192,7 @@ describe('renderCsv', () => {
     const nat = rows.filter((r) => r.SkuMeter === 'NatGateway-Bytes' && r.x_StackName === 'MlPlatform-dev');
     // THEN
     expect(nat).toHaveLength(3);
+    expect(nat.map((r) => r.x_Scenario)).toEqual(['min', 'expected', 'max']);
     for (const r of nat) {
       expect(r).toMatchObject({
         ListCost: '',
@@ -219,7 +263,7 @@ describe('renderCsv', () => {
     // WHEN
     const parsed: Row[] = parse(renderCsv(report), { columns: true });
     // THEN
-    expect(parsed).toHaveLength(3);
+    expect(parsed).toHaveLength(1);
     expect(parsed[0].ChargeDescription).toBe('Hours, "quoted"\nand broken');
     expect(parsed[0].ResourceName).toBe(`'=HYPERLINK("http://evil.example")`);
     expect(parsed[0].x_ConstructPath).toBe(`'=HYPERLINK("http://evil.example")`);
@@ -247,5 +291,54 @@ describe('renderCsv', () => {
     expect(() => chargePeriod(bad)).toThrow(
       `report generatedAt must be an ISO-8601 date-time; got ${JSON.stringify(bad)}`,
     );
+  });
+});
+
+describe('renderCsv on the reference platform (dev and prod, synthesized)', () => {
+  let report: CostReport;
+  const byScenario: Record<string, Row[]> = {};
+  beforeAll(async () => {
+    report = await platformReport();
+    for (const scenario of ['min', 'expected', 'max'] as const) {
+      byScenario[scenario] = parse(renderCsv(report, { scenario }), { columns: true });
+    }
+  }, 180_000);
+
+  test.each(['min', 'expected', 'max'] as const)(
+    'a plain sum of ListCost at %s equals the JSON total (not the three scenarios stacked)',
+    (scenario) => {
+      const sum = byScenario[scenario].reduce((acc, r) => acc + Number(r.ListCost || 0), 0);
+      expect(sum).toBeCloseTo(report.totals[scenario], 4);
+    },
+  );
+
+  test.each(['min', 'expected', 'max'] as const)(
+    'every priced row at %s: ListCost = ListUnitPrice × PricingQuantity, with the price that scenario uses',
+    (scenario) => {
+      const priced = byScenario[scenario].filter((r) => r.ListCost !== '');
+      expect(priced.length).toBeGreaterThan(50);
+      for (const r of priced) {
+        expect(r.ListUnitPrice, JSON.stringify(r)).not.toBe('');
+        expect(Number(r.ListUnitPrice) * Number(r.PricingQuantity), JSON.stringify(r)).toBeCloseTo(
+          Number(r.ListCost),
+          4,
+        );
+      }
+    },
+  );
+
+  test('FOCUS PricingCategory is the category of the price the row uses: spot training is Dynamic, its max on-demand Standard', () => {
+    // GIVEN the prod spot compute environment (spot expected, max priced at on-demand)
+    const spot = (scenario: string) =>
+      byScenario[scenario].find(
+        (r) =>
+          r.x_StackName === 'MlPlatform-prod' &&
+          r.x_LogicalId.startsWith('TrainingSpotComputeEnvironment') &&
+          r.ChargeDescription.startsWith('Instance usage'),
+      )!;
+    // THEN
+    expect(spot('expected').PricingCategory).toBe('Dynamic');
+    expect(spot('max').PricingCategory).toBe('Standard');
+    expect(Number(spot('max').ListUnitPrice)).toBeGreaterThan(Number(spot('expected').ListUnitPrice));
   });
 });
