@@ -25,6 +25,16 @@ export interface UsageAssumptions {
   readonly storageGb?: number;
   /** GB ingested or processed per month (log groups, NAT gateways, Kinesis/Firehose). */
   readonly monthlyDataGb?: number;
+  /** Average record size in KB (Firehose bills each record rounded up to 5 KB; Kinesis PUT units are 25 KB). */
+  readonly averageRecordSizeKb?: number;
+  /** vCPU-hours per month of serverless compute (EMR Serverless workers). */
+  readonly monthlyVcpuHours?: number;
+  /** Memory GB-hours per month of serverless compute (EMR Serverless workers). */
+  readonly monthlyMemoryGbHours?: number;
+  /** Write request units per month (SageMaker Feature Store: one unit per 1 KB written). */
+  readonly monthlyWriteRequestUnits?: number;
+  /** Read request units per month (SageMaker Feature Store online store: one unit per 4 KB read). */
+  readonly monthlyReadRequestUnits?: number;
   /** Free-form note shown next to the assumptions in reports. */
   readonly note?: string;
 }
@@ -38,6 +48,11 @@ export const USAGE_NUMBER_KEYS = [
   'averageDurationMs',
   'storageGb',
   'monthlyDataGb',
+  'averageRecordSizeKb',
+  'monthlyVcpuHours',
+  'monthlyMemoryGbHours',
+  'monthlyWriteRequestUnits',
+  'monthlyReadRequestUnits',
 ] as const;
 
 export type UsageNumberKey = (typeof USAGE_NUMBER_KEYS)[number];

@@ -4,6 +4,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { PropValidator } from '../core/errors';
+import { DEFAULT_LAKE_LAYOUT, type LakeLayout } from '../core/lake-layout';
 import { AccessLogsBucket, EncryptedBucket } from './encrypted-bucket';
 
 export interface MlDataStoreProps {
@@ -29,6 +30,16 @@ export interface MlDataStoreProps {
    */
   readonly dataCaptureExpiration?: Duration;
   /**
+   * Delete raw data (`raw/`) this long after it arrived, once preprocessing has curated it.
+   * @default - raw data is kept (Intelligent-Tiering moves it to cheaper tiers as it cools)
+   */
+  readonly rawDataExpiration?: Duration;
+  /**
+   * How long records that failed delivery or conversion (`errors/`) are kept for inspection and replay.
+   * @default Duration.days(90)
+   */
+  readonly errorRecordExpiration?: Duration;
+  /**
    * What happens to the buckets and key when they leave the stack.
    * @default RemovalPolicy.RETAIN
    */
@@ -49,6 +60,10 @@ export interface MlDataStoreProps {
  * The platform's buckets under one key and one access-log bucket: datasets (Intelligent-Tiering),
  * model artifacts (optionally Object Lock), training checkpoints (expiring) and inference data
  * capture (expiring).
+ *
+ * The datasets bucket is also the data lake, laid out by `lakeLayout`: `raw/` (streaming
+ * ingestion), `curated/` (preprocessing output), `features/` (the feature store's offline store),
+ * `errors/` (failed records, expiring) and `code/` (job code).
  */
 export class MlDataStore extends Construct {
   public readonly encryptionKey: kms.IKey;
@@ -57,6 +72,8 @@ export class MlDataStore extends Construct {
   public readonly modelArtifacts: EncryptedBucket;
   public readonly checkpoints: EncryptedBucket;
   public readonly dataCapture: EncryptedBucket;
+  /** The prefixes of the lake in the datasets bucket. */
+  public readonly lakeLayout: LakeLayout = DEFAULT_LAKE_LAYOUT;
 
   constructor(scope: Construct, id: string, props: MlDataStoreProps = {}) {
     super(scope, id);
@@ -65,6 +82,9 @@ export class MlDataStore extends Construct {
       v.range('checkpointExpiration', props.checkpointExpiration.toDays(), 1, 3650);
     if (props.dataCaptureExpiration)
       v.range('dataCaptureExpiration', props.dataCaptureExpiration.toDays(), 1, 3650);
+    if (props.rawDataExpiration) v.range('rawDataExpiration', props.rawDataExpiration.toDays(), 1, 36500);
+    if (props.errorRecordExpiration)
+      v.range('errorRecordExpiration', props.errorRecordExpiration.toDays(), 1, 3650);
     if (props.modelArtifactsRetention) {
       v.range('modelArtifactsRetention', props.modelArtifactsRetention.toDays(), 1, 36500);
     }
@@ -92,6 +112,20 @@ export class MlDataStore extends Construct {
       transitions: [{ storageClass: s3.StorageClass.INTELLIGENT_TIERING, after: Duration.days(0) }],
       expectedStorageGb: gb.datasets,
     });
+    const layout = this.lakeLayout;
+    // Lifecycle rules filter on key prefixes, so each lake area can age on its own schedule.
+    this.datasets.bucket.addLifecycleRule({
+      id: 'expire-error-records',
+      prefix: layout.errors,
+      expiration: props.errorRecordExpiration ?? Duration.days(90),
+    });
+    if (props.rawDataExpiration) {
+      this.datasets.bucket.addLifecycleRule({
+        id: 'expire-raw-data',
+        prefix: layout.raw,
+        expiration: props.rawDataExpiration,
+      });
+    }
     this.modelArtifacts = new EncryptedBucket(this, 'ModelArtifacts', {
       ...common,
       objectLockRetention: props.modelArtifactsRetention,
