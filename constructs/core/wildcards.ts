@@ -53,3 +53,24 @@ export function flattenReference(node: unknown): string {
   }
   return JSON.stringify(node);
 }
+
+/**
+ * Acknowledges, on the grantee's own policy, the AwsSolutions-IAM5 finding of each wildcard
+ * resource a construct's `grant*()` method just wrote there (`<App.Arn>/jobruns/*`), with the
+ * construct's reason. Other wildcards of that policy stay findings for its owner.
+ */
+export function acknowledgeGrantWildcards(
+  grantee: { readonly grantPrincipal: unknown },
+  resources: readonly string[],
+  reason: string,
+): void {
+  const principal = grantee.grantPrincipal as Partial<IConstruct> | undefined;
+  const policy = principal?.node?.tryFindChild('DefaultPolicy');
+  if (!policy) return;
+  const stack = Stack.of(policy);
+  const ids = resources
+    .map((resource) => flattenReference(stack.resolve(resource)))
+    .filter((flat) => flat.includes('*'))
+    .map((flat) => `AwsSolutions-IAM5[Resource::${flat}]`);
+  if (ids.length > 0) acknowledgeFindings(policy, ids, reason);
+}

@@ -3,3 +3,5 @@ export * from './lake-database';
 export * from './lake-table';
 export * from './ingestion-source';
 export * from './streaming-ingestion';
+export * from './spark-preprocessing';
+export * from './feature-store';
