@@ -29,6 +29,24 @@ export const KEY_NOTES: Readonly<Record<string, string>> = {
     'per GB part only (there is also a per-object charge); name not confirmed',
   'AmazonKinesisFirehose/VpcDelivery-AZ-Hours': 'usage type name not confirmed',
   'AmazonKinesisFirehose/VpcDelivery-Bytes': 'usage type name not confirmed',
+  'ElasticMapReduce/EMR-SERVERLESS-vCPUHours':
+    'EMR Serverless x86 workers; our key, usage type name not confirmed',
+  'ElasticMapReduce/EMR-SERVERLESS-MemoryGBHours':
+    'EMR Serverless x86 workers; our key, usage type name not confirmed',
+  'ElasticMapReduce/EMR-SERVERLESS-StorageGBHours': 'storage above the 20 GB each worker includes; our key',
+  'AmazonKinesisFirehose/DynamicPartitioning-Objects':
+    'per S3 object delivered with dynamic partitioning; our key',
+  'AmazonKinesisFirehose/DynamicPartitioning-JQ-Hours':
+    'JQ processing hours of dynamic partitioning; our key',
+  'AmazonMSK/Serverless-ClusterHours': 'MSK Serverless; our key',
+  'AmazonMSK/Serverless-PartitionHours': 'MSK Serverless; our key',
+  'AmazonMSK/Serverless-DataIn': 'MSK Serverless; our key',
+  'AmazonMSK/Serverless-DataOut': 'MSK Serverless; our key',
+  'AmazonMSK/Serverless-Storage': 'MSK Serverless, per GB-month; our key',
+  'AWSGlue/Catalog-Storage':
+    'per Data Catalog object-month beyond the first million of an account (free tier not netted); our key',
+  'AWSGlue/Catalog-Requests':
+    'per Data Catalog request beyond the first million a month (free tier not netted); our key',
   'AmazonEC2/EBS:VolumeP-IOPS.io2': 'first tier (up to 32,000 IOPS)',
   'AmazonS3/TimedStorage-ByteHrs': 'S3 Standard, first 50 TB tier',
   'AmazonSNS/DeliveryAttempts-FIREHOSE': 'usage type name not confirmed',

@@ -375,6 +375,25 @@ export const UNIT_SPECS: readonly UnitSpec[] = [
     unit: 'Hrs',
     path: 'firehose.vpc_delivery_per_az_hour|firehose.vpc_az_delivery_per_hour',
   },
+  // EMR Serverless (x86 workers)
+  {
+    service: 'ElasticMapReduce',
+    key: 'EMR-SERVERLESS-vCPUHours',
+    unit: 'vCPU-Hours',
+    path: 'emr_serverless.vcpu_hour',
+  },
+  {
+    service: 'ElasticMapReduce',
+    key: 'EMR-SERVERLESS-MemoryGBHours',
+    unit: 'GB-Hours',
+    path: 'emr_serverless.memory_gb_hour',
+  },
+  {
+    service: 'ElasticMapReduce',
+    key: 'EMR-SERVERLESS-StorageGBHours',
+    unit: 'GB-Hours',
+    path: 'emr_serverless.storage_gb_hour',
+  },
   // SNS
   {
     service: 'AmazonSNS',
