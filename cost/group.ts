@@ -251,6 +251,8 @@ const SERVICES: Readonly<Record<string, ServiceInfo>> = {
   AmazonKinesis: { name: 'Amazon Kinesis Data Streams', category: 'Analytics' },
   AmazonKinesisFirehose: { name: 'Amazon Data Firehose', category: 'Analytics' },
   AWSGlue: { name: 'AWS Glue', category: 'Analytics' },
+  ElasticMapReduce: { name: 'Amazon EMR', category: 'Analytics' },
+  AmazonMSK: { name: 'Amazon Managed Streaming for Apache Kafka', category: 'Analytics' },
   AmazonDynamoDB: { name: 'Amazon DynamoDB', category: 'Databases' },
   AmazonRDS: { name: 'Amazon Relational Database Service', category: 'Databases' },
   AWSXRay: { name: 'AWS X-Ray', category: 'Developer Tools' },

@@ -87,6 +87,10 @@ export const KNOWN_FREE_TYPES: ReadonlySet<string> = new Set([
   'AWS::Logs::ResourcePolicy',
   'AWS::Logs::SubscriptionFilter',
   'AWS::Logs::MetricFilter',
+  // a log stream's ingestion and storage are billed on its log group
+  'AWS::Logs::LogStream',
+  // MSK cluster policies are configuration; the cluster is priced
+  'AWS::MSK::ClusterPolicy',
   'AWS::KMS::Alias',
   'AWS::S3::BucketPolicy',
   'AWS::SNS::TopicPolicy',

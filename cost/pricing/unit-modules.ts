@@ -7,14 +7,18 @@ import { priceBudget, priceBudgetsAction } from './budgets';
 import { priceAlarm, priceCompositeAlarm, priceDashboard } from './cloudwatch';
 import { priceEbsVolume } from './ebs';
 import { priceEcrRepository } from './ecr';
+import { priceEmrServerlessApplication } from './emr-serverless';
 import { priceElasticIp } from './eip';
 import { priceApiDestination, priceEventBus, priceEventRule } from './events';
+import { priceFeatureGroup } from './feature-store';
 import { priceDeliveryStream } from './firehose';
 import { priceFsxFileSystem } from './fsx';
+import { priceGlueCatalogObject } from './glue';
 import { priceKinesisStream } from './kinesis';
 import { priceKmsKey } from './kms';
 import { priceLambdaFunction } from './lambda';
 import { priceLogGroup } from './logs';
+import { priceMskServerlessCluster } from './msk-serverless';
 import { priceNatGateway } from './nat-gateway';
 import { priceS3Bucket } from './s3';
 import { priceSecret } from './secrets-manager';
@@ -36,17 +40,22 @@ export const UNIT_PRICE_MODULES: Readonly<Record<string, PricingModule>> = {
   'AWS::EC2::VPCEndpoint': priceVpcEndpoint,
   'AWS::EC2::Volume': priceEbsVolume,
   'AWS::ECR::Repository': priceEcrRepository,
+  'AWS::EMRServerless::Application': priceEmrServerlessApplication,
   'AWS::Events::ApiDestination': priceApiDestination,
   'AWS::Events::EventBus': priceEventBus,
   'AWS::Events::Rule': priceEventRule,
   'AWS::FSx::FileSystem': priceFsxFileSystem,
+  'AWS::Glue::Database': priceGlueCatalogObject,
+  'AWS::Glue::Table': priceGlueCatalogObject,
   'AWS::KMS::Key': priceKmsKey,
   'AWS::KMS::ReplicaKey': priceKmsKey,
   'AWS::Kinesis::Stream': priceKinesisStream,
   'AWS::KinesisFirehose::DeliveryStream': priceDeliveryStream,
   'AWS::Lambda::Function': priceLambdaFunction,
   'AWS::Logs::LogGroup': priceLogGroup,
+  'AWS::MSK::ServerlessCluster': priceMskServerlessCluster,
   'AWS::S3::Bucket': priceS3Bucket,
+  'AWS::SageMaker::FeatureGroup': priceFeatureGroup,
   'AWS::SNS::Subscription': priceSnsSubscription,
   'AWS::SNS::Topic': priceSnsTopic,
   'AWS::SQS::Queue': priceSqsQueue,

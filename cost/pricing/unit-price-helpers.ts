@@ -40,6 +40,8 @@ const UNIT_NAMES: Readonly<Record<string, string>> = {
   'Lambda-GB-Second': 'GB-second',
   'GB-Second': 'GB-second',
   PutPayloadUnits: 'PUT payload unit',
+  'vCPU-Hours': 'vCPU-hour',
+  'GB-Hours': 'GB-hour',
 };
 
 export function unitName(unit: string): string {
@@ -65,6 +67,11 @@ export interface UsageQuantity {
    * False for stored data (GB stored), which is billed whether or not anyone reads it.
    */
   readonly idleIsZero: boolean;
+  /**
+   * The exposure at configured maxima (e.g. an EMR Serverless vCPU cap × 730 h), when the template
+   * has one: the max scenario uses it instead of the expected quantity.
+   */
+  readonly max?: number;
 }
 
 export interface LineSpec {
@@ -161,7 +168,7 @@ function draft(spec: LineSpec, price: CatalogPrice, usage: ResourceUsage): LineD
     service: spec.service,
     component: spec.component,
     unit: price.unit,
-    quantity: { min: q.idleIsZero ? 0 : expected, expected, max: expected },
+    quantity: { min: q.idleIsZero ? 0 : expected, expected, max: Math.max(expected, q.max ?? expected) },
     quantityFormula: q.formula(usage.values),
     price,
     pricingCategory: 'Standard',
