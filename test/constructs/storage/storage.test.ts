@@ -185,6 +185,8 @@ describe('MlDataStore', () => {
       LifecycleConfiguration: {
         Rules: [
           Match.objectLike({ Transitions: [{ StorageClass: 'INTELLIGENT_TIERING', TransitionInDays: 0 }] }),
+          // The lake's failed records (errors/) expire; raw/ is kept unless rawDataExpiration is set.
+          { Id: 'expire-error-records', Prefix: 'errors/', ExpirationInDays: 90, Status: 'Enabled' },
         ],
       },
     });
