@@ -1,6 +1,7 @@
 // The public API of cdk-ml-platform.
 export * from '../constructs/core';
 export * from './nag';
+export * from './preflight';
 export * from './config';
 export * from './presets';
 export * from './platform-stack';
