@@ -12,6 +12,7 @@ import { PlatformAlarmTopic } from '../constructs/monitoring/alarm-topic';
 import { PlatformMonitoring } from '../constructs/monitoring/platform-monitoring';
 import { applyCostAllocationTags, tagComponent } from '../constructs/monitoring/tagging';
 import { MlPlatformValidationError } from '../constructs/core/errors';
+import { PlatformDataPlane } from './data-plane';
 import { PRESETS, type PlatformPreset } from './presets';
 
 export interface MlPlatformStackProps extends StackProps {
@@ -63,6 +64,8 @@ export class MlPlatformStack extends Stack {
   /** Spot GPU training on AWS Batch: spot only in dev; prod adds on-demand fallback and EFA multi-node. */
   public readonly training: GpuTrainingCluster;
   public readonly monitoring: PlatformMonitoring;
+  /** Streaming ingestion, Spark preprocessing and the feature store, when the preset has a data plane. */
+  public readonly dataPlane?: PlatformDataPlane;
 
   constructor(scope: Construct, id: string, props: MlPlatformStackProps) {
     super(scope, id, props);
@@ -206,6 +209,21 @@ export class MlPlatformStack extends Stack {
     });
     this.monitoring.monitorTrainingCluster(this.training);
     this.monitoring.monitorEndpoint(this.inference);
+    // --- data plane ---
+    if (preset.dataPlane) {
+      this.dataPlane = new PlatformDataPlane(this, 'DataPlane', {
+        deploymentName: deployment,
+        preset: preset.dataPlane,
+        dataStore: this.dataStore,
+        vpc: this.network.vpc,
+        vpcSubnets: this.network.privateSubnets,
+        encryptionKey: this.encryptionKey,
+        logRetention: preset.logRetention,
+        removalPolicy,
+      });
+      this.monitoring.monitorAlarms('Data plane', this.dataPlane.alarms);
+      tagComponent(this.dataPlane, 'data');
+    }
     applyCostAllocationTags(this, {
       platform: deployment,
       environment: preset.name,

@@ -33,6 +33,29 @@ export interface PlatformPreset {
    * `realtime-gpu` (a real-time GPU endpoint, min 2, canary rollouts, an A/B challenger).
    */
   readonly inference: 'async-scale-to-zero' | 'realtime-gpu';
+  /**
+   * The data plane: streaming ingestion into the lake, Spark preprocessing, a feature store.
+   * Undefined = no data plane.
+   */
+  readonly dataPlane?: DataPlanePreset;
+}
+
+/** How big the reference data plane is, and how much it is expected to be used (for the estimate). */
+export interface DataPlanePreset {
+  /** Expected GB arriving on the ingestion stream per day. */
+  readonly expectedGbPerDay: number;
+  /** Cap on the vCPUs of all Spark workers together. */
+  readonly sparkMaxVcpus: number;
+  /** Expected Spark vCPU-hours per month. */
+  readonly sparkVcpuHoursPerMonth: number;
+  /** Whether the reference feature group keeps an online store (low-latency reads for inference). */
+  readonly onlineFeatureStore: boolean;
+  /** Expected Feature Store write request units per month. */
+  readonly featureWriteUnitsPerMonth: number;
+  /** Expected online read request units per month (online store only). */
+  readonly featureReadUnitsPerMonth?: number;
+  /** Expected average GB in the online store. */
+  readonly featureOnlineStorageGb?: number;
 }
 
 export const DEV_PRESET: PlatformPreset = {
@@ -44,6 +67,14 @@ export const DEV_PRESET: PlatformPreset = {
   retainData: true,
   training: { maxSpotGpus: 4, monthlyGpuHours: 300 },
   inference: 'async-scale-to-zero',
+  // 5 GB a day of events, an hour or two of small Spark jobs a day, offline features only.
+  dataPlane: {
+    expectedGbPerDay: 5,
+    sparkMaxVcpus: 32,
+    sparkVcpuHoursPerMonth: 120,
+    onlineFeatureStore: false,
+    featureWriteUnitsPerMonth: 3_000_000,
+  },
 };
 
 export const PROD_PRESET: PlatformPreset = {
@@ -56,6 +87,16 @@ export const PROD_PRESET: PlatformPreset = {
   retainData: true,
   training: { maxSpotGpus: 32, onDemandFallbackGpus: 8, efaGpus: 16, monthlyGpuHours: 3000 },
   inference: 'realtime-gpu',
+  // 100 GB a day of events, nightly feature jobs, an online store the endpoint reads.
+  dataPlane: {
+    expectedGbPerDay: 100,
+    sparkMaxVcpus: 256,
+    sparkVcpuHoursPerMonth: 3000,
+    onlineFeatureStore: true,
+    featureWriteUnitsPerMonth: 60_000_000,
+    featureReadUnitsPerMonth: 250_000_000,
+    featureOnlineStorageGb: 20,
+  },
 };
 
 export const PRESETS: Readonly<Record<string, PlatformPreset>> = { dev: DEV_PRESET, prod: PROD_PRESET };

@@ -79,6 +79,14 @@ export class PlatformDashboard extends Construct {
     this.addRows(rows);
   }
 
+  /** Adds a titled row with the state of each alarm (for alarms other constructs own). */
+  public addAlarmSection(title: string, alarms: readonly cloudwatch.IAlarm[]): void {
+    this.heading(title, 'Alarm states; each alarm notifies the platform alarm topic.');
+    this.dashboard.addWidgets(
+      new cloudwatch.AlarmStatusWidget({ title, alarms: [...alarms], width: 24, height: 3 }),
+    );
+  }
+
   private heading(title: string, text: string): void {
     this.dashboard.addWidgets(
       new cloudwatch.TextWidget({ markdown: `# ${title}\n${text}`, width: 24, height: 2 }),

@@ -204,6 +204,20 @@ export class PlatformMonitoring extends Construct {
     return monitor;
   }
 
+  /**
+   * Watches alarms that another construct created (the data plane's ingestion alarms, your own):
+   * their ALARM and OK transitions notify the platform topic, and they are shown under `title` on
+   * the dashboard. Each alarm is monitored once.
+   */
+  public monitorAlarms(title: string, alarms: readonly cloudwatch.Alarm[]): void {
+    for (const alarm of alarms) {
+      this.checkNotMonitored(alarm, 'alarms');
+      this.alarmTopic.notify(alarm);
+      this.ownAlarms.push(alarm);
+    }
+    if (alarms.length > 0) this.platformDashboard.addAlarmSection(title, alarms);
+  }
+
   private checkNotMonitored(target: Construct | MonitorableEndpoint, prop: string): void {
     const path = target.node.path;
     if (this.monitored.has(path)) {
