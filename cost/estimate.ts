@@ -52,6 +52,7 @@ export function estimateStacks(stacks: readonly LoadedStack[], options: Estimate
   ) {
     throw new CostInputError(`az count must be an integer from 1 to 26, got ${options.azCount}`);
   }
+  checkParameterNames(stacks, options.parameters);
   const estimates = stacks.map((s) => estimateStack(s, catalog, options));
   return {
     schemaVersion: 1,
@@ -61,6 +62,31 @@ export function estimateStacks(stacks: readonly LoadedStack[], options: Estimate
     stacks: estimates,
     totals: sumRanges(estimates.map((e) => e.totals)),
   };
+}
+
+/**
+ * A `--parameter` no template declares is a typo, not a value to ignore: pricing the default
+ * instead would report the wrong type with no warning (issue 14: 119 vs 3,195 $/month). The
+ * message lists what the templates do declare. (Usage-file parameters may name several apps'
+ * stacks and are not checked here.)
+ */
+function checkParameterNames(
+  stacks: readonly LoadedStack[],
+  parameters: Readonly<Record<string, string>> | undefined,
+): void {
+  const given = Object.keys(parameters ?? {});
+  if (given.length === 0) return;
+  const declared = new Set<string>();
+  for (const s of stacks) {
+    const ps = (s.template as { Parameters?: unknown }).Parameters;
+    if (typeof ps === 'object' && ps !== null && !Array.isArray(ps)) for (const k of Object.keys(ps)) declared.add(k);
+  }
+  const unknownName = given.find((k) => !declared.has(k));
+  if (unknownName === undefined) return;
+  const names = [...declared].filter((k) => k !== 'BootstrapVersion').sort();
+  throw new CostInputError(
+    `--parameter ${unknownName}: no template declares it (${names.length > 0 ? `parameters: ${names.join(', ')}` : 'the templates declare no parameters'})`,
+  );
 }
 
 function chooseRegion(

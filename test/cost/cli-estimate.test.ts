@@ -210,6 +210,11 @@ describe('exit 2: bad input, one line on stderr, no file written', () => {
       ['estimate', 'vm.json', '--region', 'us-east-1', '--parameter', 'novalue'],
       'estimate: --parameter expects NAME=VALUE, got "novalue"',
     ],
+    [
+      // a misspelled parameter is exit 2 naming the template's parameters, never silently the default
+      ['estimate', 'vm.yaml', '--region', 'us-east-1', '--parameter', 'Typ=m5.large'],
+      '--parameter Typ: no template declares it (parameters: Type)',
+    ],
     [['estimate', 'vm.json', '--region', 'us-east-1', '--colour'], 'estimate: unknown option --colour'],
     [['estimate', 'vm.json', '--region'], 'estimate: --region needs a value'],
     [['estimate'], 'estimate: missing <cdk.out | template>'],
