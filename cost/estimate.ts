@@ -3,6 +3,7 @@
  * (usage file over metadata), and build the report (cost-model.md). Pure over its inputs:
  * the only clock read is `generatedAt`, and that can be pinned.
  */
+import { isMissingPrice, serviceCodeOf } from './pricing/service-codes';
 import { catalogRegions, createPriceBook, loadCatalog } from './catalog';
 import { CostInputError } from './errors';
 import { lookupType } from './pricing/registry';
@@ -79,7 +80,8 @@ function checkParameterNames(
   const declared = new Set<string>();
   for (const s of stacks) {
     const ps = (s.template as { Parameters?: unknown }).Parameters;
-    if (typeof ps === 'object' && ps !== null && !Array.isArray(ps)) for (const k of Object.keys(ps)) declared.add(k);
+    if (typeof ps === 'object' && ps !== null && !Array.isArray(ps))
+      for (const k of Object.keys(ps)) declared.add(k);
   }
   const unknownName = given.find((k) => !declared.has(k));
   if (unknownName === undefined) return;
@@ -126,6 +128,7 @@ function estimateStack(stack: LoadedStack, catalog: Catalog, options: EstimateOp
   }
 
   const lines: CostLine[] = [];
+  const pricedIds = new Set<string>();
   const unpriced: UnpricedResource[] = [];
   const free: FreeResource[] = [];
   const assumptions: Assumption[] = [];
@@ -171,9 +174,19 @@ function estimateStack(stack: LoadedStack, catalog: Catalog, options: EstimateOp
     const merged = alternative ? mergeBranches(branchLines[0], branchLines[1]) : branchLines[0];
     const finalLines = resource.condition === 'undecided' ? merged.map(undecidedResource) : merged;
     lines.push(...finalLines);
+    const service = serviceCodeOf(resource.type);
     for (const reason of reasons) {
-      unpriced.push({ logicalId: resource.logicalId, resourceType: resource.type, reason, ...path });
+      unpriced.push({
+        logicalId: resource.logicalId,
+        resourceType: resource.type,
+        reason,
+        ...path,
+        ...(service !== undefined && isMissingPrice(reason)
+          ? { pricedBy: `cdk-ml-cost prices refresh --services ${service} --regions ${region}` }
+          : {}),
+      });
     }
+    if (finalLines.length > 0) pricedIds.add(resource.logicalId);
     if (finalLines.length === 0 && reasons.length === 0) {
       free.push({ logicalId: resource.logicalId, resourceType: resource.type, ...path });
     }
@@ -196,6 +209,15 @@ function estimateStack(stack: LoadedStack, catalog: Catalog, options: EstimateOp
   const sortedLines = stableSort(lines, byId);
   const totals = sumRanges(sortedLines.filter((l) => l.inTotals).map((l) => l.monthly));
   const budget = stackBudget(resolved);
+  const unpricedIds = new Set(unpriced.map((u) => u.logicalId).filter((id) => !pricedIds.has(id)));
+  const resourceCount = pricedIds.size + free.length + unpricedIds.size;
+  const coverage = {
+    resources: resourceCount,
+    priced: pricedIds.size,
+    free: free.length,
+    unpriced: unpricedIds.size,
+    unpricedShare: resourceCount === 0 ? 0 : Math.round((unpricedIds.size / resourceCount) * 1e4) / 1e4,
+  };
   return {
     stackName: stack.stackName,
     region,
@@ -208,6 +230,7 @@ function estimateStack(stack: LoadedStack, catalog: Catalog, options: EstimateOp
     ...(budget !== undefined
       ? { budget: { amount: budget, coversExpected: budget >= totals.expected } }
       : {}),
+    coverage,
   };
 }
 

@@ -121,6 +121,8 @@ export interface UnpricedResource {
   readonly resourceType: string;
   readonly reason: string;
   readonly constructPath?: string;
+  /** When a catalog price is what is missing: the command that would fetch it. */
+  readonly pricedBy?: string;
 }
 
 export interface FreeResource {
@@ -150,6 +152,18 @@ export interface StackEstimate {
   readonly free: readonly FreeResource[];
   readonly assumptions: readonly Assumption[];
   readonly budget?: { readonly amount: number; readonly coversExpected: boolean };
+  /**
+   * How much of the stack the estimate covers, by resource count: `priced` resources have at
+   * least one line, `free` are known free, `unpriced` have no line at all (a resource with lines
+   * and a missing optional price counts as priced). `unpricedShare` = unpriced ÷ resources.
+   */
+  readonly coverage?: {
+    readonly resources: number;
+    readonly priced: number;
+    readonly free: number;
+    readonly unpriced: number;
+    readonly unpricedShare: number;
+  };
 }
 
 export interface CostReport {

@@ -113,6 +113,58 @@ export const KNOWN_FREE_TYPES: ReadonlySet<string> = new Set([
   'AWS::CloudFormation::CustomResource',
   // SSM parameters (standard tier) are free
   'AWS::SSM::Parameter',
+  // Systems Manager documents and State Manager associations carry no charge of their own
+  // (Automation steps beyond the free tier are billed per run, a usage this estimate does not model)
+  'AWS::SSM::Document',
+  'AWS::SSM::Association',
+  // Load balancer configuration: hours and LCUs are billed on the load balancer
+  'AWS::ElasticLoadBalancingV2::Listener',
+  'AWS::ElasticLoadBalancingV2::ListenerRule',
+  'AWS::ElasticLoadBalancingV2::ListenerCertificate',
+  'AWS::ElasticLoadBalancingV2::TargetGroup',
+  // RDS configuration: instances and storage are billed on the DB instance
+  'AWS::RDS::DBSubnetGroup',
+  'AWS::RDS::DBParameterGroup',
+  'AWS::RDS::DBClusterParameterGroup',
+  'AWS::RDS::OptionGroup',
+  // EKS configuration: the cluster-hour is billed on the cluster, nodes on their instances
+  'AWS::EKS::Addon',
+  'AWS::EKS::AccessEntry',
+  'AWS::EKS::PodIdentityAssociation',
+  'AWS::EKS::IdentityProviderConfig',
+  // EFS mount targets and access points: storage and throughput are billed on the file system
+  'AWS::EFS::MountTarget',
+  'AWS::EFS::AccessPoint',
+  // ECS clusters and task definitions: capacity is billed on the instances or Fargate tasks
+  'AWS::ECS::Cluster',
+  'AWS::ECS::TaskDefinition',
+  'AWS::ECS::ClusterCapacityProviderAssociations',
+  // ElastiCache and MSK configuration objects
+  'AWS::ElastiCache::SubnetGroup',
+  'AWS::ElastiCache::ParameterGroup',
+  'AWS::MSK::Configuration',
+  // SageMaker: Pipelines orchestration, model packages, lifecycle scripts and the Studio domain
+  // and user profiles have no charge (the jobs, apps, instances and the domain's EFS home
+  // directories they create are billed, by usage)
+  'AWS::SageMaker::Pipeline',
+  'AWS::SageMaker::ModelPackage',
+  'AWS::SageMaker::NotebookInstanceLifecycleConfig',
+  'AWS::SageMaker::StudioLifecycleConfig',
+  'AWS::SageMaker::Domain',
+  'AWS::SageMaker::UserProfile',
+  // IAM odds and ends, Lambda URLs, log streams, DNS records (hosted zones are billed, records are not)
+  'AWS::IAM::OIDCProvider',
+  'AWS::IAM::AccessKey',
+  'AWS::Lambda::Url',
+  'AWS::Logs::LogStream',
+  'AWS::Route53::RecordSet',
+  'AWS::Route53::RecordSetGroup',
+  // public certificates from ACM are free
+  'AWS::CertificateManager::Certificate',
+  // VPC endpoint policies and gateway route-table links are part of the endpoint
+  'AWS::EC2::VPCEndpointConnectionNotification',
+  'AWS::EC2::NetworkInterfaceAttachment',
+  'AWS::EC2::EIPAssociation',
 ]);
 
 /** What the registry says about one resource type. */

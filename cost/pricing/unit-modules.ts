@@ -3,6 +3,14 @@
  * (registry.ts) spreads these in next to the instance-based modules.
  */
 import { priceAnomalyDetection } from './anomaly';
+import { priceDynamoDbTable } from './dynamodb';
+import { priceEfsFileSystem } from './efs';
+import { priceEksCluster, priceEksNodegroup } from './eks';
+import { priceClassicLoadBalancer, priceLoadBalancerV2 } from './elb';
+import { priceMskCluster } from './msk';
+import { priceOpenSearchDomain } from './opensearch';
+import { priceRdsInstance } from './rds';
+import { priceStateMachine } from './step-functions';
 import { priceBudget, priceBudgetsAction } from './budgets';
 import { priceAlarm, priceCompositeAlarm, priceDashboard } from './cloudwatch';
 import { priceEbsVolume } from './ebs';
@@ -60,4 +68,15 @@ export const UNIT_PRICE_MODULES: Readonly<Record<string, PricingModule>> = {
   'AWS::SNS::Topic': priceSnsTopic,
   'AWS::SQS::Queue': priceSqsQueue,
   'AWS::SecretsManager::Secret': priceSecret,
+  'AWS::RDS::DBInstance': priceRdsInstance,
+  'AWS::EKS::Cluster': priceEksCluster,
+  'AWS::EKS::Nodegroup': priceEksNodegroup,
+  'AWS::ElasticLoadBalancingV2::LoadBalancer': priceLoadBalancerV2,
+  'AWS::ElasticLoadBalancing::LoadBalancer': priceClassicLoadBalancer,
+  'AWS::DynamoDB::Table': priceDynamoDbTable,
+  'AWS::EFS::FileSystem': priceEfsFileSystem,
+  'AWS::StepFunctions::StateMachine': priceStateMachine,
+  'AWS::OpenSearchService::Domain': priceOpenSearchDomain,
+  'AWS::Elasticsearch::Domain': priceOpenSearchDomain,
+  'AWS::MSK::Cluster': priceMskCluster,
 };

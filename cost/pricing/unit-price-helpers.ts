@@ -115,17 +115,25 @@ export function priceLines(
 ): PricingResult {
   const lines: LineDraft[] = [];
   const missing: string[] = [];
+  // A missing usage-based price with no usage set changes no total: it is a note on the
+  // resource's first line, not an unpriced entry (a NAT gateway whose hours are priced is
+  // priced; only its per-GB rate is unknown). With usage set, the amount is really missing.
+  const notes: string[] = [];
   for (const spec of specs) {
     const price = prices.price(spec.service, spec.key);
     if (!price) {
       const reason = missingPriceReason(prices, spec.key);
       if (spec.required) return { kind: 'unpriced', reason };
-      missing.push(reason);
+      const q = spec.quantity;
+      if (q.kind === 'usage' && !q.keys.every((k) => typeof usage.values[k] === 'number'))
+        notes.push(`${spec.component}: ${reason}`);
+      else missing.push(reason);
       continue;
     }
     lines.push(draft(spec, price, usage));
   }
-  if (lines.length === 0) return { kind: 'unpriced', reason: missing[0] ?? 'nothing to price' };
+  if (lines.length === 0) return { kind: 'unpriced', reason: missing[0] ?? notes[0] ?? 'nothing to price' };
+  if (notes.length > 0) lines[0] = { ...lines[0], notes: [...(lines[0].notes ?? []), ...notes] };
   return missing.length > 0 ? { kind: 'priced', lines, unpriced: missing } : { kind: 'priced', lines };
 }
 

@@ -344,8 +344,12 @@ describe('what cannot be priced', () => {
     const stack = priceResources({ CE: computeEnv(cr) });
     // THEN
     expect(stack.lines).toEqual([]);
+    // a missing catalog price names the refresh that would fetch it
+    const pricedBy = / price in us-east-1$/.test(reason)
+      ? { pricedBy: 'cdk-ml-cost prices refresh --services AmazonEC2 --regions us-east-1' }
+      : {};
     expect(stack.unpriced).toEqual([
-      { logicalId: 'CE', resourceType: 'AWS::Batch::ComputeEnvironment', reason },
+      { logicalId: 'CE', resourceType: 'AWS::Batch::ComputeEnvironment', reason, ...pricedBy },
     ]);
   });
 

@@ -81,7 +81,13 @@ describe('AWS::EC2::Instance', () => {
     );
     // THEN
     expect(stack.lines).toEqual([]);
-    expect(stack.unpriced).toEqual([{ logicalId: 'Vm', resourceType: 'AWS::EC2::Instance', reason }]);
+    // a missing catalog price names the refresh that would fetch it
+    const pricedBy = / price in us-east-1$/.test(reason)
+      ? { pricedBy: 'cdk-ml-cost prices refresh --services AmazonEC2 --regions us-east-1' }
+      : {};
+    expect(stack.unpriced).toEqual([
+      { logicalId: 'Vm', resourceType: 'AWS::EC2::Instance', reason, ...pricedBy },
+    ]);
   });
 });
 

@@ -396,6 +396,7 @@ describe('what cannot be priced', () => {
         logicalId: 'Cfg',
         resourceType: 'AWS::SageMaker::EndpointConfig',
         reason: 'variant v: ml.zz9.huge has no AmazonSageMaker hosting price in us-east-1',
+        pricedBy: 'cdk-ml-cost prices refresh --services AmazonSageMaker --regions us-east-1',
       },
     ]);
   });
