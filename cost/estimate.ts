@@ -7,6 +7,7 @@ import { isMissingPrice, serviceCodeOf } from './pricing/service-codes';
 import { catalogRegions, createPriceBook, loadCatalog } from './catalog';
 import { CostInputError } from './errors';
 import { lookupType } from './pricing/registry';
+import { describeSources } from './sources';
 import type { LineDraft, PricingModule, PricingResult, ResolvedResource } from './pricing/types';
 import { resolveTemplate, type ResolvedTemplate } from './template/resolve';
 import type { LoadedStack } from './template/load';
@@ -59,7 +60,15 @@ export function estimateStacks(stacks: readonly LoadedStack[], options: Estimate
     schemaVersion: 1,
     currency: 'USD',
     generatedAt: options.generatedAt ?? new Date().toISOString(),
-    catalog: { version: catalog.version, capturedAt: catalog.capturedAt, regions: catalogRegions(catalog) },
+    catalog: {
+      version: catalog.version,
+      capturedAt: catalog.capturedAt,
+      regions: catalogRegions(catalog),
+      sources: describeSources(
+        catalog.sources,
+        estimates.flatMap((e) => e.lines.map((l) => l.priceSource)),
+      ),
+    },
     stacks: estimates,
     totals: sumRanges(estimates.map((e) => e.totals)),
   };

@@ -166,6 +166,13 @@ export interface StackEstimate {
   };
 }
 
+/** A price source as the report shows it: what it is and where to read it. */
+export interface ReportSource {
+  readonly description: string;
+  /** An https link to the source (repository file at a commit, or page). */
+  readonly url?: string;
+}
+
 export interface CostReport {
   readonly schemaVersion: 1;
   readonly currency: 'USD';
@@ -174,6 +181,8 @@ export interface CostReport {
     readonly version: string;
     readonly capturedAt: string;
     readonly regions: readonly string[];
+    /** The sources of the prices the report's lines use, by the lines' `priceSource` id. Optional (older reports lack it). */
+    readonly sources?: Readonly<Record<string, ReportSource>>;
   };
   readonly stacks: readonly StackEstimate[];
   readonly totals: CostRange;

@@ -1,6 +1,9 @@
 /**
- * The sections of the HTML report: totals, unpriced resources, comparisons, drivers, tags, usage,
- * every cost line, assumptions, free resources and the price catalog.
+ * The sections of the HTML report. Screen and print read the same page: the summary a reviewer
+ * signs off (totals, stacks with budgets, unpriced, charts, services, top drivers, usage-based
+ * charges ranked by size, assumptions, sources) prints in a few A4 pages; the full line lists
+ * and free resources are collapsed on screen and left out of print (the CSV and JSON have them).
+ * Resources are named by construct path, with the logical id as secondary text.
  */
 import {
   allUnpriced,
@@ -14,9 +17,14 @@ import {
   topDrivers,
   usageDependentLines,
 } from '../group';
-import { formatQuantity, formatUnitPrice, formatUsd, unitLabel } from './numbers';
 import type { CostLine, CostRange, CostReport, StackEstimate } from '../types';
+import { budgetExpectedText, budgetMaxText, checkBudget } from './budget';
 import { esc, table, type Cell } from './html-page';
+import { formatQuantity, formatTimestamp, formatUnitPrice, formatUsd, unitLabel } from './numbers';
+import { plainQuantity, rankUsageLines, referenceText } from './plain';
+
+/** Usage-based lines shown before the rest are collapsed. */
+const USAGE_SHOWN = 8;
 
 export function summarySection(report: CostReport): string {
   const figures = (['min', 'expected', 'max'] as const)
@@ -41,10 +49,17 @@ function stackCard(s: StackEstimate): string {
     option: 'from --region',
     default: 'default region',
   }[s.regionSource];
-  const budget = s.budget
-    ? `<p class="${s.budget.coversExpected ? 'ok' : 'bad'}">Budget ${esc(formatUsd(s.budget.amount))}: ` +
-      `${s.budget.coversExpected ? 'covers the expected cost' : 'below the expected cost'}</p>`
-    : '';
+  let budget = '<p class="muted">No budget in this stack.</p>';
+  if (s.budget) {
+    const b = checkBudget(s.budget.amount, s.totals);
+    budget =
+      `<div class="budget" data-budget>` +
+      `<p><strong>Budget ${esc(formatUsd(s.budget.amount))}</strong> a month</p>` +
+      `<p class="${b.coversExpected ? 'ok' : 'bad'}">${b.coversExpected ? '✓' : '✗'} ${esc(budgetExpectedText(b, s.totals))}</p>` +
+      `<p class="${b.coversMax ? 'ok' : 'warn-text'}">${b.coversMax ? '✓' : '!'} ${esc(budgetMaxText(b, s.totals))}</p>` +
+      `</div>`;
+  }
+  const resources = s.lines.length === 0 ? 0 : new Set(s.lines.map((l) => l.logicalId)).size;
   const unpriced =
     s.unpriced.length > 0
       ? `<p class="bad"><strong>${s.unpriced.length} resource(s) not priced</strong>, not in these totals</p>`
@@ -61,9 +76,9 @@ function stackCard(s: StackEstimate): string {
       )
       .join('') +
     `</dl>` +
-    `<p class="muted">${s.lines.length} cost line(s) · ${s.free.length} free resource(s)</p>` +
-    unpriced +
     budget +
+    `<p class="muted">${resources} priced resource(s), ${s.lines.length} cost line(s) · ${s.free.length} free resource(s)</p>` +
+    unpriced +
     `</article>`
   );
 }
@@ -73,16 +88,21 @@ export function unpricedSection(report: CostReport): string {
   if (unpriced.length === 0) {
     return `<section class="box ok-box" aria-labelledby="unpriced-h"><h2 id="unpriced-h">Unpriced resources: none</h2><p>The catalog priced every resource that has a cost.</p></section>`;
   }
+  const counted = report.stacks.reduce(
+    (n, s) => n + s.unpriced.length + s.free.length + new Set(s.lines.map((l) => l.logicalId)).size,
+    0,
+  );
   return (
     `<section class="box warn" id="unpriced" aria-labelledby="unpriced-h">` +
     `<h2 id="unpriced-h">${unpriced.length} resource(s) not priced: their cost is NOT in the totals</h2>` +
-    `<p>The price catalog has no price for these resources. The totals above leave them out; they are not $0.</p>` +
+    `<p>${unpriced.length} of ${counted} resources (${Math.round((unpriced.length / Math.max(1, counted)) * 100)}%) have no price in the catalog. ` +
+    `The totals leave them out; they are not $0. The reason says what price is missing.</p>` +
     table(
       'Resources the estimate could not price',
       ['Stack', 'Resource', 'Type', 'Reason'],
       unpriced.map((u) => [
         { text: u.stackName, cls: 'nowrap' },
-        { text: resourceLabel(u), header: true },
+        resourceCell(u, u.stackName),
         { text: u.resourceType, cls: 'type' },
         { text: u.reason },
       ]),
@@ -98,11 +118,11 @@ export function comparisonSection(report: CostReport): string {
   );
   const rows = services.map((g) => [
     { text: g.label, header: true },
-    ...perStack.map((m) => ({
-      text: m.has(g.key) ? formatUsd(m.get(g.key)!.monthly.expected) : '–',
-      num: true,
-    })),
-    { text: formatUsd(g.monthly.expected), num: true },
+    ...perStack.map((m) => {
+      const inStack = m.get(g.key);
+      return { text: !inStack ? '–' : serviceFigure(inStack.monthly.expected, inStack.lineCount), num: true };
+    }),
+    { text: serviceFigure(g.monthly.expected, g.lineCount), num: true },
     { text: serviceInfo(g.key).category },
   ]);
   const foot = [
@@ -120,13 +140,18 @@ export function comparisonSection(report: CostReport): string {
   return (
     `<section aria-labelledby="compare-h"><h2 id="compare-h">Stacks compared by service</h2>` +
     table(
-      'Expected monthly cost by service and stack',
+      'Expected monthly cost by service and stack ("usage only": every line of the service depends on usage)',
       ['Service', ...report.stacks.map((s) => s.stackName), 'All stacks', 'Category'],
       rows,
       [foot, range],
     ) +
     `</section>`
   );
+}
+
+/** A service whose lines all wait for usage assumptions is not "$0.00": it is unknown. */
+function serviceFigure(expected: number, lineCount: number): string {
+  return expected === 0 && lineCount > 0 ? 'usage only' : formatUsd(expected);
 }
 
 export function driversSection(report: CostReport, count: number): string {
@@ -136,16 +161,14 @@ export function driversSection(report: CostReport, count: number): string {
     `<section aria-labelledby="drivers-h"><h2 id="drivers-h">Top ${drivers.length} cost drivers</h2>` +
     table(
       'The cost lines with the highest expected monthly cost',
-      ['#', 'Stack', 'Resource', 'Component', 'Quantity', 'Expected', 'Min', 'Max'],
+      ['#', 'Stack', 'Resource', 'Charge', 'Quantity', 'Min', 'Expected', 'Max'],
       drivers.map(({ stack, line }, i) => [
         { text: String(i + 1), num: true },
         { text: stack.stackName, cls: 'nowrap' },
-        { text: resourceLabel(line), header: true },
+        resourceCell(line, stack.stackName),
         { text: line.component },
-        { text: line.quantityFormula },
-        { text: formatUsd(line.monthly.expected), num: true },
-        { text: formatUsd(line.monthly.min), num: true },
-        { text: formatUsd(line.monthly.max), num: true },
+        { html: `<span title="${esc(line.quantityFormula)}">${esc(plainQuantity(line))}</span>` },
+        ...rangeCells(line.monthly),
       ]),
     ) +
     `</section>`
@@ -159,13 +182,11 @@ export function tagSections(report: CostReport): string {
     .map((key) =>
       table(
         `Monthly cost by cost-allocation tag "${key}"`,
-        [key, 'Lines', 'Expected', 'Min', 'Max'],
+        [key, 'Lines', 'Min', 'Expected', 'Max'],
         groupByTag(report, key).map((g) => [
           { text: g.label, header: true },
           { text: String(g.lineCount), num: true },
-          { text: formatUsd(g.monthly.expected), num: true },
-          { text: formatUsd(g.monthly.min), num: true },
-          { text: formatUsd(g.monthly.max), num: true },
+          ...rangeCells(g.monthly),
         ]),
       ),
     )
@@ -174,76 +195,78 @@ export function tagSections(report: CostReport): string {
 }
 
 export function usageSection(report: CostReport): string {
-  const lines = usageDependentLines(report);
-  if (lines.length === 0) return '';
+  const ranked = rankUsageLines(usageDependentLines(report));
+  if (ranked.length === 0) return '';
+  const rows = (items: typeof ranked, offset: number): Cell[][] =>
+    items.map((l, i) => [
+      { text: String(offset + i + 1), num: true },
+      { text: l.stack.stackName, cls: 'nowrap' },
+      resourceCell(l.line, l.stack.stackName),
+      { text: l.line.component },
+      { text: `${formatUnitPrice(l.line.unitPrice)} per ${unitLabel(l.line.unit)}`, num: true, cls: 'price' },
+      { text: referenceText(l), num: true, cls: 'price' },
+    ]);
+  const headers = ['#', 'Stack', 'Resource', 'Charge', 'Price', 'Size at a reference volume'];
+  const shown = ranked.slice(0, USAGE_SHOWN);
+  const tail = ranked.slice(USAGE_SHOWN);
   return (
-    `<section aria-labelledby="usage-h"><h2 id="usage-h">Depends on usage (not in the totals)</h2>` +
-    `<p>These charges depend on traffic or volume and no usage assumption was given for them. ` +
-    `Add one (construct props or a usage file) to include them in the totals.</p>` +
-    table(
-      'Usage-based charges without usage assumptions',
-      ['Stack', 'Resource', 'Component', 'Price'],
-      lines.map(({ stack, line }) => [
-        { text: stack.stackName, cls: 'nowrap' },
-        { text: resourceLabel(line), header: true },
-        { text: line.component },
-        { text: dependsOnUsageText(line), cls: 'usage' },
-      ]),
-    ) +
+    `<section aria-labelledby="usage-h"><h2 id="usage-h">Depends on usage: ${ranked.length} charge(s) not in the totals</h2>` +
+    `<p>No usage assumption was given for these charges, so they are left out of the totals. They are ranked by what ` +
+    `they would cost at a reference volume (illustrative, not an estimate). Give an assumption (construct props or a usage file) ` +
+    `for the large ones to include them.</p>` +
+    table('Usage-based charges without assumptions, largest first', headers, rows(shown, 0)) +
+    (tail.length === 0
+      ? ''
+      : `<details class="tail screen-only"><summary>${tail.length} smaller usage-based charge(s)</summary>` +
+        table('Smaller usage-based charges without assumptions', headers, rows(tail, shown.length)) +
+        `</details><p class="print-only muted">${tail.length} smaller usage-based charge(s) are listed in the CSV and JSON reports.</p>`) +
     `</section>`
   );
 }
 
 export function stackDetailSection(s: StackEstimate, index: number): string {
   const id = `stack-${index}`;
-  const rows = s.lines.map((l) => lineRow(l));
+  const rows = s.lines.map((l) => lineRow(l, s.stackName));
   const total = [
     { text: 'Stack total', header: true },
     { text: '' },
     { text: '' },
     { text: '' },
-    { text: formatUsd(s.totals.min), num: true },
-    { text: formatUsd(s.totals.expected), num: true },
-    { text: formatUsd(s.totals.max), num: true },
+    ...rangeCells(s.totals),
     { text: '' },
   ];
   return (
-    `<section class="lines" aria-labelledby="${id}"><h2 id="${id}">Stack ${esc(s.stackName)}: every cost line</h2>` +
+    `<section class="lines screen-only" aria-labelledby="${id}">` +
+    `<details><summary><h2 id="${id}">Stack ${esc(s.stackName)}: all ${s.lines.length} cost line(s)</h2></summary>` +
     (s.lines.length === 0
       ? '<p>No cost lines.</p>'
       : table(
           `Cost lines of ${s.stackName} (${s.region}), USD per month`,
-          ['Resource', 'Component', 'Quantity', 'Unit price', 'Min', 'Expected', 'Max', 'Usage from'],
+          ['Resource', 'Charge', 'Quantity', 'Unit price', 'Min', 'Expected', 'Max', 'Usage from'],
           rows,
           [total],
         )) +
-    `</section>`
+    `</details></section>`
   );
 }
 
-function lineRow(l: CostLine): Cell[] {
+function lineRow(l: CostLine, stackName: string): Cell[] {
   const badges = [
     l.conditional ? '<span class="badge">conditional</span>' : '',
     l.pricingCategory !== 'Standard' ? `<span class="badge">${esc(l.pricingCategory)}</span>` : '',
   ].join('');
   const notes =
     l.notes && l.notes.length > 0 ? `<div class="notes">${l.notes.map(esc).join('<br>')}</div>` : '';
-  const resource: Cell = {
-    html: `${esc(l.logicalId)}${l.constructPath ? `<div class="path">${esc(l.constructPath)}</div>` : ''}`,
-    header: true,
-  };
   const component: Cell = { html: `${esc(l.component)} ${badges}${notes}` };
   const costs: Cell[] = l.inTotals
-    ? [
-        { text: formatUsd(l.monthly.min), num: true },
-        { text: formatUsd(l.monthly.expected), num: true },
-        { text: formatUsd(l.monthly.max), num: true },
-      ]
+    ? rangeCells(l.monthly)
     : [{ text: dependsOnUsageText(l), cls: 'usage', colspan: 3 }];
   return [
-    resource,
+    resourceCell(l, stackName),
     component,
-    { text: l.quantityFormula },
+    {
+      html: `${esc(plainQuantity(l))}${l.inTotals && plainQuantity(l) !== l.quantityFormula ? `<div class="notes">${esc(l.quantityFormula)}</div>` : ''}`,
+    },
     { text: `${formatUnitPrice(l.unitPrice)} / ${unitLabel(l.unit)}`, num: true, cls: 'price' },
     ...costs,
     { text: l.usageSource },
@@ -252,22 +275,28 @@ function lineRow(l: CostLine): Cell[] {
 
 export function assumptionsSection(report: CostReport): string {
   const rows = report.stacks.flatMap((s) =>
-    s.assumptions.map((a) => [
-      { text: s.stackName, cls: 'nowrap' },
-      { text: a.logicalId, header: true },
-      { text: a.key },
-      { text: formatQuantity(a.value), num: true },
-      { text: a.source },
-      { text: a.origin ?? '' },
-    ]),
+    s.assumptions.map((a) => {
+      const lines = s.lines.filter((l) => l.logicalId === a.logicalId);
+      const clamped = lines.flatMap((l) => l.notes ?? []).find((n) => n.startsWith(`${a.key} `));
+      const path = lines.find((l) => l.constructPath)?.constructPath;
+      return [
+        { text: s.stackName, cls: 'nowrap' },
+        resourceCell({ logicalId: a.logicalId, constructPath: path }, s.stackName),
+        { text: a.key },
+        { text: formatQuantity(a.value), num: true },
+        clamped ? { text: clamped, cls: 'warn-text' } : { text: 'as given' },
+        { text: a.source },
+        { text: a.origin ?? '' },
+      ];
+    }),
   );
   return (
     `<section aria-labelledby="assumptions-h"><h2 id="assumptions-h">Usage assumptions</h2>` +
     (rows.length === 0
       ? '<p>No usage assumptions: every figure comes from the templates.</p>'
       : table(
-          'Every usage number used by the estimate and where it came from',
-          ['Stack', 'Resource', 'Usage', 'Value', 'Source', 'Set by'],
+          'Every usage number used by the estimate, how it was applied and where it came from',
+          ['Stack', 'Resource', 'Usage', 'Value', 'Applied', 'Source', 'Set by'],
           rows,
         )) +
     `</section>`
@@ -293,28 +322,38 @@ export function freeSection(report: CostReport): string {
     });
   if (rows.length === 0) return '';
   return (
-    `<section aria-labelledby="free-h"><h2 id="free-h">Free resources</h2>` +
+    `<section class="screen-only" aria-labelledby="free-h"><details><summary><h2 id="free-h">Free resources</h2></summary>` +
     table('Resources that cost nothing by themselves, by type', ['Stack', 'Count', 'Types'], rows) +
-    `</section>`
+    `</details></section>`
   );
 }
 
 export function catalogSection(report: CostReport): string {
   const sources = priceSources(report);
+  const described = report.catalog.sources ?? {};
   return (
     `<section aria-labelledby="catalog-h"><h2 id="catalog-h">Price catalog and sources</h2>` +
-    `<p>Catalog ${esc(report.catalog.version)}, captured ${esc(report.catalog.capturedAt)}, regions ${esc(report.catalog.regions.join(', '))}. ` +
-    `Prices are read from the bundled catalog: nothing was fetched to make this report.</p>` +
+    `<p>Catalog ${esc(report.catalog.version)}, captured ${esc(formatTimestamp(report.catalog.capturedAt))}, ` +
+    `${report.catalog.regions.length} regions. Prices are read from the bundled catalog: nothing was fetched to make this report.</p>` +
     (sources.length === 0
       ? ''
       : table(
           'Where the prices in this report come from',
-          ['Source', 'Lines', 'Captured'],
-          sources.map((p) => [
-            { text: p.source, header: true },
-            { text: String(p.lineCount), num: true },
-            { text: p.capturedAt.join(', ') },
-          ]),
+          ['Source', 'What it is', 'Lines', 'Captured'],
+          sources.map((p) => {
+            const d = described[p.source];
+            return [
+              {
+                html: d?.url
+                  ? `<a href="${esc(d.url)}" data-source="${esc(p.source)}">${esc(p.source)}</a>`
+                  : `<span data-source="${esc(p.source)}">${esc(p.source)}</span>`,
+                header: true,
+              },
+              { text: d?.description ?? 'not described in the catalog', cls: 'desc' },
+              { text: String(p.lineCount), num: true },
+              { text: p.capturedAt.map(formatTimestamp).join(', '), cls: 'nowrap' },
+            ];
+          }),
         )) +
     methodNote() +
     `</section>`
@@ -327,6 +366,28 @@ export function methodNote(): string {
     `a month is 730 hours. Min is the idle floor (autoscaling minimums, scale to zero), expected follows the usage assumptions, ` +
     `max is the exposure at configured maxima priced on-demand. This is an estimate made before deployment, not a bill.</p>`
   );
+}
+
+/** The one naming scheme: construct path (relative to the stack), logical id as secondary text. */
+export function resourceCell(r: { logicalId: string; constructPath?: string }, stackName: string): Cell {
+  const label = resourceLabel(r, stackName);
+  return {
+    // <wbr> after each `/` lets a long path wrap between its parts, never inside a name.
+    html:
+      `<span title="${esc(r.constructPath ?? r.logicalId)}">${esc(label).replace(/\//g, '/<wbr>')}</span>` +
+      (label !== r.logicalId ? `<span class="id">${esc(r.logicalId)}</span>` : ''),
+    header: true,
+    cls: 'res',
+  };
+}
+
+/** Min, Expected, Max: the one column order of every table. */
+export function rangeCells(r: CostRange): Cell[] {
+  return [
+    { text: formatUsd(r.min), num: true },
+    { text: formatUsd(r.expected), num: true, cls: 'exp' },
+    { text: formatUsd(r.max), num: true },
+  ];
 }
 
 function rangeText(r: CostRange): string {

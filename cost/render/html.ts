@@ -6,7 +6,7 @@
  */
 import { formatLabelChanges, summarizeDiff, type CostDiff } from '../diff';
 import { groupByService, resourceLabel } from '../group';
-import { formatUsd, formatUsdDelta } from './numbers';
+import { formatTimestamp, formatUsd, formatUsdDelta } from './numbers';
 import type { CostReport } from '../types';
 import { chartsSection, serviceColors } from './html-charts';
 import { esc, page, table } from './html-page';
@@ -42,8 +42,8 @@ export function renderHtml(report: CostReport, options: HtmlOptions = {}): strin
   const body = [
     `<header>`,
     `<h1>${esc(title)}</h1>`,
-    `<p class="meta">Monthly list prices in USD, estimated before deployment · generated ${esc(report.generatedAt)} · ` +
-      `price catalog ${esc(report.catalog.version)} captured <span data-catalog-date>${esc(report.catalog.capturedAt)}</span></p>`,
+    `<p class="meta">Monthly list prices in USD, estimated before deployment · generated <time datetime="${esc(report.generatedAt)}">${esc(formatTimestamp(report.generatedAt))}</time> · ` +
+      `price catalog ${esc(report.catalog.version)} captured <time data-catalog-date datetime="${esc(report.catalog.capturedAt)}">${esc(formatTimestamp(report.catalog.capturedAt))}</time></p>`,
     `</header>`,
     `<main>`,
     summarySection(report),
@@ -53,10 +53,11 @@ export function renderHtml(report: CostReport, options: HtmlOptions = {}): strin
     driversSection(report, options.topDrivers ?? 10),
     tagSections(report),
     usageSection(report),
-    ...report.stacks.map((s, i) => stackDetailSection(s, i)),
     assumptionsSection(report),
-    freeSection(report),
     catalogSection(report),
+    `<p class="print-only muted">The full line list of every stack is in the CSV and JSON reports (and on screen, collapsed).</p>`,
+    ...report.stacks.map((s, i) => stackDetailSection(s, i)),
+    freeSection(report),
     `</main>`,
   ].join('\n');
   return page(`${title}: ${formatUsd(report.totals.expected)} per month expected`, body);

@@ -77,27 +77,43 @@ describe('renderHtml', () => {
 
   test('usage-based lines read "depends on usage: $x per unit" and span the cost columns', () => {
     expect(html).toContain('<td class="usage" colspan="3">depends on usage: $0.045 per GB</td>');
-    expect(html).toContain('<td class="usage">depends on usage: $0.000005 per request</td>');
+    expect(html).toContain('<td class="num price">$0.000005 per request</td>');
+  });
+
+  test('usage-based charges are ranked by their size at a reference volume, stated as illustrative', () => {
+    const section = html.slice(html.indexOf('id="usage-h"'), html.indexOf('id="assumptions-h"'));
+    expect(section).toContain('Depends on usage: 2 charge(s) not in the totals');
+    expect(section).toContain('illustrative, not an estimate');
+    // NAT data at $0.045/GB × 100 GB = $4.50 ranks above S3 requests at $0.000005 × 1M = $5.00? No: $5.00 first.
+    expect(section.indexOf('$5.00 at 1,000,000 requests')).toBeLessThan(section.indexOf('$4.50 at 100 GB'));
+    expect(section.indexOf('$4.50 at 100 GB')).toBeGreaterThan(0);
   });
 
   test('assumptions table: every usage number with its source', () => {
     const assumptions = devProdReport.stacks.flatMap((s) => s.assumptions);
-    const section = html.slice(html.indexOf('id="assumptions-h"'), html.indexOf('id="free-h"'));
+    const section = html.slice(html.indexOf('id="assumptions-h"'), html.indexOf('id="catalog-h"'));
     expect(section.match(/<tr><td class="nowrap">/g)).toHaveLength(assumptions.length);
     expect(section).toContain(
-      '<tr><td class="nowrap">MlPlatform-prod</td><th scope="row">InferenceEndpointConfig3B4C5D6E</th><td>averageInstanceCount</td><td class="num">2.5</td><td>usage-file</td><td>usage/prod.yml</td></tr>',
+      '<span class="id">InferenceEndpointConfig3B4C5D6E</span></th><td>averageInstanceCount</td><td class="num">2.5</td><td>as given</td><td>usage-file</td><td>usage/prod.yml</td></tr>',
     );
   });
 
   test('top drivers, tag groups, conditional lines, catalog date and sources', () => {
     expect(html).toContain('<h2 id="drivers-h">Top 10 cost drivers</h2>');
-    expect(html).toContain('<caption>Monthly cost by cost-allocation tag &quot;team&quot;</caption>');
-    expect(html).toContain('<caption>Monthly cost by cost-allocation tag &quot;cost-center&quot;</caption>');
+    expect(html).toContain(
+      '<caption class="sr">Monthly cost by cost-allocation tag &quot;team&quot;</caption>',
+    );
+    expect(html).toContain(
+      '<caption class="sr">Monthly cost by cost-allocation tag &quot;cost-center&quot;</caption>',
+    );
     expect(html).toContain('<span class="badge">conditional</span>');
     expect(html).toContain('<span class="badge">Dynamic</span>');
-    expect(html).toContain('captured <span data-catalog-date>2026-11-27</span>');
+    expect(html).toContain('captured <time data-catalog-date datetime="2026-11-27">27 Nov 2026</time>');
     expect(html).toContain(
-      '<th scope="row">skypilot-catalog@00148f2</th><td class="num">2</td><td>2026-11-27</td>',
+      'generated <time datetime="2026-11-27T20:00:00.000Z">27 Nov 2026, 20:00 UTC</time>',
+    );
+    expect(html).toContain(
+      '<span data-source="skypilot-catalog@00148f2">skypilot-catalog@00148f2</span></th><td class="desc">not described in the catalog</td><td class="num">2</td><td class="nowrap">27 Nov 2026</td>',
     );
   });
 
@@ -106,7 +122,7 @@ describe('renderHtml', () => {
     expect(tables.length).toBeGreaterThan(8);
     for (const t of tables) {
       expect(t).toMatch(
-        /^<table><caption>[^<]+<\/caption><thead><tr>(<th scope="col">[^<]*<\/th>)+<\/tr><\/thead>/,
+        /^<table><caption class="sr">[^<]+<\/caption><thead><tr>(<th scope="col">[^<]*<\/th>)+<\/tr><\/thead>/,
       );
     }
   });
