@@ -23,7 +23,8 @@ import type {
   StackEstimate,
   UnpricedResource,
 } from './types';
-import { resourceUsage, unmatchedUsageKeys, type UsageFile } from './usage';
+import { resourceUsage, unmatchedUsageKeys, unmatchedUsageStacks, type UsageFile } from './usage';
+import { validateResourceCounts } from './validate-properties';
 import type { UsageNumberKey } from './usage-metadata';
 
 export interface EstimateOptions {
@@ -55,7 +56,20 @@ export function estimateStacks(stacks: readonly LoadedStack[], options: Estimate
     throw new CostInputError(`az count must be an integer from 1 to 26, got ${options.azCount}`);
   }
   checkParameterNames(stacks, options.parameters);
+  if (options.usage) {
+    const unknown = unmatchedUsageStacks(
+      options.usage,
+      stacks.map((s) => s.stackName),
+    );
+    if (unknown.length > 0) {
+      throw new CostInputError(
+        `usage file ${options.usage.path}: stack ${JSON.stringify(unknown[0])} is not among the stacks estimated (${stacks.map((s) => s.stackName).join(', ')})`,
+      );
+    }
+  }
   const estimates = stacks.map((s) => estimateStack(s, catalog, options));
+  const totals = sumRanges(estimates.map((e) => e.totals));
+  checkFiniteTotals(totals, 'the estimate');
   return {
     schemaVersion: 1,
     currency: 'USD',
@@ -70,7 +84,7 @@ export function estimateStacks(stacks: readonly LoadedStack[], options: Estimate
       ),
     },
     stacks: estimates,
-    totals: sumRanges(estimates.map((e) => e.totals)),
+    totals,
   };
 }
 
@@ -141,6 +155,11 @@ function estimateStack(stack: LoadedStack, catalog: Catalog, options: EstimateOp
   const unpriced: UnpricedResource[] = [];
   const free: FreeResource[] = [];
   const assumptions: Assumption[] = [];
+  for (const resource of resolved.resources) {
+    validateResourceCounts(stack.stackName, resource);
+    const alt = resolved.alternatives.get(resource.logicalId);
+    if (alt) validateResourceCounts(stack.stackName, alt);
+  }
   for (const resource of resolved.resources) {
     const path = resource.constructPath !== undefined ? { constructPath: resource.constructPath } : {};
     const registration = lookupType(resource.type, options.modules);
@@ -217,6 +236,7 @@ function estimateStack(stack: LoadedStack, catalog: Catalog, options: EstimateOp
   const byId = (a: { logicalId: string }, b: { logicalId: string }): number => cmp(a.logicalId, b.logicalId);
   const sortedLines = stableSort(lines, byId);
   const totals = sumRanges(sortedLines.filter((l) => l.inTotals).map((l) => l.monthly));
+  checkFiniteTotals(totals, `stack ${stack.stackName}`);
   const budget = stackBudget(resolved);
   const unpricedIds = new Set(unpriced.map((u) => u.logicalId).filter((id) => !pricedIds.has(id)));
   const resourceCount = pricedIds.size + free.length + unpricedIds.size;
@@ -246,6 +266,11 @@ function estimateStack(stack: LoadedStack, catalog: Catalog, options: EstimateOp
 function toLine(stackName: string, resource: ResolvedResource, d: LineDraft): CostLine {
   const up = d.unitPrice ?? { min: d.price.value, expected: d.price.value, max: d.price.value };
   const inTotals = !d.usageBased || d.hasUsage;
+  const where = `stack ${stackName} resource ${resource.logicalId} (${resource.type}): ${d.component}`;
+  // Quantities of one line may assume different instance types per scenario (Batch: the cheapest
+  // for min, the dearest for max), so only the costs below must be in order.
+  checkRange(d.quantity, `${where}: quantity (${d.quantityFormula})`, false);
+  checkRange(up, `${where}: unit price`, false);
   const monthly = inTotals
     ? {
         min: roundUsd(d.quantity.min * up.min),
@@ -253,6 +278,7 @@ function toLine(stackName: string, resource: ResolvedResource, d: LineDraft): Co
         max: roundUsd(d.quantity.max * up.max),
       }
     : { min: 0, expected: 0, max: 0 };
+  checkRange(monthly, `${where}: monthly cost`);
   return {
     stackName,
     logicalId: resource.logicalId,
@@ -385,6 +411,37 @@ function stackBudget(resolved: ResolvedTemplate): number | undefined {
     .filter((l) => l !== undefined && (asString(l.Unit) ?? 'USD') === 'USD')
     .map((l) => asNumber(l?.Amount));
   return amounts.length === 1 ? amounts[0] : undefined;
+}
+
+/**
+ * The guard between pricing and the report: every quantity, unit price and cost is a finite,
+ * non-negative number (a negative count would lower totals below what any guardrail checks; an
+ * Infinity would be written as `null` into the JSON report). Costs also keep min ≤ expected ≤
+ * max. Throws CostInputError naming the resource and the line.
+ */
+function checkRange(r: CostRange, what: string, ordered = true): void {
+  for (const k of ['min', 'expected', 'max'] as const) {
+    const v = r[k];
+    if (!Number.isFinite(v)) throw new CostInputError(`${what}: ${k} is ${v}, not a finite number`);
+    if (v < 0)
+      throw new CostInputError(`${what}: ${k} is ${v}; counts, sizes and prices must be non-negative`);
+  }
+  if (ordered && !(r.min <= r.expected && r.expected <= r.max)) {
+    throw new CostInputError(
+      `${what}: min ${r.min} / expected ${r.expected} / max ${r.max} is out of order (a minimum above a maximum?)`,
+    );
+  }
+}
+
+/** Sums of finite lines can still overflow to Infinity; a report never carries one. */
+function checkFiniteTotals(totals: CostRange, what: string): void {
+  for (const k of ['min', 'expected', 'max'] as const) {
+    if (!Number.isFinite(totals[k])) {
+      throw new CostInputError(
+        `${what}: the ${k} monthly total overflows (${totals[k]}); check the counts and sizes`,
+      );
+    }
+  }
 }
 
 function sumRanges(ranges: readonly CostRange[]): CostRange {

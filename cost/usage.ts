@@ -13,12 +13,13 @@
  *
  * Numbers must be finite and non-negative; anything else is a CostInputError naming the file and key.
  */
-import { existsSync, readFileSync } from 'node:fs';
 import { CostInputError } from './errors';
+import { readInputFile } from './fs';
+import { checkNestingDepth } from './limits';
 import type { ResolvedResource, ResourceUsage } from './pricing/types';
 import type { UsageSource } from './types';
 import { USAGE_METADATA_KEY, USAGE_NUMBER_KEYS, type UsageNumberKey } from './usage-metadata';
-import { parseYaml } from './yaml';
+import { parseYaml, YamlLimitError } from './yaml';
 
 /** One resource's entry in a usage file. */
 export interface UsageEntry {
@@ -39,13 +40,13 @@ const NUMBER_KEYS: ReadonlySet<string> = new Set(USAGE_NUMBER_KEYS);
 
 /** Reads and validates a usage file. */
 export function loadUsageFile(path: string): UsageFile {
-  if (!existsSync(path)) throw new CostInputError(`usage file ${path}: no such file`);
-  const text = readFileSync(path, 'utf8');
+  const text = readInputFile(path, { what: 'usage file' });
   let doc: unknown;
   try {
     // logLevel 'error': no process warnings on stderr (the CLI prints one line per error).
     doc = text.trimStart().startsWith('{') ? JSON.parse(text) : parseYaml(text, { logLevel: 'error' });
   } catch (e) {
+    if (e instanceof YamlLimitError) throw new CostInputError(`usage file ${path}: ${e.message}`);
     throw new CostInputError(
       `usage file ${path}: not valid YAML or JSON (${(e as Error).message.split('\n')[0]})`,
     );
@@ -59,8 +60,13 @@ export function parseUsageDocument(doc: unknown, path: string): UsageFile {
     throw new CostInputError(`usage file ${path}: ${key} ${what}`);
   };
   if (!isPlainObject(doc)) fail('(top level)', 'must be a mapping of stack names');
-  const parameters: Record<string, string> = {};
-  const stacks: Record<string, Record<string, UsageEntry>> = {};
+  checkNestingDepth(doc, `usage file ${path}`);
+  // Null prototypes: a stack or logical id named `toString` or `__proto__` is just a name.
+  const parameters: Record<string, string> = Object.create(null) as Record<string, string>;
+  const stacks: Record<string, Record<string, UsageEntry>> = Object.create(null) as Record<
+    string,
+    Record<string, UsageEntry>
+  >;
   for (const [stackName, stackValue] of Object.entries(doc as Record<string, unknown>)) {
     if (stackName === 'parameters') {
       if (!isPlainObject(stackValue)) fail('parameters', 'must be a mapping of parameter name to value');
@@ -73,11 +79,13 @@ export function parseUsageDocument(doc: unknown, path: string): UsageFile {
       continue;
     }
     if (!isPlainObject(stackValue)) fail(stackName, 'must be a mapping of logical ids or construct paths');
-    const entries: Record<string, UsageEntry> = {};
+    const entries: Record<string, UsageEntry> = Object.create(null) as Record<string, UsageEntry>;
     for (const [resourceKey, entryValue] of Object.entries(stackValue as Record<string, unknown>)) {
       const at = `${stackName}.${resourceKey}`;
       if (!isPlainObject(entryValue)) fail(at, 'must be a mapping of usage keys to numbers');
-      const values: Partial<Record<UsageNumberKey, number>> = {};
+      const values: Partial<Record<UsageNumberKey, number>> = Object.create(null) as Partial<
+        Record<UsageNumberKey, number>
+      >;
       let note: string | undefined;
       for (const [key, v] of Object.entries(entryValue as Record<string, unknown>)) {
         if (key === 'note' || key === 'source') {
@@ -164,13 +172,32 @@ export function resourceUsage(
 }
 
 function findEntry(file: UsageFile, stackName: string, resource: ResolvedResource): UsageEntry | undefined {
-  const entries = file.stacks[stackName];
+  const entries = own(file.stacks, stackName);
   if (!entries) return undefined;
   const path = resource.constructPath;
   return (
-    entries[resource.logicalId] ??
-    (path !== undefined ? (entries[path] ?? entries[path.replace(/\/(Resource|Default)$/, '')]) : undefined)
+    own(entries, resource.logicalId) ??
+    (path !== undefined
+      ? (own(entries, path) ?? own(entries, path.replace(/\/(Resource|Default)$/, '')))
+      : undefined)
   );
+}
+
+/**
+ * Own properties only: a usage document given as an object by a library caller has
+ * Object.prototype, and `toString` must not be found there.
+ */
+function own<T>(record: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.prototype.hasOwnProperty.call(record, key) ? record[key] : undefined;
+}
+
+/**
+ * Stack names of the usage file that name no stack being estimated: a misspelt or renamed stack
+ * would otherwise price nothing from the file, silently.
+ */
+export function unmatchedUsageStacks(file: UsageFile, stackNames: readonly string[]): string[] {
+  const known = new Set(stackNames);
+  return Object.keys(file.stacks).filter((name) => !known.has(name));
 }
 
 /**
@@ -182,7 +209,7 @@ export function unmatchedUsageKeys(
   stackName: string,
   resources: readonly Pick<ResolvedResource, 'logicalId' | 'constructPath'>[],
 ): string[] {
-  const entries = file.stacks[stackName];
+  const entries = own(file.stacks, stackName);
   if (!entries) return [];
   const known = new Set<string>();
   for (const r of resources) {

@@ -1,18 +1,102 @@
 /**
  * The YAML parser, loaded on first use. A cloud assembly is JSON, so a CLI run on `cdk.out`
  * (one esbuild bundle) never initialises the parser; YAML templates and usage files load it.
+ *
+ * Aliases make YAML a compression format: a few hundred kilobytes of `&a [*b, *b, ...]` expand
+ * to billions of nodes, and the `yaml` package's own guard (`maxAliasCount`) walks the whole
+ * document once per alias (quadratic: a 403 KB file took 33 s and 1 GB). So the document is
+ * parsed without building JS values, its expanded size is measured in one pass over the syntax
+ * tree (each anchored node measured once), and only a document within the limits is converted.
  */
-import type { DocumentOptions, ParseOptions, SchemaOptions, ToJSOptions } from 'yaml';
+import type { DocumentOptions, Node as YamlNode, ParseOptions, SchemaOptions, ToJSOptions } from 'yaml';
 
 type YamlModule = typeof import('yaml');
 let yaml: YamlModule | undefined;
 
-/** `yaml`'s `parse(text, options)`, with the module required on the first call. */
+/** Aliases and anchors together, at most: the `yaml` package resolves each alias with a scan of them all. */
+export const MAX_YAML_ALIASES = 10_000;
+/**
+ * What aliases may add to a document, in nodes plus scalar characters (about 4 MB of text): far
+ * above any real template's repeated tags, far below what would take the estimator minutes.
+ */
+export const MAX_YAML_EXPANSION = 4 * 1024 * 1024;
+
+/** A document over the alias limits (not a syntax error: callers say so). */
+export class YamlLimitError extends Error {}
+
+/**
+ * `yaml`'s `parse(text, options)` with the module required on the first call, refusing a document
+ * whose aliases expand beyond MAX_YAML_EXPANSION or that has more than MAX_YAML_ALIASES aliases and
+ * anchors. Syntax errors are thrown as the parser's error (callers word the message); the limits
+ * throw YamlLimitError with a message that says which limit.
+ */
 export function parseYaml(
   text: string,
-  options: ParseOptions & DocumentOptions & SchemaOptions & ToJSOptions,
+  options: ParseOptions & DocumentOptions & SchemaOptions & Omit<ToJSOptions, 'maxAliasCount'>,
 ): unknown {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- synchronous and lazy on purpose
   yaml ??= require('yaml') as YamlModule;
-  return yaml.parse(text, options);
+  const doc = yaml.parseDocument(text, options);
+  if (doc.errors.length > 0) throw doc.errors[0];
+  checkExpansion(yaml, doc.contents);
+  // The expansion is measured above; the package's own alias count would only repeat it, quadratically.
+  return doc.toJS({ maxAliasCount: -1 });
+}
+
+/** Measures the document as if every alias were replaced by a copy of its anchored node. */
+function checkExpansion(y: YamlModule, root: unknown): void {
+  const anchors = new Map<string, YamlNode>();
+  const sizes = new Map<unknown, number>();
+  let aliases = 0;
+  let literal = 0;
+  let expanded = 0;
+  // Iterative post-order walk: a deeply nested document must not overflow the stack here.
+  const stack: { node: unknown; children?: unknown[]; next: number; size: number }[] = [];
+  const push = (node: unknown): void => {
+    if (y.isNode(node) && node.anchor) anchors.set(node.anchor, node);
+    const children: unknown[] = [];
+    if (y.isMap(node) || y.isSeq(node)) {
+      for (const item of node.items as unknown[]) {
+        if (y.isPair(item)) children.push(item.key, item.value);
+        else children.push(item);
+      }
+    }
+    stack.push({ node, children, next: 0, size: 1 });
+  };
+  push(root);
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1];
+    if (top.children && top.next < top.children.length) {
+      push(top.children[top.next++]);
+      continue;
+    }
+    stack.pop();
+    let size = top.size;
+    const node = top.node;
+    if (y.isAlias(node)) {
+      aliases++;
+      const target = anchors.get(node.source);
+      // An alias to an anchor not yet closed (inside itself) or unknown: the parser reports it.
+      size = target !== undefined ? (sizes.get(target) ?? 1) : 1;
+      expanded += size;
+    } else {
+      if (y.isScalar(node)) size += typeof node.value === 'string' ? node.value.length : 8;
+      if (y.isNode(node) && node.anchor) aliases++;
+      literal += y.isScalar(node) ? size : 1;
+      expanded += y.isScalar(node) ? size : 1;
+    }
+    if (aliases > MAX_YAML_ALIASES) {
+      throw new YamlLimitError(
+        `more than ${MAX_YAML_ALIASES} YAML aliases and anchors (limit against alias bombs)`,
+      );
+    }
+    if (expanded - literal > MAX_YAML_EXPANSION) {
+      throw new YamlLimitError(
+        `YAML aliases expand the document by more than ${MAX_YAML_EXPANSION} nodes and characters (alias bomb)`,
+      );
+    }
+    if (y.isNode(node) && node.anchor) sizes.set(node, size);
+    const parent = stack[stack.length - 1];
+    if (parent) parent.size += size;
+  }
 }

@@ -2,9 +2,9 @@
  * The bundled price catalog: loading, validating and looking prices up by region.
  * Plain Node: no aws-cdk-lib, so the esbuild-bundled CLI can ship catalog.json next to itself.
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CostInputError } from '../errors';
+import { readInputFile } from '../fs';
 import type { PriceBook } from '../pricing/types';
 import type { Catalog, CatalogPrice } from '../types';
 
@@ -39,9 +39,10 @@ export const HOURLY_INSTANCE_PRICE_RANGE = { min: 0.001, max: 200 } as const;
 export function loadCatalog(path: string = BUNDLED_CATALOG_PATH): Catalog {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    // A regular file under the size cap: `--catalog /dev/zero` or a FIFO is refused, not read forever.
+    text = readInputFile(path, { what: 'price catalog' });
   } catch (e) {
-    throw new CostInputError(`cannot read price catalog ${path}: ${(e as Error).message}`);
+    throw new CostInputError(`cannot read ${(e as Error).message}`);
   }
   let parsed: unknown;
   try {

@@ -8,12 +8,16 @@
  * holds or none is set, 1 when the expected monthly cost rose above `--fail-on-increase` (never on
  * a decrease), 2 on bad input.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { estimate } from '../index';
+import { estimate, estimateStacks } from '../index';
+import { loadUsageFile } from '../usage';
+import { loadInput } from '../template/load';
 import { diffReports, summarizeDiff } from '../diff';
 import { CostInputError, EXIT_GUARDRAIL, EXIT_OK } from '../errors';
-import { writeFileAtomic } from '../fs';
+import { describeFsError, readInputFile, writeFileAtomic } from '../fs';
+import { checkNestingDepth } from '../limits';
+import { reportShapeProblem } from '../report-shape';
 import { checkIncrease, parseIncreaseThreshold, type IncreaseThreshold } from '../guardrails';
 import { DIFF_FORMATS, renderDiff, type DiffFormat } from '../render';
 import type { CostReport } from '../types';
@@ -55,7 +59,7 @@ export const runDiff: CliCommand = async (argv, io) => {
   const output = renderDiff(diff, args.format);
   if (args.out !== undefined) {
     const outPath = resolve(io.cwd, args.out);
-    writeFileAtomic(outPath, output);
+    writeFileAtomic(outPath, output, { inputs: [...base.files, ...head.files], what: '--out' });
     io.stdout(`${summarizeDiff(diff)}\nwrote ${outPath}\n`);
   } else {
     io.stdout(output);
@@ -108,34 +112,80 @@ export function loadReport(
   role: 'base' | 'head',
   estimateOptions: { readonly region?: string; readonly usage?: string } = {},
 ): LoadedReport {
-  if (!existsSync(path)) throw new CostInputError(`diff: ${role} ${path} does not exist`);
-  let file = path;
-  if (statSync(path).isDirectory()) {
-    file = join(path, REPORT_FILE_NAME);
-    if (!existsSync(file)) return { kind: 'estimated', report: estimate(path, estimateOptions) };
+  let isDir: boolean;
+  try {
+    isDir = statSync(path).isDirectory();
+  } catch (e) {
+    const why = describeFsError(e);
+    throw new CostInputError(
+      `diff: ${role} ${path} ${why === 'no such file or directory' ? 'does not exist' : `cannot be read (${why})`}`,
+    );
   }
+  let file = path;
+  if (isDir) {
+    file = join(path, REPORT_FILE_NAME);
+    let hasReport = false;
+    try {
+      hasReport = statSync(file).isFile();
+    } catch {
+      // no report: estimate the assembly
+    }
+    if (!hasReport) {
+      const stacks = loadInput(path);
+      const usage = estimateOptions.usage !== undefined ? loadUsageFile(estimateOptions.usage) : undefined;
+      const report = estimateStacks(stacks, {
+        ...(estimateOptions.region !== undefined ? { region: estimateOptions.region } : {}),
+        ...(usage ? { usage } : {}),
+      });
+      return {
+        kind: 'estimated',
+        report,
+        files: [
+          join(path, 'manifest.json'),
+          ...stacks.map((s) => s.templatePath),
+          ...usageFiles(estimateOptions),
+        ],
+      };
+    }
+  }
+  const text = readInputFile(file);
   let data: unknown;
   try {
-    data = JSON.parse(readFileSync(file, 'utf8'));
+    data = JSON.parse(text);
   } catch {
     // Not JSON: a YAML template, or not a template at all (the estimator says which).
-    return { kind: 'template', report: estimate(file, estimateOptions) };
+    return {
+      kind: 'template',
+      report: estimate(file, estimateOptions),
+      files: [file, ...usageFiles(estimateOptions)],
+    };
   }
   if (isObject(data) && 'Resources' in data)
-    return { kind: 'template', report: estimate(file, estimateOptions) };
+    return {
+      kind: 'template',
+      report: estimate(file, estimateOptions),
+      files: [file, ...usageFiles(estimateOptions)],
+    };
+  checkNestingDepth(data, `diff: ${role} ${file}`);
   const problem = reportShapeProblem(data);
   if (problem !== undefined) {
     throw new CostInputError(
       `diff: ${role} ${file} is not a cdk-ml-cost JSON report (schemaVersion 1): ${problem}`,
     );
   }
-  return { kind: 'report', report: data as CostReport };
+  return { kind: 'report', report: data as CostReport, files: [file] };
+}
+
+function usageFiles(options: { readonly usage?: string }): string[] {
+  return options.usage !== undefined ? [options.usage] : [];
 }
 
 export interface LoadedReport {
   /** `report`: a JSON report read as is; `estimated`: a cloud assembly priced now; `template`: one template priced now. */
   readonly kind: 'report' | 'estimated' | 'template';
   readonly report: CostReport;
+  /** Files read for this side: `--out` may not overwrite them. */
+  readonly files: readonly string[];
 }
 
 /**
@@ -155,41 +205,8 @@ function pairSingleTemplates(base: LoadedReport, head: LoadedReport): CostReport
   };
 }
 
-/** The first thing that keeps `data` from being a `CostReport`, or undefined. */
-export function reportShapeProblem(data: unknown): string | undefined {
-  if (!isObject(data)) return 'not a JSON object';
-  if (data.schemaVersion !== 1) return `schemaVersion is ${JSON.stringify(data.schemaVersion)}, expected 1`;
-  if (!isRange(data.totals)) return 'totals must have numeric min, expected and max';
-  if (!isObject(data.catalog) || typeof data.catalog.version !== 'string')
-    return 'catalog.version is missing';
-  if (typeof data.generatedAt !== 'string') return 'generatedAt is missing';
-  if (!Array.isArray(data.stacks)) return 'stacks must be an array';
-  for (const [i, s] of data.stacks.entries()) {
-    if (!isObject(s) || typeof s.stackName !== 'string') return `stacks[${i}].stackName is missing`;
-    if (!isRange(s.totals)) return `stacks[${i}].totals must have numeric min, expected and max`;
-    for (const key of ['lines', 'unpriced', 'free', 'assumptions']) {
-      if (!Array.isArray(s[key])) return `stacks[${i}].${key} must be an array`;
-    }
-    for (const [j, l] of (s.lines as unknown[]).entries()) {
-      if (
-        !isObject(l) ||
-        typeof l.logicalId !== 'string' ||
-        typeof l.component !== 'string' ||
-        !isRange(l.monthly)
-      ) {
-        return `stacks[${i}].lines[${j}] needs logicalId, component and monthly {min, expected, max}`;
-      }
-    }
-  }
-  return undefined;
-}
+export { reportShapeProblem } from '../report-shape';
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function isRange(v: unknown): boolean {
-  return (
-    isObject(v) && ['min', 'expected', 'max'].every((k) => typeof v[k] === 'number' && Number.isFinite(v[k]))
-  );
 }

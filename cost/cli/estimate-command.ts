@@ -6,7 +6,7 @@
  * and no file. The report is written (or printed) before the guardrail is checked, so a tripped
  * guardrail (exit 1) still leaves the report for the reviewer.
  */
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { CostInputError, EXIT_GUARDRAIL, EXIT_OK } from '../errors';
 import { estimateStacks } from '../estimate';
 import { writeFileAtomic } from '../fs';
@@ -117,6 +117,7 @@ export function parseEstimateArgs(argv: readonly string[]): EstimateArgs {
 export const runEstimate: CliCommand = async (argv, io) => {
   const args = parseEstimateArgs(argv);
   const at = (p: string): string => resolve(io.cwd, p);
+  const generatedAt = pinnedTime(io.env.SOURCE_DATE_EPOCH);
   const stacks = loadInput(at(args.input));
   const usage = args.usage !== undefined ? loadUsageFile(at(args.usage)) : undefined;
   const report = estimateStacks(stacks, {
@@ -124,11 +125,19 @@ export const runEstimate: CliCommand = async (argv, io) => {
     parameters: args.parameters,
     ...(usage ? { usage } : {}),
     ...(args.azCount !== undefined ? { azCount: args.azCount } : {}),
-    ...(pinnedTime(io.env.SOURCE_DATE_EPOCH) ?? {}),
+    ...(generatedAt ?? {}),
   });
   const text = await render(report, args.format, args.scenario);
-  if (args.out !== undefined) writeFileAtomic(at(args.out), text);
-  else io.stdout(text);
+  if (args.out !== undefined) {
+    // Never onto what this run read: the template(s), the assembly's manifest, the usage file.
+    const inputs = [
+      at(args.input),
+      join(at(args.input), 'manifest.json'),
+      ...stacks.map((s) => s.templatePath),
+      ...(args.usage !== undefined ? [at(args.usage)] : []),
+    ];
+    writeFileAtomic(at(args.out), text, { inputs, what: '--out' });
+  } else io.stdout(text);
   if (args.failAbove !== undefined) {
     const result = checkFailAbove(report, args.failAbove);
     if (result.tripped) {
@@ -139,10 +148,21 @@ export const runEstimate: CliCommand = async (argv, io) => {
   return EXIT_OK;
 };
 
-/** `SOURCE_DATE_EPOCH` (reproducible builds) pins `generatedAt`. */
-function pinnedTime(epoch: string | undefined): { generatedAt: string } | undefined {
-  if (epoch === undefined || !/^\d+$/.test(epoch)) return undefined;
-  return { generatedAt: new Date(Number(epoch) * 1000).toISOString() };
+/**
+ * `SOURCE_DATE_EPOCH` (reproducible builds) pins `generatedAt`. The specification asks a tool to
+ * fail on a malformed value rather than fall back to the clock ("If the value is malformed, the
+ * build process SHOULD exit with a non-zero error code", reproducible-builds.org): so it must be
+ * an integer count of seconds that a date can hold (JavaScript dates reach year 275760).
+ */
+export function pinnedTime(epoch: string | undefined): { generatedAt: string } | undefined {
+  if (epoch === undefined || epoch === '') return undefined;
+  const ms = Number(epoch) * 1000;
+  if (!/^\d{1,15}$/.test(epoch) || !Number.isFinite(new Date(ms).getTime())) {
+    throw new CostInputError(
+      `SOURCE_DATE_EPOCH must be a whole number of seconds since 1970 up to 8640000000000, got ${JSON.stringify(epoch.slice(0, 40))}`,
+    );
+  }
+  return { generatedAt: new Date(ms).toISOString() };
 }
 
 /**

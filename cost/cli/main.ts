@@ -6,6 +6,7 @@
 import { CostInputError, EXIT_BAD_INPUT, EXIT_OK } from '../errors';
 import { ESTIMATE_USAGE, runEstimate } from './estimate-command';
 import type { CliCommand, CliIo } from './io';
+import { terminalSafe, terminalSafeStderr } from './terminal';
 
 /** Exit code for a bug rather than bad input. */
 export const EXIT_INTERNAL = 3;
@@ -28,7 +29,13 @@ commands:
 exit codes: 0 ok, 1 guardrail tripped, 2 bad input, 3 internal error
 `;
 
-export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+export async function main(argv: readonly string[], rawIo: CliIo): Promise<number> {
+  // Everything printed passes through terminalSafe: input-derived text never carries raw controls.
+  const io: CliIo = {
+    ...rawIo,
+    stdout: (t) => rawIo.stdout(terminalSafe(t)),
+    stderr: (t) => rawIo.stderr(terminalSafeStderr(t)),
+  };
   const [command, ...rest] = argv;
   if (command === undefined) {
     io.stderr(`cdk-ml-cost: missing command (estimate, diff or prices); run cdk-ml-cost --help\n`);

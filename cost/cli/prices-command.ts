@@ -11,6 +11,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { BUNDLED_CATALOG_PATH, catalogRegions, loadCatalog } from '../catalog';
 import { CostInputError, EXIT_OK } from '../errors';
+import { withLockFile } from '../fs';
 import type { CatalogPrice } from '../types';
 import { parseArgs } from './args';
 import type { CliCommand, CliIo } from './io';
@@ -135,17 +136,21 @@ async function runRefresh(argv: readonly string[], io: CliIo): Promise<number> {
   }
   const credentials = await client.resolveAwsCredentials(io.env);
   const { refreshCatalog, formatRefreshSummary } = await import('../refresh/refresh');
-  const result = await refreshCatalog({
-    catalogPath: path,
-    regions,
-    services,
-    credentials,
-    endpoint,
-    endpointRegion: pricingRegion,
-    ec2Endpoint,
-    spot: !opts.flags.has('--no-spot'),
-    progress: { tty: stderrIsTty(io), write: io.stderr },
-  });
+  // Two refreshes of one catalog at once would each read the old file and one write would be
+  // lost: the second run stops here and says so (exit 2), the first is untouched.
+  const result = await withLockFile(path, `prices refresh of ${path}`, () =>
+    refreshCatalog({
+      catalogPath: path,
+      regions,
+      services,
+      credentials,
+      endpoint,
+      endpointRegion: pricingRegion,
+      ec2Endpoint,
+      spot: !opts.flags.has('--no-spot'),
+      progress: { tty: stderrIsTty(io), write: io.stderr },
+    }),
+  );
   io.stdout(formatRefreshSummary(result.summary));
   return EXIT_OK;
 }
@@ -217,6 +222,15 @@ function urlOption(name: string, value: string | undefined): string | undefined 
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new CostInputError(`${name} ${value}: use an http or https URL`);
+  }
+  if (url.username !== '' || url.password !== '') {
+    // AWS APIs authenticate with SigV4 signatures, never URL credentials; and a URL is written
+    // into the catalog's sources and into error lines, where a password must not end up.
+    url.username = '***';
+    url.password = '';
+    throw new CostInputError(
+      `${name} ${url.toString()}: remove the user:password@ part; the request is signed with AWS credentials`,
+    );
   }
   return value;
 }

@@ -57,8 +57,14 @@ export interface PriceListClientOptions {
   readonly retry?: RetryPolicy;
   /** @default 100 (the API's maximum) */
   readonly pageSize?: number;
-  /** @default 30_000 */
+  /**
+   * Idle timeout of a request's socket, and also its hard deadline: a server that accepts the
+   * connection and then trickles or never answers is given up on after this long (then retried).
+   * @default 30_000
+   */
   readonly requestTimeoutMs?: number;
+  /** Pages per query at most: a server whose NextToken never ends is refused. @default DEFAULT_MAX_PAGES */
+  readonly maxPages?: number;
   /** Called before each retry wait (progress output, tests). */
   readonly onRetry?: (info: RetryInfo) => void;
   /** @default setTimeout-based sleep */
@@ -100,33 +106,42 @@ export async function createPriceListClient(options: PriceListClientOptions): Pr
     maxAttempts: 1,
     requestHandler: { requestTimeout: options.requestTimeoutMs ?? 30_000, connectionTimeout: 10_000 },
   });
+  const deadlineMs = options.requestTimeoutMs ?? 30_000;
+  const maxPages = options.maxPages ?? DEFAULT_MAX_PAGES;
   const policy = options.retry ?? DEFAULT_RETRY_POLICY;
   const pageSize = options.pageSize ?? 100;
   let requests = 0;
   let retries = 0;
   return {
-    endpointDescription: options.endpoint ?? `https://api.pricing.${region}.amazonaws.com`,
+    endpointDescription:
+      options.endpoint !== undefined
+        ? redactUrl(options.endpoint)
+        : `https://api.pricing.${region}.amazonaws.com`,
     async getAllProducts(query) {
       const priceList: string[] = [];
       let nextToken: string | undefined;
       let pages = 0;
+      const guard = pageGuard(`GetProducts ${query.serviceCode}`, maxPages);
       do {
         const token = nextToken;
         const out = await withRetry(
           () => {
             requests++;
-            return client.send(
-              new sdk.GetProductsCommand({
-                ServiceCode: query.serviceCode,
-                Filters: query.filters.map((f) => ({
-                  Type: f.type ?? 'TERM_MATCH',
-                  Field: f.field,
-                  Value: f.value,
-                })),
-                FormatVersion: 'aws_v1',
-                MaxResults: pageSize,
-                NextToken: token,
-              }),
+            return withDeadline(deadlineMs, (abortSignal) =>
+              client.send(
+                new sdk.GetProductsCommand({
+                  ServiceCode: query.serviceCode,
+                  Filters: query.filters.map((f) => ({
+                    Type: f.type ?? 'TERM_MATCH',
+                    Field: f.field,
+                    Value: f.value,
+                  })),
+                  FormatVersion: 'aws_v1',
+                  MaxResults: pageSize,
+                  NextToken: token,
+                }),
+                { abortSignal },
+              ),
             );
           },
           policy,
@@ -143,6 +158,7 @@ export async function createPriceListClient(options: PriceListClientOptions): Pr
         // The SDK hands entries back as LazyJsonString objects (String wrappers): keep plain strings.
         priceList.push(...((out.PriceList ?? []) as unknown[]).map((item) => String(item)));
         nextToken = out.NextToken || undefined;
+        guard(nextToken);
       } while (nextToken !== undefined);
       return { priceList, pages };
     },
@@ -150,6 +166,74 @@ export async function createPriceListClient(options: PriceListClientOptions): Pr
     retryCount: () => retries,
     destroy: () => client.destroy(),
   };
+}
+
+/**
+ * Pages per query at most. GetProducts returns at most 100 products a page; the largest query of
+ * the refresh (one service, one region, filtered by instance type or usage type) has a few dozen
+ * pages, so 1,000 pages (100,000 products) only stops a server whose NextToken never ends.
+ */
+export const DEFAULT_MAX_PAGES = 1000;
+
+/**
+ * Follows NextToken safely: throws when a token comes back that was seen before (a loop) or after
+ * `maxPages` pages. Returns the function to call with each page's NextToken.
+ */
+export function pageGuard(what: string, maxPages: number): (nextToken: string | undefined) => void {
+  const seen = new Set<string>();
+  let pages = 0;
+  return (nextToken) => {
+    pages++;
+    if (nextToken === undefined) return;
+    if (seen.has(nextToken))
+      throw paginationError(`${what} returned the same NextToken twice (a pagination loop)`);
+    seen.add(nextToken);
+    if (pages >= maxPages)
+      throw paginationError(`${what} was still paginating after ${maxPages} pages (NextToken never ends)`);
+  };
+}
+
+function paginationError(message: string): Error {
+  const e = new Error(message);
+  e.name = 'PaginationError';
+  return e;
+}
+
+/**
+ * Runs a request with a hard deadline. The socket timeouts only notice a silent connection; a
+ * server that answers one byte at a time, or an SDK path that ignores them, would wait forever.
+ * On the deadline the request is aborted and a retryable `TimeoutError` thrown.
+ */
+export async function withDeadline<T>(ms: number, send: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      controller.abort();
+      const e = new Error(`no complete answer within ${ms} ms`) as Error & { code: string };
+      e.name = 'TimeoutError';
+      e.code = 'ETIMEDOUT';
+      reject(e);
+    }, ms);
+  });
+  try {
+    return await Promise.race([send(controller.signal), deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** A URL with any `user:password@` replaced by `***@`: credentials never reach a file or a message. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.username === '' && u.password === '') return url;
+    u.username = '***';
+    u.password = '';
+    return u.toString();
+  } catch {
+    return url.replace(/\/\/[^/@]*@/, '//***@');
+  }
 }
 
 /** Why an error is worth retrying, or undefined when it is not. */

@@ -4,7 +4,15 @@
  * refreshed on-demand price. The catalog stores the ratio, not the spot price: spot moves daily.
  * The SDK is loaded lazily, like the Price List client.
  */
-import { mapWithConcurrency, withRetry, type RetryPolicy, type StaticCredentials } from './pricing-client';
+import {
+  DEFAULT_MAX_PAGES,
+  mapWithConcurrency,
+  pageGuard,
+  withDeadline,
+  withRetry,
+  type RetryPolicy,
+  type StaticCredentials,
+} from './pricing-client';
 
 export interface SpotQueryOptions {
   readonly region: string;
@@ -38,19 +46,23 @@ export async function fetchSpotMedians(options: SpotQueryOptions): Promise<Map<s
     }
     await mapWithConcurrency(chunks, 2, async (types) => {
       let nextToken: string | undefined;
+      const guard = pageGuard('DescribeSpotPriceHistory', DEFAULT_MAX_PAGES);
       do {
         const token = nextToken;
         const out = await withRetry(
           () =>
-            client.send(
-              new sdk.DescribeSpotPriceHistoryCommand({
-                InstanceTypes: types as import('@aws-sdk/client-ec2')._InstanceType[],
-                ProductDescriptions: ['Linux/UNIX'],
-                // A start time of now returns the price in force in each zone right now.
-                StartTime: options.now ?? new Date(),
-                MaxResults: 1000,
-                NextToken: token,
-              }),
+            withDeadline(30_000, (abortSignal) =>
+              client.send(
+                new sdk.DescribeSpotPriceHistoryCommand({
+                  InstanceTypes: types as import('@aws-sdk/client-ec2')._InstanceType[],
+                  ProductDescriptions: ['Linux/UNIX'],
+                  // A start time of now returns the price in force in each zone right now.
+                  StartTime: options.now ?? new Date(),
+                  MaxResults: 1000,
+                  NextToken: token,
+                }),
+                { abortSignal },
+              ),
             ),
           options.retry,
           { sleep: options.sleep, random: options.random },
@@ -66,6 +78,7 @@ export async function fetchSpotMedians(options: SpotQueryOptions): Promise<Map<s
           byType.set(h.InstanceType, zones);
         }
         nextToken = out.NextToken || undefined;
+        guard(nextToken);
       } while (nextToken !== undefined);
     });
   } finally {

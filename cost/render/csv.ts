@@ -51,6 +51,12 @@ export const CSV_COLUMNS = [
 ] as const;
 
 export type CsvColumn = (typeof CSV_COLUMNS)[number];
+/** Columns holding plain decimals (never negative: the estimate refuses negative amounts). */
+const NUMERIC_COLUMNS: ReadonlySet<CsvColumn> = new Set<CsvColumn>([
+  'ListCost',
+  'ListUnitPrice',
+  'PricingQuantity',
+]);
 export type Scenario = 'min' | 'expected' | 'max';
 export const SCENARIOS: readonly Scenario[] = ['min', 'expected', 'max'];
 
@@ -76,8 +82,10 @@ export function renderCsv(report: CostReport, options: CsvOptions = {}): string 
       for (const u of stack.unpriced) rows.push(unpricedRow(report, stack, u, scenario, period));
     }
   }
+  // Every text cell is guarded, whatever its column: a resource type or unit from a hostile
+  // template reaches the sheet as much as a construct path does (issue 15: `=HYPERLINK(...)` as Type).
   return stringify(
-    rows.map((r) => CSV_COLUMNS.map((c) => r[c])),
+    rows.map((r) => CSV_COLUMNS.map((c) => (NUMERIC_COLUMNS.has(c) ? r[c] : text(r[c])))),
     { header: true, columns: [...CSV_COLUMNS], record_delimiter: 'unix' },
   );
 }

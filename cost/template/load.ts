@@ -3,11 +3,13 @@
  * short-form tags `!Ref`, `!Sub`, ...) or a cloud assembly directory (`manifest.json` and
  * the templates of its `aws:cloudformation:stack` artifacts, nested assemblies included).
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { realpathSync, statSync } from 'node:fs';
+import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { Tags } from 'yaml';
 import { CostInputError } from '../errors';
-import { parseYaml } from '../yaml';
+import { describeFsError, readInputFile } from '../fs';
+import { checkNestingDepth } from '../limits';
+import { parseYaml, YamlLimitError } from '../yaml';
 
 /** A CloudFormation template as parsed JSON. */
 export type CfnTemplate = Readonly<Record<string, unknown>>;
@@ -27,50 +29,119 @@ const UNKNOWN_ENV = new Set(['unknown-region', 'unknown-account']);
 
 /** Loads a template file or a cloud assembly directory. Throws CostInputError on bad input. */
 export function loadInput(path: string, options: { readonly stackName?: string } = {}): LoadedStack[] {
-  if (!existsSync(path)) throw new CostInputError(`${path}: no such file or directory`);
-  if (statSync(path).isDirectory()) return loadAssembly(path);
-  const template = parseTemplateText(readText(path), path);
+  let isDir: boolean;
+  try {
+    isDir = statSync(path).isDirectory();
+  } catch (e) {
+    throw new CostInputError(`${path}: ${describeFsError(e)}`);
+  }
+  if (isDir) return loadAssembly(path);
+  const template = parseTemplateText(readInputFile(path), path);
   return [{ stackName: options.stackName ?? stackNameFromFile(path), template, templatePath: path }];
 }
 
+/**
+ * Nested assemblies deeper than this are refused: the CDK nests one level per Stage, and a
+ * manifest that nests further is a cycle or a hostile input.
+ */
+const MAX_ASSEMBLY_DEPTH = 32;
+
 /** Reads every stack of a cloud assembly (`cdk.out`), in manifest order. */
 export function loadAssembly(dir: string): LoadedStack[] {
+  let root: string;
+  try {
+    root = realpathSync(dir);
+  } catch (e) {
+    throw new CostInputError(`${dir}: ${describeFsError(e)}`);
+  }
+  const stacks = readAssembly(dir, root, [root]);
+  if (stacks.length === 0)
+    throw new CostInputError(`${join(dir, 'manifest.json')}: the assembly has no CloudFormation stacks`);
+  return stacks;
+}
+
+/**
+ * One manifest's stacks; nested assemblies recursively. `chain` holds the real paths of the
+ * assemblies being read (a manifest that nests one of them again is a cycle).
+ */
+function readAssembly(dir: string, root: string, chain: readonly string[]): LoadedStack[] {
   const manifestPath = join(dir, 'manifest.json');
-  if (!existsSync(manifestPath)) {
+  let isFile = false;
+  try {
+    isFile = statSync(manifestPath).isFile();
+  } catch {
+    // reported below
+  }
+  if (!isFile) {
     throw new CostInputError(`${dir}: directory has no manifest.json (not a cloud assembly)`);
   }
-  const manifest = parseJson(readText(manifestPath), manifestPath);
+  const manifest = parseJson(readInputFile(manifestPath), manifestPath);
   const artifacts = manifest.artifacts;
-  if (typeof artifacts !== 'object' || artifacts === null) {
+  if (typeof artifacts !== 'object' || artifacts === null || Array.isArray(artifacts)) {
     throw new CostInputError(`${manifestPath}: no "artifacts" object (not a cloud assembly manifest)`);
   }
   const stacks: LoadedStack[] = [];
   for (const [id, raw] of Object.entries(artifacts as Record<string, unknown>)) {
-    const artifact = raw as { type?: string; environment?: string; properties?: Record<string, unknown> };
-    if (artifact.type === 'cdk:cloud-assembly' && typeof artifact.properties?.directoryName === 'string') {
-      stacks.push(...loadAssembly(join(dir, artifact.properties.directoryName)));
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+      throw new CostInputError(`${manifestPath}: artifact ${JSON.stringify(id)} is not an object`);
+    }
+    const artifact = raw as { type?: unknown; environment?: unknown; properties?: unknown };
+    const properties =
+      typeof artifact.properties === 'object' && artifact.properties !== null
+        ? (artifact.properties as Record<string, unknown>)
+        : undefined;
+    if (artifact.type === 'cdk:cloud-assembly' && typeof properties?.directoryName === 'string') {
+      const nested = confined(root, dir, properties.directoryName, manifestPath, id);
+      if (chain.includes(nested)) {
+        throw new CostInputError(
+          `${manifestPath}: artifact ${JSON.stringify(id)} nests assembly ${properties.directoryName} inside itself (a cycle)`,
+        );
+      }
+      if (chain.length >= MAX_ASSEMBLY_DEPTH) {
+        throw new CostInputError(
+          `${manifestPath}: nested assemblies deeper than ${MAX_ASSEMBLY_DEPTH} levels`,
+        );
+      }
+      stacks.push(...readAssembly(nested, root, [...chain, nested]));
       continue;
     }
     if (artifact.type !== 'aws:cloudformation:stack') continue;
-    const templateFile = artifact.properties?.templateFile;
+    const templateFile = properties?.templateFile;
     if (typeof templateFile !== 'string') {
       throw new CostInputError(`${manifestPath}: artifact ${id} has no properties.templateFile`);
     }
     const templatePath = join(dir, templateFile);
-    if (!existsSync(templatePath))
-      throw new CostInputError(`${templatePath}: no such file (named by ${manifestPath})`);
-    const stackName = typeof artifact.properties?.stackName === 'string' ? artifact.properties.stackName : id;
-    const env = parseEnvironment(artifact.environment);
+    confined(root, dir, templateFile, manifestPath, id);
+    const stackName = typeof properties?.stackName === 'string' ? properties.stackName : id;
+    const env = parseEnvironment(typeof artifact.environment === 'string' ? artifact.environment : undefined);
     stacks.push({
       stackName,
-      template: parseTemplateText(readText(templatePath), templatePath),
+      template: parseTemplateText(readInputFile(templatePath), templatePath),
       templatePath,
       ...env,
     });
   }
-  if (stacks.length === 0)
-    throw new CostInputError(`${manifestPath}: the assembly has no CloudFormation stacks`);
   return stacks;
+}
+
+/**
+ * The real path of `name` (from a manifest in `dir`) after checking it stays inside the assembly
+ * `root`: a manifest must not send the estimator to read `/etc/...` or `../../secrets`.
+ */
+function confined(root: string, dir: string, name: string, manifestPath: string, id: string): string {
+  const where = `${manifestPath}: artifact ${JSON.stringify(id)} names ${JSON.stringify(name)}`;
+  if (isAbsolute(name)) throw new CostInputError(`${where}, an absolute path (must be inside the assembly)`);
+  let real: string;
+  try {
+    real = realpathSync(resolve(dir, name));
+  } catch (e) {
+    throw new CostInputError(`${join(dir, name)}: ${describeFsError(e)} (named by ${manifestPath})`);
+  }
+  const rel = relative(root, real);
+  if (rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) {
+    throw new CostInputError(`${where}, which is outside the assembly ${root}`);
+  }
+  return real;
 }
 
 function parseEnvironment(env: string | undefined): { region?: string; account?: string } {
@@ -84,14 +155,6 @@ function parseEnvironment(env: string | undefined): { region?: string; account?:
 
 function stackNameFromFile(path: string): string {
   return basename(path).replace(/(\.template)?\.(json|ya?ml|template)$/i, '') || basename(path);
-}
-
-function readText(path: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new CostInputError(`${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
-  }
 }
 
 function parseJson(text: string, path: string): Record<string, unknown> {
@@ -114,8 +177,10 @@ export function parseTemplateText(text: string, path: string): CfnTemplate {
     try {
       // logLevel 'error': yaml reports an unknown tag with process.emitWarning, several lines on
       // stderr that would break the CLI's one-line error contract; the tagged value stays as written.
-      doc = parseYaml(text, { customTags: cfnYamlTags(), maxAliasCount: 1000, logLevel: 'error' });
+      doc = parseYaml(text, { customTags: cfnYamlTags(), logLevel: 'error' });
     } catch (e) {
+      if (e instanceof YamlLimitError) throw new CostInputError(`${path}: ${e.message}`);
+      if (e instanceof RangeError) throw new CostInputError(`${path}: nested too deeply to parse`);
       throw new CostInputError(`${path}: neither JSON nor YAML (${(e as Error).message.split('\n')[0]})`);
     }
   }
@@ -127,6 +192,7 @@ export function checkTemplate(doc: unknown, path: string): CfnTemplate {
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
     throw new CostInputError(`${path}: not a CloudFormation template (expected an object with Resources)`);
   }
+  checkNestingDepth(doc, path);
   const resources = (doc as Record<string, unknown>).Resources;
   if (typeof resources !== 'object' || resources === null || Array.isArray(resources)) {
     throw new CostInputError(`${path}: not a CloudFormation template (no Resources section)`);

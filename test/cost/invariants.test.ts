@@ -132,26 +132,32 @@ const alarmArb: fc.Arbitrary<AlarmSpec> = fc.record({
   metrics: fc.integer({ min: 0, max: 3 }),
   anomaly: fc.boolean(),
 });
-const batchArb: fc.Arbitrary<BatchSpec> = fc.record(
-  {
-    kind: fc.constant('batch' as const),
-    spot: fc.boolean(),
-    instanceTypes: fc.subarray(BATCH_TYPES, { minLength: 1, maxLength: 3 }),
-    minVcpus: fc.integer({ min: 0, max: 96 }),
-    maxVcpus: fc.integer({ min: 0, max: 1024 }),
-    bidPercentage: fc.integer({ min: 1, max: 100 }),
-    instanceHours: amount(20_000),
-    gpuHours: amount(20_000),
-    rootVolumeGb: fc.integer({ min: 30, max: 2000 }),
-  },
-  { requiredKeys: ['kind', 'spot', 'instanceTypes', 'minVcpus', 'maxVcpus'] },
-);
+const batchArb: fc.Arbitrary<BatchSpec> = fc
+  .record(
+    {
+      kind: fc.constant('batch' as const),
+      spot: fc.boolean(),
+      instanceTypes: fc.subarray(BATCH_TYPES, { minLength: 1, maxLength: 3 }),
+      minVcpus: fc.integer({ min: 0, max: 96 }),
+      maxVcpus: fc.integer({ min: 0, max: 1024 }),
+      bidPercentage: fc.integer({ min: 1, max: 100 }),
+      instanceHours: amount(20_000),
+      gpuHours: amount(20_000),
+      rootVolumeGb: fc.integer({ min: 30, max: 2000 }),
+    },
+    { requiredKeys: ['kind', 'spot', 'instanceTypes', 'minVcpus', 'maxVcpus'] },
+    // MinvCpus above MaxvCpus is refused before pricing (see the regression tests below).
+  )
+  .map((s) => ({ ...s, maxVcpus: Math.max(s.maxVcpus, s.minVcpus) }));
 const sageMakerArb: fc.Arbitrary<SageMakerSpec> = fc.record(
   {
     kind: fc.constant('sagemaker' as const),
     instanceType: fc.constantFrom(...ML_TYPES),
     initialInstances: fc.integer({ min: 1, max: 4 }),
-    scaling: fc.record({ min: fc.integer({ min: 0, max: 6 }), max: fc.integer({ min: 1, max: 10 }) }),
+    // MinCapacity above MaxCapacity is refused before pricing (see the regression tests below).
+    scaling: fc
+      .record({ min: fc.integer({ min: 0, max: 6 }), max: fc.integer({ min: 1, max: 10 }) })
+      .map((sc) => ({ min: Math.min(sc.min, sc.max), max: sc.max })),
     averageInstances: amount(12),
     volumeGb: fc.integer({ min: 1, max: 512 }),
   },
@@ -409,23 +415,36 @@ describe('estimate invariants over generated templates and usage', () => {
     );
   });
 
-  test('regression: a scalable target with MaxCapacity below MinCapacity never reports max under min', () => {
-    // GIVEN the counterexample fast-check found: MinCapacity 2, MaxCapacity 1 (us-east-1 ml.g5.xlarge 1.4084 $/h)
-    const spec: SageMakerSpec = {
-      kind: 'sagemaker',
-      instanceType: 'ml.g5.xlarge',
-      initialInstances: 1,
-      scaling: { min: 2, max: 1 },
-    };
-    // WHEN
-    const [line] = price([spec]).stacks[0].lines;
-    // THEN min = max = 2 instances × 730 h
-    expect(line.monthly).toEqual({
-      min: expect.closeTo(2 * 730 * 1.4084, 6),
-      expected: expect.closeTo(2 * 730 * 1.4084, 6),
-      max: expect.closeTo(2 * 730 * 1.4084, 6),
-    });
-  });
+  test.each([
+    [
+      'a scalable target with MaxCapacity below MinCapacity',
+      {
+        kind: 'sagemaker',
+        instanceType: 'ml.g5.xlarge',
+        initialInstances: 1,
+        scaling: { min: 2, max: 1 },
+      } satisfies SageMakerSpec,
+      'Target0 (AWS::ApplicationAutoScaling::ScalableTarget): MinCapacity 2 is above MaxCapacity 1',
+    ],
+    [
+      'a compute environment with MinvCpus above MaxvCpus',
+      {
+        kind: 'batch',
+        spot: false,
+        instanceTypes: ['m5.large'],
+        minVcpus: 1,
+        maxVcpus: 0,
+      } satisfies BatchSpec,
+      'Ce0 (AWS::Batch::ComputeEnvironment): ComputeResources.MinvCpus 1 is above ComputeResources.MaxvCpus 0',
+    ],
+  ] as const)(
+    'regression (issue 15): %s is refused before pricing, never priced as a range with max under min',
+    (_what, spec, message) => {
+      // WHEN / THEN: CloudFormation would refuse the stack; the estimate names the property
+      expect(() => price([spec])).toThrow(CostInputError);
+      expect(() => price([spec])).toThrow(message);
+    },
+  );
 
   test('every resource is priced, free or unpriced: nothing unknown is folded in as $0', () => {
     fc.assert(

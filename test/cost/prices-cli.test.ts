@@ -194,7 +194,7 @@ describe('bad input: one clear message', () => {
 
   test('refresh of a catalog that does not exist fails before anything else', async () => {
     await expect(run(['refresh', '--catalog', 'missing.json'], FAKE_KEYS)).rejects.toThrow(
-      /^cannot read price catalog .*missing\.json: ENOENT/,
+      /^cannot read price catalog .*missing\.json: no such file or directory/,
     );
     expect(server.requests).toEqual([]);
   });

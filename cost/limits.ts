@@ -1,0 +1,59 @@
+/**
+ * Structural limits on parsed input. Every later pass over a template (resolution, reference
+ * graph, pricing) recurses over its values; a document nested thousands of levels deep (1,000
+ * nested `Fn::Join`) would overflow the stack there, which is an internal error rather than a
+ * clear message. So nesting is checked once, iteratively, right after parsing.
+ */
+import { CostInputError } from './errors';
+
+/**
+ * The deepest nesting accepted. The reference platform's templates nest 12 levels (IAM policy
+ * conditions inside statements inside documents inside properties); 128 leaves room for any
+ * hand-written template while keeping every recursive pass far from the stack limit.
+ */
+export const MAX_NESTING_DEPTH = 128;
+
+/** Throws CostInputError naming `what` and the path of the first value nested deeper than `max`. */
+export function checkNestingDepth(doc: unknown, what: string, max = MAX_NESTING_DEPTH): void {
+  interface Entry {
+    readonly value: unknown;
+    readonly depth: number;
+    readonly parent?: Entry;
+    readonly key?: string | number;
+  }
+  const stack: Entry[] = [{ value: doc, depth: 0 }];
+  // Objects shared through YAML aliases are walked again only when reached deeper than before.
+  const seen = new Map<object, number>();
+  while (stack.length > 0) {
+    const entry = stack.pop()!;
+    const { value, depth } = entry;
+    if (typeof value !== 'object' || value === null) continue;
+    if (depth >= max)
+      throw new CostInputError(`${what}: nested deeper than ${max} levels at ${pathOf(entry)}`);
+    const before = seen.get(value);
+    if (before !== undefined && before >= depth) continue;
+    seen.set(value, depth);
+    if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++)
+        stack.push({ value: value[i], depth: depth + 1, parent: entry, key: i });
+    } else {
+      for (const k of Object.keys(value)) {
+        stack.push({ value: (value as Record<string, unknown>)[k], depth: depth + 1, parent: entry, key: k });
+      }
+    }
+  }
+}
+
+/** `Resources.Vm.Properties.Tags[0]…`: the first keys of the path to an entry. */
+function pathOf(entry: { readonly parent?: unknown; readonly key?: string | number }): string {
+  const keys: (string | number)[] = [];
+  for (
+    let e = entry as typeof entry | undefined;
+    e?.key !== undefined;
+    e = e.parent as typeof entry | undefined
+  )
+    keys.push(e.key);
+  keys.reverse();
+  const shown = keys.slice(0, 6).map((k) => (typeof k === 'number' ? `[${k}]` : `.${k}`));
+  return (shown.join('').replace(/^\./, '') || '(top level)') + (keys.length > 6 ? '…' : '');
+}
