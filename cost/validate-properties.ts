@@ -102,7 +102,7 @@ export function validateResourceCounts(stackName: string, resource: ResolvedReso
       const n = asNumber(value);
       if (n === undefined || n < 0) {
         throw new CostInputError(
-          `${where}: ${at} must be a non-negative number, got ${typeof value === 'string' ? JSON.stringify(value) : String(JSON.stringify(value) ?? value)}`,
+          `${where}: ${at} must be a non-negative number, got ${n !== undefined ? String(n) : (JSON.stringify(value) ?? String(value))}`,
         );
       }
     }

@@ -54,6 +54,10 @@ export interface RefreshOptions {
   readonly concurrency?: number;
   /** @default DEFAULT_RETRY_POLICY */
   readonly retry?: RetryPolicy;
+  /** Per-request deadline (see PriceListClientOptions). @default 30_000 */
+  readonly requestTimeoutMs?: number;
+  /** Pages per Price List query at most. @default DEFAULT_MAX_PAGES */
+  readonly maxPages?: number;
   readonly sleep?: (ms: number) => Promise<void>;
   readonly random?: () => number;
   /** @default new Date() */
@@ -145,6 +149,8 @@ export async function refreshCatalog(options: RefreshOptions): Promise<RefreshRe
     region: options.endpointRegion,
     credentials: options.credentials,
     retry,
+    ...(options.requestTimeoutMs !== undefined ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
+    ...(options.maxPages !== undefined ? { maxPages: options.maxPages } : {}),
     sleep: options.sleep,
     random: options.random,
     onRetry: (r) => progress.note(`${r.reason}, retry ${r.attempt} in ${r.delayMs} ms`),

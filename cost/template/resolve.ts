@@ -14,6 +14,7 @@
  * - `AWS::CDK::Metadata` resources and the `Rules` section (CDK's CheckBootstrapVersion) are ignored.
  */
 import { CostInputError } from '../errors';
+import { MAX_NESTING_DEPTH } from '../limits';
 import { isUnknown, type ResolvedResource, type TemplateView } from '../pricing/types';
 import type { CfnTemplate } from './load';
 import { concatParts, containsUnknown, partsOf, refValue, unknown, type SymbolicValue } from './values';
@@ -429,12 +430,21 @@ function resolveSub(ctx: Context, arg: unknown, state: ResolveState, where: Wher
   return concatParts(parts);
 }
 
+/** Links in a chain of conditions naming conditions, at most (the nesting limit of cost/limits.ts). */
+const MAX_CONDITION_CHAIN = MAX_NESTING_DEPTH;
+
 function evaluateCondition(ctx: Context, name: string): ConditionValue {
   const cached = ctx.conditionCache.get(name);
   if (cached !== undefined) return cached;
   const expr = asObject(ctx.template.Conditions)?.[name];
   if (expr === undefined) throw new CostInputError(`condition ${name} is used but not defined in Conditions`);
   if (ctx.conditionStack.has(name)) throw new CostInputError(`condition ${name} refers to itself`);
+  // Conditions naming conditions recurse once per link: a chain of thousands would overflow the stack.
+  if (ctx.conditionStack.size >= MAX_CONDITION_CHAIN) {
+    throw new CostInputError(
+      `condition ${name}: conditions refer to conditions more than ${MAX_CONDITION_CHAIN} levels deep`,
+    );
+  }
   ctx.conditionStack.add(name);
   const value = evaluateConditionExpr(ctx, expr, `Conditions.${name}`);
   ctx.conditionStack.delete(name);

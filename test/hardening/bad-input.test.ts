@@ -10,15 +10,18 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
   existsSync,
+  lstatSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
   rmSync,
   statSync,
+  symlinkSync,
+  truncateSync,
   writeFileSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { App, Duration, Size, Stack } from 'aws-cdk-lib';
 import * as batch from 'aws-cdk-lib/aws-batch';
@@ -58,6 +61,8 @@ import {
   TrainingScratchFileSystem,
 } from '../../constructs/training';
 import { main } from '../../cost/cli/main';
+import { estimate } from '../../cost/index';
+import { renderJson } from '../../cost/render/json';
 import type { CliIo } from '../../cost/cli/io';
 import { MlPlatformValidationError } from '../../constructs/core/errors';
 import { readPlatformConfig } from '../../lib/config';
@@ -549,6 +554,67 @@ const TEMPLATE = {
   Resources: { Vm: { Type: 'AWS::EC2::Instance', Properties: { InstanceType: 'm5.large' } } },
 };
 
+// Issue 15: hostile input, hostile files, scale.
+const ASG = (min: unknown, max: unknown) =>
+  JSON.stringify({
+    Parameters: { Min: { Type: 'Number', Default: min } },
+    Resources: {
+      LT: {
+        Type: 'AWS::EC2::LaunchTemplate',
+        Properties: { LaunchTemplateData: { InstanceType: 'p5.48xlarge' } },
+      },
+      Asg: {
+        Type: 'AWS::AutoScaling::AutoScalingGroup',
+        Properties: {
+          MinSize: { Ref: 'Min' },
+          MaxSize: max,
+          LaunchTemplate: { LaunchTemplateId: { Ref: 'LT' }, Version: '1' },
+        },
+      },
+    },
+  });
+/** `&a [x, x, ...]`, then `&b [*a, *a, ...]`, ...: a few KB that expand to billions of nodes. */
+function aliasBomb(levels: number, width: number, indent = ''): string {
+  const lines = [`${indent}a0: &a0 [${Array(width).fill('"xxxxxxxx"').join(', ')}]`];
+  for (let i = 1; i < levels; i++)
+    lines.push(
+      `${indent}a${i}: &a${i} [${Array(width)
+        .fill(`*a${i - 1}`)
+        .join(', ')}]`,
+    );
+  return `${lines.join('\n')}\n`;
+}
+function nestedJoins(depth: number): string {
+  let v: unknown = 'm5.large';
+  for (let i = 0; i < depth; i++) v = { 'Fn::Join': ['', [v]] };
+  return JSON.stringify({
+    Resources: { Vm: { Type: 'AWS::EC2::Instance', Properties: { InstanceType: v } } },
+  });
+}
+function conditionChain(length: number): string {
+  // C0 names C1, which names C2, ...: evaluating C0 (first in order) walks the whole chain.
+  const Conditions: Record<string, unknown> = {};
+  for (let i = 0; i < length - 1; i++) Conditions[`C${i}`] = { 'Fn::Not': [{ Condition: `C${i + 1}` }] };
+  Conditions[`C${length - 1}`] = { 'Fn::Equals': ['a', 'a'] };
+  return JSON.stringify({
+    Conditions,
+    Resources: {
+      Vm: {
+        Type: 'AWS::EC2::Instance',
+        Condition: `C${length - 1}`,
+        Properties: { InstanceType: 'm5.large' },
+      },
+    },
+  });
+}
+const stackArtifact = (templateFile: string) => ({
+  type: 'aws:cloudformation:stack',
+  environment: 'aws://123456789012/us-east-1',
+  properties: { templateFile },
+});
+/** A valid JSON report of vm.json, built in beforeAll and mutated by the malformed-report rows. */
+let REPORT: Record<string, unknown>;
+
 const FILES: Readonly<Record<string, string>> = {
   'vm.json': JSON.stringify(TEMPLATE),
   'garbage.txt': 'key: [unclosed\n  - x: :\n',
@@ -587,6 +653,58 @@ const FILES: Readonly<Record<string, string>> = {
     ],
   }),
   'not-report.json': '{"schemaVersion": 2, "stacks": []}',
+  'asg-negative.json': ASG(-1000, '1'),
+  'asg-min-above-max.json': ASG(5, '2'),
+  'asg-overflow.json': ASG(0, '1e308'),
+  'endpoint-negative.json': JSON.stringify({
+    Resources: {
+      Config: {
+        Type: 'AWS::SageMaker::EndpointConfig',
+        Properties: {
+          ProductionVariants: [
+            { VariantName: 'AllTraffic', InstanceType: 'ml.g5.xlarge', InitialInstanceCount: -3 },
+          ],
+        },
+      },
+    },
+  }),
+  'bomb.yaml': `Resources:\n  Vm:\n    Type: AWS::EC2::Instance\n    Metadata:\n${aliasBomb(9, 9, '      ')}`,
+  'usage-bomb.yaml': aliasBomb(9, 9),
+  'deep-join.json': nestedJoins(1000),
+  'deep-array.json': `{"Resources": {"Vm": {"Type": "AWS::EC2::Instance", "Properties": {"X": ${'['.repeat(100_000)}${']'.repeat(100_000)}}}}}`,
+  'condition-chain.json': conditionChain(2000),
+  'control-chars.json': JSON.stringify({
+    Resources: { '\u001b[2J\u001b[31mEvil\u009b': { Properties: {} } },
+  }),
+  'usage-no-stack.yaml': 'Nope:\n  Vm:\n    monthlyInstanceHours: 10\n',
+  'usage-to-string.yaml': 'vm:\n  toString:\n    monthlyInstanceHours: 10\n',
+  'cycle/manifest.json': JSON.stringify({
+    version: '48.0.0',
+    artifacts: { Self: { type: 'cdk:cloud-assembly', properties: { directoryName: '.' } } },
+  }),
+  'cycle-pair/manifest.json': JSON.stringify({
+    version: '48.0.0',
+    artifacts: { Inner: { type: 'cdk:cloud-assembly', properties: { directoryName: 'inner' } } },
+  }),
+  'cycle-pair/inner/manifest.json': JSON.stringify({
+    version: '48.0.0',
+    artifacts: { Outer: { type: 'cdk:cloud-assembly', properties: { directoryName: '..' } } },
+  }),
+  'usage-ok.yaml': 'vm:\n  Vm:\n    monthlyInstanceHours: 10\n',
+  'good-assembly/manifest.json': JSON.stringify({
+    version: '48.0.0',
+    artifacts: { Dev: stackArtifact('Dev.template.json') },
+  }),
+  'good-assembly/Dev.template.json': JSON.stringify(TEMPLATE),
+  'null-artifact/manifest.json': JSON.stringify({ version: '48.0.0', artifacts: { Dev: null } }),
+  'escape-assembly/manifest.json': JSON.stringify({
+    version: '48.0.0',
+    artifacts: { Dev: stackArtifact('../vm.json') },
+  }),
+  'absolute-assembly/manifest.json': JSON.stringify({
+    version: '48.0.0',
+    artifacts: { Dev: stackArtifact('/etc/hostname') },
+  }),
 };
 
 /** Every file under `root` (relative path → sha256), so a row can prove it wrote nothing. */
@@ -610,19 +728,60 @@ function sha256(path: string): string {
   return createHash('sha256').update(readFileSync(path)).digest('hex');
 }
 
+/**
+ * Files that must stay out of `dir`'s snapshot (which reads every file): a FIFO would block the
+ * snapshot itself, symlinks point elsewhere, a sparse file is large. Rows name them by absolute path.
+ */
+const sp = mkdtempSync(join(tmpdir(), 'bad-input-special-'));
+const FIFO = join(sp, 'template.fifo');
+const HUGE = join(sp, 'huge.json');
+const OUT_LINK = join(sp, 'out-link.json');
+const LOCKED_CATALOG = join(sp, 'locked-catalog.json');
+
 beforeAll(() => {
   for (const [name, content] of Object.entries(FILES)) {
     mkdirSync(join(dir, name, '..'), { recursive: true });
     writeFileSync(join(dir, name), content);
   }
   mkdirSync(join(dir, 'empty-dir'));
+  // BOM-prefixed copies of a template and a usage file (accepted: see the figures below)
+  writeFileSync(join(dir, 'bom.json'), `\ufeff${FILES['vm.json']}`);
+  writeFileSync(join(dir, 'victim.txt'), 'must survive\n');
+  // an assembly whose template is a symlink leaving the assembly
+  mkdirSync(join(dir, 'symlink-assembly'));
+  symlinkSync(join(dir, 'vm.json'), join(dir, 'symlink-assembly', 'Dev.template.json'));
+  writeFileSync(
+    join(dir, 'symlink-assembly', 'manifest.json'),
+    JSON.stringify({ version: '48.0.0', artifacts: { Dev: stackArtifact('Dev.template.json') } }),
+  );
+  expect(spawnSync('mkfifo', [FIFO]).status).toBe(0);
+  // 65 MiB, sparse: above the 64 MiB input cap without using the disk
+  writeFileSync(HUGE, '');
+  truncateSync(HUGE, 65 * 1024 * 1024);
+  symlinkSync(join(dir, 'victim.txt'), OUT_LINK);
+  // a catalog whose refresh lock is held by a live process (this one)
+  writeFileSync(LOCKED_CATALOG, readFileSync(BUNDLED_CATALOG));
+  writeFileSync(
+    `${LOCKED_CATALOG}.lock`,
+    JSON.stringify({ pid: process.pid, host: hostname(), since: '2026-12-05T00:00:00.000Z' }),
+  );
+  REPORT = JSON.parse(renderJson(estimate(join(dir, 'vm.json'), { region: 'us-east-1' }))) as Record<
+    string,
+    unknown
+  >;
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+  rmSync(sp, { recursive: true, force: true });
+});
 
-async function cli(argv: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+async function cli(
+  argv: readonly string[],
+  env: Readonly<Record<string, string>> = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
-  const io: CliIo = { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), cwd: dir, env: {} };
+  const io: CliIo = { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), cwd: dir, env };
   const code = await main(argv, io);
   return { code, stdout, stderr };
 }
@@ -921,6 +1080,334 @@ const CLI_ROWS: CliRow[] = [
   ],
   ['prices refresh: an unknown option', ['prices', 'refresh', '--dry-run'], 'unknown option', '--dry-run'],
 ];
+
+/** Reports that are JSON and say schemaVersion 1 but are not reports: [file, mutation, message]. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- mutations of parsed JSON
+const MALFORMED_REPORTS: readonly [string, (r: any) => void, string][] = [
+  ['report-null-stack.json', (r) => (r.stacks[0] = null), 'stacks[0] must be an object'],
+  ['report-null-line.json', (r) => (r.stacks[0].lines[0] = null), 'stacks[0].lines[0] must be an object'],
+  ['report-tags-list.json', (r) => (r.stacks[0].lines[0].tags = [1]), 'stacks[0].lines[0].tags must be'],
+  ['report-notes-number.json', (r) => (r.stacks[0].lines[0].notes = 5), 'stacks[0].lines[0].notes must be'],
+  [
+    'report-unpriced-null.json',
+    (r) => (r.stacks[0].unpriced = [null]),
+    'stacks[0].unpriced[0] must be an object',
+  ],
+  ['report-null-totals.json', (r) => (r.totals.max = null), 'totals must have numeric'],
+  [
+    'report-string-quantity.json',
+    (r) => (r.stacks[0].lines[0].quantity = '730'),
+    'quantity must be a finite number',
+  ],
+  ['report-budget-text.json', (r) => (r.stacks[0].budget = 'lots'), 'stacks[0].budget must be an object'],
+  ['report-catalog-regions.json', (r) => (r.catalog.regions = 'us-east-1'), 'catalog.regions must be'],
+  ['report-no-region.json', (r) => delete r.stacks[0].region, 'stacks[0].region is missing'],
+];
+
+/** [what, argv, argument named on stderr, value named on stderr, env] */
+type HostileRow = [string, readonly string[], string, string, Readonly<Record<string, string>>?];
+
+const HOSTILE_ROWS: HostileRow[] = [
+  // counts validated before pricing: no negative total slips under a guardrail
+  [
+    'estimate: a negative MinSize from a parameter default, with --fail-above',
+    ['estimate', 'asg-negative.json', '--region', 'us-east-1', '--fail-above', '5000', '--out', OUT],
+    'Asg (AWS::AutoScaling::AutoScalingGroup): MinSize',
+    'got -1000',
+  ],
+  [
+    'diff: a head with a negative MinSize, with --fail-on-increase',
+    [
+      'diff',
+      'vm.json',
+      'asg-negative.json',
+      '--region',
+      'us-east-1',
+      '--fail-on-increase',
+      '10%',
+      '--out',
+      OUT,
+    ],
+    'MinSize must be a non-negative number',
+    'got -1000',
+  ],
+  [
+    'estimate: MinSize above MaxSize',
+    ['estimate', 'asg-min-above-max.json', '--region', 'us-east-1', '--out', OUT],
+    'MinSize 5',
+    'is above MaxSize 2',
+  ],
+  [
+    'estimate: a negative InitialInstanceCount',
+    ['estimate', 'endpoint-negative.json', '--region', 'us-east-1', '--out', OUT],
+    'ProductionVariants[0].InitialInstanceCount',
+    'got -3',
+  ],
+  [
+    'estimate: a MaxSize that overflows the total to Infinity (JSON would say null)',
+    ['estimate', 'asg-overflow.json', '--region', 'us-east-1', '--format', 'json', '--out', OUT],
+    'Asg',
+    'Infinity',
+  ],
+  // denial of service: alias bombs, deep nesting, special files, size
+  [
+    'estimate: a YAML alias bomb (9 levels × 9 aliases, 387M nodes expanded)',
+    ['estimate', 'bomb.yaml', '--region', 'us-east-1', '--out', OUT],
+    'bomb.yaml',
+    'alias',
+  ],
+  [
+    'estimate: a usage file that is a YAML alias bomb',
+    [...EST, '--usage', 'usage-bomb.yaml'],
+    'usage file',
+    'alias',
+  ],
+  [
+    'estimate: 1,000 nested Fn::Join',
+    ['estimate', 'deep-join.json', '--region', 'us-east-1', '--out', OUT],
+    'deep-join.json',
+    'nested deeper than 128 levels',
+  ],
+  [
+    'estimate: 100,000 nested arrays',
+    ['estimate', 'deep-array.json', '--region', 'us-east-1', '--out', OUT],
+    'deep-array.json',
+    'nested deeper than 128 levels',
+  ],
+  [
+    'estimate: a chain of 2,000 conditions',
+    ['estimate', 'condition-chain.json', '--region', 'us-east-1', '--out', OUT],
+    'condition',
+    'more than 128 levels deep',
+  ],
+  ['estimate: a FIFO as template', ['estimate', FIFO, '--region', 'us-east-1', '--out', OUT], FIFO, 'FIFO'],
+  ['estimate: a FIFO as usage file', [...EST, '--usage', FIFO], 'usage file', 'FIFO'],
+  [
+    'estimate: /dev/zero as template',
+    ['estimate', '/dev/zero', '--region', 'us-east-1', '--out', OUT],
+    '/dev/zero',
+    'is a device',
+  ],
+  [
+    'estimate: /dev/zero as usage file',
+    [...EST, '--usage', '/dev/zero'],
+    'usage file /dev/zero',
+    'is a device',
+  ],
+  [
+    'estimate: a usage file that is a directory',
+    [...EST, '--usage', 'empty-dir'],
+    'usage file',
+    'is a directory',
+  ],
+  [
+    'estimate: a template above the 64 MiB cap',
+    ['estimate', HUGE, '--region', 'us-east-1', '--out', OUT],
+    HUGE,
+    '67108864-byte limit',
+  ],
+  ['diff: a FIFO as base', ['diff', FIFO, 'vm.json', '--region', 'us-east-1', '--out', OUT], FIFO, 'FIFO'],
+  [
+    'prices show: /dev/zero as --catalog',
+    ['prices', 'show', '--region', 'us-east-1', '--catalog', '/dev/zero'],
+    'price catalog /dev/zero',
+    'is a device',
+  ],
+  // cloud assemblies
+  ['estimate: an assembly that nests itself', ['estimate', 'cycle', '--out', OUT], 'Self', 'a cycle'],
+  [
+    'estimate: two assemblies nesting each other',
+    ['estimate', 'cycle-pair', '--out', OUT],
+    '"Outer"',
+    'a cycle',
+  ],
+  [
+    'estimate: a null manifest artifact',
+    ['estimate', 'null-artifact', '--out', OUT],
+    '"Dev"',
+    'is not an object',
+  ],
+  [
+    'estimate: a manifest path leaving the assembly',
+    ['estimate', 'escape-assembly', '--out', OUT],
+    '"../vm.json"',
+    'outside the assembly',
+  ],
+  [
+    'estimate: an absolute manifest path',
+    ['estimate', 'absolute-assembly', '--out', OUT],
+    '"/etc/hostname"',
+    'absolute path',
+  ],
+  [
+    'estimate: an assembly template that is a symlink to outside',
+    ['estimate', 'symlink-assembly', '--out', OUT],
+    '"Dev.template.json"',
+    'outside the assembly',
+  ],
+  // usage files that name what does not exist
+  [
+    'estimate: a usage file naming a stack that does not exist',
+    [...EST, '--usage', 'usage-no-stack.yaml'],
+    'usage-no-stack.yaml',
+    'stack "Nope" is not among the stacks estimated (vm)',
+  ],
+  [
+    'estimate: a usage file naming logical id toString (not Object.prototype.toString)',
+    [...EST, '--usage', 'usage-to-string.yaml'],
+    'vm.toString',
+    'matches no logical id',
+  ],
+  // environment
+  [
+    'estimate: SOURCE_DATE_EPOCH beyond what a date holds',
+    EST,
+    'SOURCE_DATE_EPOCH',
+    '"99999999999999"',
+    { SOURCE_DATE_EPOCH: '99999999999999' },
+  ],
+  [
+    'estimate: SOURCE_DATE_EPOCH that is not a number',
+    EST,
+    'SOURCE_DATE_EPOCH',
+    '"yesterday"',
+    { SOURCE_DATE_EPOCH: 'yesterday' },
+  ],
+  // outputs
+  [
+    'estimate: --out onto the input',
+    ['estimate', 'vm.json', '--region', 'us-east-1', '--out', 'vm.json'],
+    '--out',
+    'vm.json: is also an input',
+  ],
+  [
+    'estimate: --out onto the usage file',
+    ['estimate', 'vm.json', '--region', 'us-east-1', '--usage', 'usage-ok.yaml', '--out', 'usage-ok.yaml'],
+    '--out',
+    'usage-ok.yaml: is also an input',
+  ],
+  [
+    'estimate: --out onto the assembly manifest',
+    ['estimate', 'good-assembly', '--out', 'good-assembly/manifest.json'],
+    '--out',
+    'good-assembly/manifest.json: is also an input',
+  ],
+  [
+    'estimate: --out that is a directory',
+    ['estimate', 'vm.json', '--region', 'us-east-1', '--out', 'empty-dir'],
+    '--out',
+    'empty-dir: is a directory',
+  ],
+  [
+    'estimate: --out below a file',
+    ['estimate', 'vm.json', '--region', 'us-east-1', '--out', 'vm.json/report.txt'],
+    '--out',
+    'vm.json/report.txt: a parent is not a directory',
+  ],
+  [
+    'estimate: --out onto a device',
+    ['estimate', 'vm.json', '--region', 'us-east-1', '--out', '/dev/null'],
+    '--out /dev/null',
+    'is a device',
+  ],
+  [
+    'estimate: --out through a symlink',
+    ['estimate', 'vm.json', '--region', 'us-east-1', '--out', OUT_LINK],
+    OUT_LINK,
+    'symbolic link',
+  ],
+  [
+    'diff: --out onto the base',
+    ['diff', 'vm.json', 'vm.json', '--region', 'us-east-1', '--out', 'vm.json'],
+    '--out',
+    'vm.json: is also an input',
+  ],
+  // malformed diff reports
+  ...MALFORMED_REPORTS.map(([file, , message]): HostileRow => [
+    `diff: a malformed report (${file})`,
+    ['diff', file, 'vm.json', '--region', 'us-east-1', '--out', OUT],
+    file,
+    message,
+  ]),
+  // terminal and credentials
+  [
+    'estimate: control characters in a logical id reach stderr escaped',
+    ['estimate', 'control-chars.json', '--region', 'us-east-1', '--out', OUT],
+    'control-chars.json',
+    'resource \\u001b[2J\\u001b[31mEvil\\u009b has no Type',
+  ],
+  [
+    'prices refresh: an endpoint URL with user:password@',
+    [
+      'prices',
+      'refresh',
+      '--catalog',
+      'catalog-corrupt.json',
+      '--endpoint',
+      'http://admin:hunter2@127.0.0.1:9/',
+    ],
+    '--endpoint',
+    'http://***@127.0.0.1:9/',
+  ],
+  [
+    'prices refresh: CDK_ML_COST_PRICING_ENDPOINT with user:password@',
+    ['prices', 'refresh', '--catalog', 'catalog-corrupt.json'],
+    '--endpoint',
+    'remove the user:password@ part',
+    { CDK_ML_COST_PRICING_ENDPOINT: 'https://admin:hunter2@pricing.example.com/' },
+  ],
+  [
+    'prices refresh: while another refresh holds the catalog lock',
+    [
+      'prices',
+      'refresh',
+      '--catalog',
+      LOCKED_CATALOG,
+      '--regions',
+      'us-east-1',
+      '--endpoint',
+      'http://127.0.0.1:9/',
+    ],
+    'prices refresh of',
+    'is already running',
+    { AWS_ACCESS_KEY_ID: 'AKIDTESTTESTTESTTEST', AWS_SECRET_ACCESS_KEY: 'test-secret-not-real' },
+  ],
+];
+
+describe('issue 15: hostile input exits 2 with one escaped line, never 3, never hangs, writes nothing', () => {
+  beforeAll(() => {
+    for (const [file, mutate] of MALFORMED_REPORTS) {
+      const copy = structuredClone(REPORT);
+      mutate(copy);
+      writeFileSync(join(dir, file), JSON.stringify(copy));
+    }
+  });
+
+  test.each(HOSTILE_ROWS)('%s', async (_what, argv, argument, value, env) => {
+    // GIVEN
+    const before = snapshot(dir);
+    const bundled = sha256(BUNDLED_CATALOG);
+    const locked = sha256(LOCKED_CATALOG);
+    // WHEN
+    const r = await cli(argv, env);
+    // THEN
+    expect(r.stderr).toMatch(/^cdk-ml-cost: [^\n]+\n$/);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain(argument);
+    expect(r.stderr).toContain(value);
+    expect(r.stderr).not.toMatch(STACK_TRACE);
+    expect(r.stderr).not.toContain('internal error');
+    expect(r.stderr).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
+    expect(r.stderr).not.toContain('hunter2');
+    expect(existsSync(join(dir, OUT))).toBe(false);
+    expect(snapshot(dir)).toEqual(before);
+    expect(sha256(BUNDLED_CATALOG)).toBe(bundled);
+    expect(sha256(LOCKED_CATALOG)).toBe(locked);
+    expect(lstatSync(OUT_LINK).isSymbolicLink()).toBe(true);
+    expect(lstatSync('/dev/null').isCharacterDevice()).toBe(true);
+  });
+});
 
 describe('the CLI exits 2 with one line naming the argument and the value, and writes nothing', () => {
   test.each(CLI_ROWS)('%s', async (_what, argv, argument, value) => {
