@@ -140,7 +140,11 @@ describe('bad input', () => {
       'list.yaml',
       'list.yaml: not a CloudFormation template (expected an object with Resources)',
     ],
-    ['a manifest naming a missing template', 'bad-manifest', 'missing.json: no such file or directory (named by'],
+    [
+      'a manifest naming a missing template',
+      'bad-manifest',
+      'missing.json: no such file or directory (named by',
+    ],
     ['an assembly without stacks', 'no-stacks', 'manifest.json: the assembly has no CloudFormation stacks'],
   ])('%s is a CostInputError naming the path', (_, name, message) => {
     // GIVEN / WHEN / THEN

