@@ -17,6 +17,7 @@ import { BatchMultiNodeOnSpot } from './rules/batch/BatchMultiNodeOnSpot';
 import { CostExplorerInUsEast1 } from './rules/ce/CostExplorerInUsEast1';
 import { AlarmMetricPublishedByEndpoint } from './rules/cloudwatch/AlarmMetricPublishedByEndpoint';
 import { LambdaReservedConcurrencyQuota } from './rules/lambda/LambdaReservedConcurrencyQuota';
+import { SageMakerAutoscaledEndpointRetainsVariants } from './rules/sagemaker/SageMakerAutoscaledEndpointRetainsVariants';
 import { SageMakerCanarySize } from './rules/sagemaker/SageMakerCanarySize';
 import { SageMakerKmsOnLocalNvme } from './rules/sagemaker/SageMakerKmsOnLocalNvme';
 import { SageMakerModelArtifactFromSameStack } from './rules/sagemaker/SageMakerModelArtifactFromSameStack';
@@ -110,6 +111,14 @@ export function deployPreflightRules(props: DeployPreflightProps = {}): DeployPr
       explanation:
         'SageMaker TrafficRoutingConfig: CanarySize "Value must be less than or equal to 50% of the variant\'s total instance count"; LinearStepSize "Value must be 10-50% of the variant\'s total instance count".',
       rule: SageMakerCanarySize,
+    },
+    {
+      name: 'SageMakerAutoscaledEndpointRetainsVariants',
+      level: NagMessageLevel.ERROR,
+      info: 'The endpoint is scaled by Application Auto Scaling but does not set RetainAllVariantProperties, so every endpoint configuration update resets the scaled instance counts to InitialInstanceCount. Fix: set retainAllVariantProperties: true on the endpoint.',
+      explanation:
+        'SageMaker "Update endpoints that use auto scaling": "If you want to retain the variant properties, such as instance count or weight, set the value of the RetainAllVariantProperties parameter to True." The same page: an update that would change the instance type of a variant that is a target for auto scaling fails.',
+      rule: SageMakerAutoscaledEndpointRetainsVariants,
     },
     {
       name: 'SageMakerKmsOnLocalNvme',

@@ -1,4 +1,5 @@
 import { CfnResource, Fn, Stack, type Environment } from 'aws-cdk-lib';
+import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as batch from 'aws-cdk-lib/aws-batch';
 import * as budgets from 'aws-cdk-lib/aws-budgets';
 import * as ce from 'aws-cdk-lib/aws-ce';
@@ -276,6 +277,29 @@ function inlinePolicy(role: iam.CfnRole, resource: unknown, action = 'cloudwatch
       policyDocument: { Statement: [{ Effect: 'Allow', Action: action, Resource: resource }] },
     },
   ];
+}
+
+/** An endpoint one of whose variants Application Auto Scaling scales (by reference or by name). */
+function scaledEndpoint(retain: boolean | undefined, by: 'reference' | 'name' = 'reference') {
+  return (stack: Stack): CfnResource => {
+    const config = endpointConfig(stack);
+    const ep = new sagemaker.CfnEndpoint(stack, 'Endpoint', {
+      endpointName: 'classifier',
+      endpointConfigName: config.attrEndpointConfigName,
+      retainAllVariantProperties: retain,
+    });
+    new appscaling.CfnScalableTarget(stack, 'Scaling', {
+      serviceNamespace: 'sagemaker',
+      scalableDimension: 'sagemaker:variant:DesiredInstanceCount',
+      resourceId:
+        by === 'reference'
+          ? `endpoint/${ep.attrEndpointName}/variant/AllTraffic`
+          : 'endpoint/classifier/variant/AllTraffic',
+      minCapacity: 2,
+      maxCapacity: 6,
+    });
+    return ep;
+  };
 }
 
 const ASYNC_CONFIG: sagemaker.CfnEndpointConfig.AsyncInferenceConfigProperty = {
@@ -752,6 +776,14 @@ const CASES: Record<string, RuleCases> = {
       'all-at-once traffic shifting on one instance': canaryEndpoint([1], { type: 'ALL_AT_ONCE' }),
       'no deployment configuration': (s) => endpoint(s, endpointConfig(s)),
     },
+  },
+  SageMakerAutoscaledEndpointRetainsVariants: {
+    compliant: { 'scaled endpoint retaining variant properties': scaledEndpoint(true) },
+    nonCompliant: {
+      'scaled endpoint, RetainAllVariantProperties omitted': scaledEndpoint(undefined),
+      'endpoint scaled by literal name, RetainAllVariantProperties false': scaledEndpoint(false, 'name'),
+    },
+    notApplicable: { 'endpoint nothing scales': (s) => endpoint(s, endpointConfig(s)) },
   },
   SageMakerKmsOnLocalNvme: {
     compliant: {
