@@ -4,6 +4,7 @@
  *   prices show --region R [--service S] [--format table|json] [--catalog FILE]
  *   prices refresh [--regions a,b] [--services AmazonEC2,...] [--catalog FILE] [--endpoint URL]
  *                  [--pricing-region R] [--ec2-endpoint URL] [--no-spot]
+ *   prices refresh --offer-files [--offers-endpoint URL] [--regions a,b] [--services ...] (anonymous)
  *
  * `show` is offline. `refresh` talks to AWS; its modules (and the AWS SDK) are loaded only
  * when it runs, so `estimate` and `diff` start without them.
@@ -36,6 +37,8 @@ export const PRICES_USAGE = `usage: cdk-ml-cost prices show --region R [--servic
        cdk-ml-cost prices refresh [--regions a,b] [--services AmazonEC2,AmazonSageMaker] [--catalog FILE]
                                   [--endpoint URL] [--pricing-region us-east-1|eu-central-1|ap-south-1]
                                   [--ec2-endpoint URL] [--no-spot]
+       cdk-ml-cost prices refresh --offer-files [--offers-endpoint URL] [--regions a,b] [--services ...]
+                                  (anonymous: AWS's public offer files, no credentials)
 `;
 
 export const runPrices: CliCommand = async (argv, io) => {
@@ -93,8 +96,16 @@ async function runRefresh(argv: readonly string[], io: CliIo): Promise<number> {
   const opts = parseOptions(
     argv,
     {
-      values: ['--regions', '--services', '--catalog', '--endpoint', '--pricing-region', '--ec2-endpoint'],
-      flags: ['--no-spot'],
+      values: [
+        '--regions',
+        '--services',
+        '--catalog',
+        '--endpoint',
+        '--pricing-region',
+        '--ec2-endpoint',
+        '--offers-endpoint',
+      ],
+      flags: ['--no-spot', '--offer-files'],
     },
     'prices refresh',
   );
@@ -124,6 +135,21 @@ async function runRefresh(argv: readonly string[], io: CliIo): Promise<number> {
   // Read the catalog before asking for credentials: a bad path is the first thing to report.
   loadCatalog(path);
 
+  if (opts.flags.has('--offer-files') || opts.values.has('--offers-endpoint')) {
+    // Anonymous: AWS's public offer files need no credentials and no SDK.
+    const base = urlOption('--offers-endpoint', opts.values.get('--offers-endpoint'));
+    const { refreshCatalog, formatRefreshSummary } = await import('../refresh/refresh');
+    const result = await refreshCatalog({
+      catalogPath: path,
+      regions,
+      services,
+      offerFiles: base !== undefined ? { base } : {},
+      spot: !opts.flags.has('--no-spot'),
+      progress: { tty: stderrIsTty(io), write: io.stderr },
+    });
+    io.stdout(formatRefreshSummary(result.summary));
+    return EXIT_OK;
+  }
   // The SDK prints a multi-line Node-version advisory on stderr when a client is built on
   // Node 20 (which this package supports): it would bury the one-line error contract of the CLI.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';

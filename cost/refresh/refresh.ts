@@ -25,12 +25,15 @@ import {
   type RetryPolicy,
   type StaticCredentials,
 } from './pricing-client';
+import { answerFromOfferFiles, DEFAULT_OFFERS_BASE, type OfferFetcher } from './offer-files';
 import { createProgress } from './progress';
 import { fetchSpotMedians } from './spot';
 import { validateRefresh, type GroupCoverage } from './validate';
 
 /** Source id of every refreshed price (described in the catalog's `sources`). */
 export const PRICE_LIST_SOURCE = 'aws-price-list-api';
+/** Source id of every price refreshed from the public offer files. */
+export const OFFER_FILES_SOURCE = 'aws-offer-files';
 /** Source id describing refreshed spot ratios. */
 export const SPOT_HISTORY_SOURCE = 'aws-ec2-spot-price-history';
 
@@ -41,7 +44,13 @@ export interface RefreshOptions {
   readonly regions?: readonly string[];
   /** Price List service codes. @default - every service of the catalog */
   readonly services?: readonly string[];
-  readonly credentials: StaticCredentials;
+  /** Needed for the Price List API path; unused with `offerFiles`. */
+  readonly credentials?: StaticCredentials;
+  /**
+   * Read the public bulk offer files instead of the Price List API: no credentials. `base` is
+   * the host serving `/offers/v1.0/aws/...` (tests, mirrors). @default - the API path
+   */
+  readonly offerFiles?: { readonly base?: string; readonly fetcher?: OfferFetcher };
   /** Price List endpoint URL (tests, proxies). @default - the SDK's endpoint for endpointRegion */
   readonly endpoint?: string;
   /** @default 'us-east-1' */
@@ -144,47 +153,87 @@ export async function refreshCatalog(options: RefreshOptions): Promise<RefreshRe
     tty: options.progress.tty,
     write: options.progress.write,
   });
-  const client = await createPriceListClient({
-    endpoint: options.endpoint,
-    region: options.endpointRegion,
-    credentials: options.credentials,
-    retry,
-    ...(options.requestTimeoutMs !== undefined ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
-    ...(options.maxPages !== undefined ? { maxPages: options.maxPages } : {}),
-    sleep: options.sleep,
-    random: options.random,
-    onRetry: (r) => progress.note(`${r.reason}, retry ${r.attempt} in ${r.delayMs} ms`),
-  });
-  const remaining = new Map<string, number>();
-  for (const q of plan.queries) remaining.set(groupOf(q), (remaining.get(groupOf(q)) ?? 0) + 1);
-  const groupPrices = new Map<string, number>();
-
   let outcomes: ParseOutcome[];
-  try {
-    outcomes = await mapWithConcurrency(plan.queries, options.concurrency ?? 4, async (q) => {
-      const { priceList } = await client.getAllProducts(q.query);
-      const outcome = parseProducts(priceList, q.wanted);
-      const group = groupOf(q);
-      groupPrices.set(group, (groupPrices.get(group) ?? 0) + outcome.prices.size);
-      progress.tick(group);
-      const left = (remaining.get(group) ?? 1) - 1;
-      remaining.set(group, left);
-      if (left === 0) progress.groupDone(group, `${groupPrices.get(group)} prices`);
-      return outcome;
+  let endpointDescription: string;
+  let requests: number;
+  let retries = 0;
+  let offerFilesSeen: Readonly<Record<string, string>> | undefined;
+  if (options.offerFiles) {
+    // Anonymous: one streamed download per (service, region) answers all of its queries.
+    const base = options.offerFiles.base ?? DEFAULT_OFFERS_BASE;
+    try {
+      const r = await answerFromOfferFiles(plan.queries, {
+        base,
+        ...(options.offerFiles.fetcher ? { fetcher: options.offerFiles.fetcher } : {}),
+        onFile: (id) => progress.groupDone(id.split('/').reverse().join(' '), 'offer file read'),
+      });
+      outcomes = r.outcomes;
+      requests = r.requests;
+      offerFilesSeen = r.files;
+    } finally {
+      progress.finish();
+    }
+    endpointDescription = base;
+  } else {
+    if (!options.credentials)
+      throw new CostInputError('prices refresh: the Price List API needs AWS credentials');
+    const client = await createPriceListClient({
+      endpoint: options.endpoint,
+      region: options.endpointRegion,
+      credentials: options.credentials,
+      retry,
+      ...(options.requestTimeoutMs !== undefined ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
+      ...(options.maxPages !== undefined ? { maxPages: options.maxPages } : {}),
+      sleep: options.sleep,
+      random: options.random,
+      onRetry: (r) => progress.note(`${r.reason}, retry ${r.attempt} in ${r.delayMs} ms`),
     });
-  } catch (err) {
-    progress.finish();
-    if (err instanceof CostInputError) throw err;
-    throw new CostInputError(`${describeApiFailure(err, client.endpointDescription)} (catalog unchanged)`);
-  } finally {
-    client.destroy();
-  }
-  progress.finish();
+    const remaining = new Map<string, number>();
+    for (const q of plan.queries) remaining.set(groupOf(q), (remaining.get(groupOf(q)) ?? 0) + 1);
+    const groupPrices = new Map<string, number>();
 
-  const merged = mergeResults(old, plan, outcomes, today);
-  const spotNotes = options.spot === false ? ['spot ratios kept from the catalog (--no-spot)'] : [];
+    try {
+      outcomes = await mapWithConcurrency(plan.queries, options.concurrency ?? 4, async (q) => {
+        const { priceList } = await client.getAllProducts(q.query);
+        const outcome = parseProducts(priceList, q.wanted);
+        const group = groupOf(q);
+        groupPrices.set(group, (groupPrices.get(group) ?? 0) + outcome.prices.size);
+        progress.tick(group);
+        const left = (remaining.get(group) ?? 1) - 1;
+        remaining.set(group, left);
+        if (left === 0) progress.groupDone(group, `${groupPrices.get(group)} prices`);
+        return outcome;
+      });
+    } catch (err) {
+      progress.finish();
+      if (err instanceof CostInputError) throw err;
+      throw new CostInputError(`${describeApiFailure(err, client.endpointDescription)} (catalog unchanged)`);
+    } finally {
+      client.destroy();
+    }
+    progress.finish();
+    endpointDescription = client.endpointDescription;
+    requests = client.requestCount();
+    retries = client.retryCount();
+  }
+
+  const merged = mergeResults(
+    old,
+    plan,
+    outcomes,
+    today,
+    options.offerFiles ? OFFER_FILES_SOURCE : PRICE_LIST_SOURCE,
+  );
+  const spotNotes =
+    options.spot === false
+      ? ['spot ratios kept from the catalog (--no-spot)']
+      : options.offerFiles && services.includes('AmazonEC2')
+        ? [
+            'spot ratios kept from the catalog: offer files carry no spot prices (spot history needs credentials)',
+          ]
+        : [];
   let spotUsed = false;
-  if (options.spot !== false && services.includes('AmazonEC2')) {
+  if (options.spot !== false && !options.offerFiles && services.includes('AmazonEC2')) {
     if (options.endpoint !== undefined && options.ec2Endpoint === undefined) {
       spotNotes.push(
         'spot ratios kept from the catalog: a Price List endpoint was given without an EC2 endpoint',
@@ -204,18 +253,29 @@ export async function refreshCatalog(options: RefreshOptions): Promise<RefreshRe
     }
   }
 
-  const sources: Record<string, unknown> = {
-    ...old.sources,
-    [PRICE_LIST_SOURCE]: {
-      api: 'AWS Price List Query API, GetProducts (FormatVersion aws_v1), on-demand terms',
-      endpoint: client.endpointDescription,
-      date: today,
-      regions: [...regions].sort(),
-      services: [...services],
-      filters:
-        'AmazonEC2 instances: regionCode, instanceType, operatingSystem=Linux, tenancy=Shared, preInstalledSw=NA, capacitystatus=Used, marketoption=OnDemand; AmazonSageMaker instances: regionCode, instanceName, component=Hosting|Training; other prices: regionCode, usagetype CONTAINS the usage type',
-    },
-  };
+  const sources: Record<string, unknown> = options.offerFiles
+    ? {
+        ...old.sources,
+        [OFFER_FILES_SOURCE]: {
+          api: 'AWS Price List bulk offer files (anonymous), offers/v1.0/aws/<service>/current/<region>/index.json, on-demand terms',
+          endpoint: endpointDescription,
+          date: today,
+          files: offerFilesSeen,
+          filters: 'the same product attributes as the Price List API path, applied to each streamed product',
+        },
+      }
+    : {
+        ...old.sources,
+        [PRICE_LIST_SOURCE]: {
+          api: 'AWS Price List Query API, GetProducts (FormatVersion aws_v1), on-demand terms',
+          endpoint: endpointDescription,
+          date: today,
+          regions: [...regions].sort(),
+          services: [...services],
+          filters:
+            'AmazonEC2 instances: regionCode, instanceType, operatingSystem=Linux, tenancy=Shared, preInstalledSw=NA, capacitystatus=Used, marketoption=OnDemand; AmazonSageMaker instances: regionCode, instanceName, component=Hosting|Training; other prices: regionCode, usagetype CONTAINS the usage type',
+        },
+      };
   if (spotUsed) {
     sources[SPOT_HISTORY_SOURCE] = {
       api: 'Amazon EC2 DescribeSpotPriceHistory (Linux/UNIX, current price per availability zone)',
@@ -251,8 +311,8 @@ export async function refreshCatalog(options: RefreshOptions): Promise<RefreshRe
       regions,
       services,
       queries: plan.queries.length,
-      requests: client.requestCount(),
-      retries: client.retryCount(),
+      requests,
+      retries,
       ...merged.summary,
       notRefreshable: plan.notRefreshable,
       malformed: outcomes.reduce((n, o) => n + o.malformed, 0),
@@ -375,6 +435,7 @@ function mergeResults(
   plan: RefreshPlan,
   outcomes: readonly ParseOutcome[],
   today: string,
+  source: string,
 ): Merged {
   const byRegion = new Map<string, Map<string, CatalogPrice>>();
   const coverage = new Map<string, { region: string; service: string; wanted: number; lost: number }>();
@@ -415,7 +476,7 @@ function mergeResults(
           unit: template.unit,
           value: got.value,
           usageType: w.usageType,
-          source: PRICE_LIST_SOURCE,
+          source,
           capturedAt: today,
           ...typeFacts(got, template),
           // Spot facts are per region: only this region's old entry may lend them.
@@ -459,6 +520,7 @@ async function refreshSpotRatios(
   const instances = [...prices.values()].filter(
     (p) => p.service === 'AmazonEC2' && isInstanceKey(p) && p.source === PRICE_LIST_SOURCE,
   );
+  if (!options.credentials) return { updated: 0, note: `${region}: spot ratios untouched (no credentials)` };
   if (instances.length === 0)
     return { updated: 0, note: `${region}: no refreshed EC2 prices, spot ratios untouched` };
   let medians: Map<string, number>;
