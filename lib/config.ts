@@ -1,4 +1,5 @@
 import { MlPlatformValidationError, PropValidator } from '../constructs/core/errors';
+import type { PlatformModel } from './platform-stack';
 import { PRESETS } from './presets';
 
 /** The reference app's configuration: the `cdk-ml-platform` object in cdk.json context (or `-c cdk-ml-platform=...`). */
@@ -11,6 +12,11 @@ export interface PlatformConfig {
   readonly costCenter?: string;
   /** Budget per preset name, overriding the preset's default. */
   readonly monthlyBudgetUsd?: Record<string, number>;
+  /**
+   * Your own model for the endpoints, once its image and `model.tar.gz` exist (see docs/deploy.md).
+   * Left out, the platform serves the bundled reference model.
+   */
+  readonly model?: PlatformModel;
 }
 
 export const CONFIG_CONTEXT_KEY = 'cdk-ml-platform';
@@ -44,6 +50,7 @@ export function readPlatformConfig(raw: unknown): PlatformConfig {
     team: c.team as string | undefined,
     costCenter: c.costCenter as string | undefined,
     monthlyBudgetUsd: c.monthlyBudgetUsd as Record<string, number> | undefined,
+    model: c.model as PlatformModel | undefined,
   };
   const v = new PropValidator('PlatformConfig', where);
   v.check(
@@ -87,6 +94,36 @@ export function readPlatformConfig(raw: unknown): PlatformConfig {
       amount,
       'a positive number of USD',
     );
+  }
+  if (config.model !== undefined) {
+    const m = config.model as unknown as Record<string, unknown>;
+    const isObject = typeof m === 'object' && m !== null && !Array.isArray(m);
+    v.check(isObject, 'model', m, 'an object with imageUri and modelDataUrl');
+    if (isObject) {
+      v.check(
+        typeof m.imageUri === 'string' &&
+          /^\d{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com(\.cn)?\/\S+$/.test(m.imageUri),
+        'model.imageUri',
+        m.imageUri,
+        'an ECR image URI <account>.dkr.ecr.<region>.amazonaws.com/<repository>:<tag>',
+      );
+      v.check(
+        typeof m.modelDataUrl === 'string' &&
+          /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/\S+$/.test(m.modelDataUrl),
+        'model.modelDataUrl',
+        m.modelDataUrl,
+        's3://<bucket>/<key> of a model.tar.gz',
+      );
+      v.check(
+        m.environment === undefined ||
+          (typeof m.environment === 'object' &&
+            m.environment !== null &&
+            Object.values(m.environment).every((x) => typeof x === 'string')),
+        'model.environment',
+        m.environment,
+        'an object of string values',
+      );
+    }
   }
   v.throwIfAny();
   return config;

@@ -15,3 +15,5 @@ export * from '../constructs/data';
 export { USAGE_METADATA_KEY, type UsageAssumptions } from '../cost/usage-metadata';
 export { estimate, type EstimateApiOptions, type TemplateInput } from '../cost';
 export type { CostReport } from '../cost/types';
+export * from './reference-model';
+export * from './cost-anomaly-stack';

@@ -9,7 +9,8 @@ import { MlPlatformStack } from './platform-stack';
 
 /**
  * Adds the reference platform to an app: the compliance packs (plus our `MlPlatform` rule pack), then one `MlPlatform-<preset>`
- * stack per configured preset, account-agnostic, in the configured region.
+ * stack per configured preset, account-agnostic, in the configured region (plus, outside us-east-1,
+ * a `MlPlatform-<preset>-CostAnomalies` stack in us-east-1 that the preset's stack depends on).
  */
 export function addReferencePlatform(app: App, config: PlatformConfig): MlPlatformStack[] {
   applyCompliancePacks(app, { extraPlugins: [new MlPlatformChecks(app)] });
@@ -22,6 +23,7 @@ export function addReferencePlatform(app: App, config: PlatformConfig): MlPlatfo
         team: config.team,
         costCenter: config.costCenter,
         monthlyBudgetUsd: config.monthlyBudgetUsd?.[preset],
+        model: config.model,
         env: { region: config.region },
         description: `cdk-ml-platform reference ML platform (${preset})`,
       }),

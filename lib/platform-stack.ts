@@ -1,9 +1,15 @@
-import { RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack, type StackProps, Token } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { InferenceEndpoint, InferenceInstanceType, ModelImage } from '../constructs/inference';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import {
+  InferenceEndpoint,
+  InferenceInstanceType,
+  type ModelData,
+  ModelImage,
+} from '../constructs/inference';
 import { MlNetwork } from '../constructs/network/ml-network';
 import { MlDataStore } from '../constructs/storage/ml-data-store';
 import { ModelImageRepository } from '../constructs/storage/model-image-repository';
@@ -13,7 +19,10 @@ import { PlatformMonitoring } from '../constructs/monitoring/platform-monitoring
 import { applyCostAllocationTags, tagComponent } from '../constructs/monitoring/tagging';
 import { MlPlatformValidationError } from '../constructs/core/errors';
 import { PlatformDataPlane } from './data-plane';
+import { COST_ANOMALY_DETECTION_REGION } from '../constructs/monitoring/cost-guardrails';
+import { CostAnomalyStack } from './cost-anomaly-stack';
 import { PRESETS, type PlatformPreset } from './presets';
+import { ReferenceModel } from './reference-model';
 
 export interface MlPlatformStackProps extends StackProps {
   /** `dev`, `prod`, or a preset of your own. */
@@ -43,6 +52,25 @@ export interface MlPlatformStackProps extends StackProps {
    * @default - the preset's monthlyBudgetUsd
    */
   readonly monthlyBudgetUsd?: number;
+  /**
+   * The model the endpoint serves (every variant). Set it once your image and `model.tar.gz` exist:
+   * a model must never point at a repository or bucket this stack creates empty.
+   * @default - the bundled reference model (a small linear scorer on the PyTorch Deep Learning Container)
+   */
+  readonly model?: PlatformModel;
+}
+
+/** Your own model for the reference platform's endpoint: an ECR image and an S3 artifact that already exist. */
+export interface PlatformModel {
+  /** ECR image URI, e.g. `123456789012.dkr.ecr.us-east-1.amazonaws.com/churn:1.4.0` or a Deep Learning Container. */
+  readonly imageUri: string;
+  /** `s3://<bucket>/<key>` of the `model.tar.gz`, e.g. in the platform's model-artifacts bucket. */
+  readonly modelDataUrl: string;
+  /**
+   * Container environment variables.
+   * @default - none
+   */
+  readonly environment?: Record<string, string>;
 }
 
 /**
@@ -66,6 +94,12 @@ export class MlPlatformStack extends Stack {
   public readonly monitoring: PlatformMonitoring;
   /** Streaming ingestion, Spark preprocessing and the feature store, when the preset has a data plane. */
   public readonly dataPlane?: PlatformDataPlane;
+  /**
+   * The us-east-1 stack holding the Cost Explorer anomaly monitor when this platform is in another
+   * region (Cost Explorer resources exist only in us-east-1); this stack depends on it, so
+   * `cdk deploy <this stack>` deploys it first.
+   */
+  public readonly costAnomalyStack?: CostAnomalyStack;
 
   constructor(scope: Construct, id: string, props: MlPlatformStackProps) {
     super(scope, id, props);
@@ -132,12 +166,15 @@ export class MlPlatformStack extends Stack {
     }
 
     // --- inference ---
+    // Serves a model that exists before this stack does: the bundled reference model (an asset in the
+    // bootstrap bucket, on an AWS Deep Learning Container), or the user's own image and artifact.
+    const gpu = preset.inference === 'realtime-gpu';
+    const served = servedModels(this, props.model, gpu);
     const inferenceCommon = {
       vpc: this.network.vpc,
       vpcSubnets: this.network.isolatedSubnets,
       encryptionKey: this.encryptionKey,
-      image: ModelImage.fromEcrRepository(this.images.repository, 'serving-1.0.0'),
-      modelData: { bucket: this.dataStore.modelArtifacts.bucket, key: 'models/reference/1.0.0/model.tar.gz' },
+      ...served.primary,
       dataCapture: { bucket: this.dataStore.dataCapture.bucket, prefix: 'endpoints/reference' },
       alarmTopic: this.alarmTopic.topic,
       removalPolicy,
@@ -170,12 +207,11 @@ export class MlPlatformStack extends Stack {
               {
                 variantName: 'challenger',
                 weight: 0.1,
-                image: inferenceCommon.image,
-                modelData: {
-                  bucket: this.dataStore.modelArtifacts.bucket,
-                  key: 'models/reference/1.1.0/model.tar.gz',
-                },
+                ...served.challenger,
                 instanceType: InferenceInstanceType.ML_G5_XLARGE,
+                // Two instances, so a canary rollout's first step (at least one instance) stays within
+                // SageMaker's limit of 50% of the variant's instances, and an AZ outage leaves one.
+                initialInstanceCount: 2,
               },
             ],
           })
@@ -198,7 +234,7 @@ export class MlPlatformStack extends Stack {
     const deployment = `${this.platformName}-${preset.name}`;
     this.monitoring = new PlatformMonitoring(this, 'Monitoring', {
       platformName: deployment,
-      alarmTopic: this.alarmTopic,
+      alarmTopic: this.alarmTopic.topic,
       alarmEmails: props.alarmEmails,
       monthlyBudgetUsd: props.monthlyBudgetUsd ?? preset.monthlyBudgetUsd,
       vpc: this.network.vpc,
@@ -207,6 +243,17 @@ export class MlPlatformStack extends Stack {
       logRetention: preset.logRetention,
       removalPolicy,
     });
+    if (!Token.isUnresolved(this.region) && this.region !== COST_ANOMALY_DETECTION_REGION) {
+      this.costAnomalyStack = new CostAnomalyStack(this.node.scope as Construct, `${id}-CostAnomalies`, {
+        platformName: deployment,
+        environmentName: preset.name,
+        account: props.env?.account,
+        alarmEmails: props.alarmEmails,
+        removalPolicy,
+        description: `Cost Explorer anomaly monitor of ${this.stackName} (Cost Explorer resources exist only in ${COST_ANOMALY_DETECTION_REGION})`,
+      });
+      this.addDependency(this.costAnomalyStack, 'its Cost Explorer anomaly monitor lives in us-east-1');
+    }
     this.monitoring.monitorTrainingCluster(this.training);
     this.monitoring.monitorEndpoint(this.inference);
     // --- data plane ---
@@ -238,6 +285,47 @@ export class MlPlatformStack extends Stack {
     tagComponent(this.training, 'training');
     tagComponent(this.inference, 'inference');
   }
+}
+
+interface ServedModel {
+  readonly image: ModelImage;
+  readonly modelData: ModelData;
+  readonly environment?: Record<string, string>;
+}
+
+/** The primary and challenger models: the reference model (1.0.0 and 1.1.0) or the user's model for both. */
+function servedModels(
+  scope: Construct,
+  model: PlatformModel | undefined,
+  gpu: boolean,
+): { primary: ServedModel; challenger: ServedModel } {
+  if (!model) {
+    const reference = (id: string, version: string, weights: number[], bias: number): ServedModel => {
+      const m = new ReferenceModel(scope, id, { version, weights, bias, gpu });
+      return { image: m.image, modelData: m.modelData, environment: { ...m.environment } };
+    };
+    return {
+      primary: reference('ReferenceModel', '1.0.0', [0.8, -0.4, 0.3, 0.1], -0.2),
+      challenger: reference('ReferenceModelChallenger', '1.1.0', [0.9, -0.35, 0.25, 0.15], -0.25),
+    };
+  }
+  const match = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])\/(.+)$/.exec(model.modelDataUrl);
+  if (!match) {
+    throw new MlPlatformValidationError('MlPlatformStack', scope.node.path, [
+      {
+        prop: 'model.modelDataUrl',
+        value: model.modelDataUrl,
+        allowed: 's3://<bucket>/<key> of a model.tar.gz',
+      },
+    ]);
+  }
+  const bucket = s3.Bucket.fromBucketName(scope, 'ModelBucket', match[1]);
+  const served: ServedModel = {
+    image: ModelImage.fromImageUri(model.imageUri),
+    modelData: { bucket, key: match[2] },
+    environment: model.environment,
+  };
+  return { primary: served, challenger: served };
 }
 
 function resolvePreset(scope: Construct, preset: MlPlatformStackProps['preset']): PlatformPreset {

@@ -1,5 +1,8 @@
-// The base layer every construct family and lib/ build on: errors, validation and compliance helpers.
+// The base layer every construct family and lib/ build on: errors, validation, compliance helpers
+// and the wiring of notifications to SNS topics.
 export * from './errors';
 export * from './compliance';
 export * from './lake-layout';
 export * from './wildcards';
+export * from './topic-publishers';
+export * from './alarm-actions';

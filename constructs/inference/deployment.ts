@@ -60,6 +60,7 @@ export interface RollbackAlarmThresholds {
   readonly modelLatencyP99?: Duration;
   /**
    * `InvocationModelErrors` (non-2xx answers from the container) per minute (2 of 3 minutes).
+   * Async endpoints do not publish `InvocationModelErrors` and get no such alarm.
    * @default 5
    */
   readonly modelErrorsPerMinute?: number;
@@ -70,7 +71,11 @@ export interface InferenceDeploymentOptions {
   /**
    * Traffic shifting of blue/green updates. Scale-to-zero endpoints update their inference
    * component one copy at a time instead and use only the strategy's bake time.
-   * @default RolloutStrategy.canary() (10 %, 10 minutes)
+   *
+   * SageMaker requires a canary (and a linear step) of at most 50% of each variant's instances, so
+   * canary and linear rollouts need every production variant to keep at least 2 instances.
+   * @default RolloutStrategy.canary() (10 %, 10 minutes) when every production variant keeps at least
+   * 2 instances; otherwise RolloutStrategy.allAtOnce() (10 minutes bake, rollback alarms still watched)
    */
   readonly strategy?: RolloutStrategy;
   /**
@@ -102,8 +107,27 @@ export interface InferenceDeploymentOptions {
 
 /** What the rollback alarms watch: endpoint variants or one inference component. */
 export type RollbackAlarmTarget =
-  | { readonly kind: 'variants'; readonly endpointName: string; readonly variantNames: readonly string[] }
+  | {
+      readonly kind: 'variants';
+      readonly endpointName: string;
+      readonly variantNames: readonly string[];
+      /**
+       * Async endpoints publish only `Invocation4XXErrors`, `Invocation5XXErrors` and `ModelLatency`
+       * of the common metrics, so they get no `InvocationModelErrors` alarm.
+       * @default false
+       */
+      readonly async?: boolean;
+    }
   | { readonly kind: 'inference-component'; readonly inferenceComponentName: string };
+
+/**
+ * Rollback alarms per production variant: 3, or 2 for async endpoints, which do not publish
+ * `InvocationModelErrors` ("Any metric not listed below is not published if the endpoint is enabled
+ * for asynchronous inference", SageMaker Developer Guide, async-inference-monitor).
+ */
+export function rollbackAlarmsPerVariant(mode: string): number {
+  return mode === 'async' ? 2 : 3;
+}
 
 /** The three rollback alarms per variant (or inference component), each notifying the alarm topic. */
 export class RollbackAlarms extends Construct {
@@ -167,6 +191,8 @@ export class RollbackAlarms extends Construct {
         },
       ];
       for (const spec of specs) {
+        if (target.kind === 'variants' && target.async && spec.metricName === 'InvocationModelErrors')
+          continue;
         const alarmScope = new Construct(group, spec.id);
         // Unique per stack and path, so dev and prod stacks in one account and region never clash.
         const alarmName = Names.uniqueResourceName(alarmScope, { maxLength: 255, separator: '-' });
@@ -195,17 +221,53 @@ export class RollbackAlarms extends Construct {
   }
 }
 
+/** The fewest instances a production variant may run while an update shifts traffic. */
+export interface VariantInstanceFloor {
+  readonly variantName: string;
+  readonly instances: number;
+  /** Where the number comes from, for messages: `autoScaling.minCapacity` or `initialInstanceCount`. */
+  readonly source: string;
+}
+
+/**
+ * The rollout used when none is given: a 10% canary when every variant keeps at least 2
+ * instances, else all at once (a canary must be at most 50% of a variant's instances).
+ */
+export function defaultRolloutStrategy(floors: readonly VariantInstanceFloor[]): RolloutStrategy {
+  return floors.every((f) => f.instances >= 2) ? RolloutStrategy.canary() : RolloutStrategy.allAtOnce();
+}
+
 /** Checks deployment options; returns nothing, records problems on `v`. */
 export function validateDeployment(
   v: PropValidator,
   options: InferenceDeploymentOptions,
   alarmCount: number,
+  floors: readonly VariantInstanceFloor[] = [],
 ): void {
   const s = options.strategy;
   if (s instanceof ShiftingRollout) {
     if (s.type === 'CANARY') v.range('deployment.strategy.canaryPercent', s.percent, 1, 50);
     if (s.type === 'LINEAR') v.range('deployment.strategy.stepPercent', s.percent, 10, 50);
     v.range('deployment.strategy.bakeTime (seconds)', s.bakeTime.toSeconds(), 0, 3600);
+    const inRange = s.percent !== undefined && s.percent >= (s.type === 'CANARY' ? 1 : 10) && s.percent <= 50;
+    if (s.percent !== undefined && inRange) {
+      // "CanarySize: ... Value must be less than or equal to 50% of the variant's total instance
+      // count" (SageMaker API reference, TrafficRoutingConfig); LinearStepSize likewise "10-50%".
+      // A share of capacity is at least one instance, so the batch is max(1, ceil(n * p%)).
+      const prop =
+        s.type === 'CANARY' ? 'deployment.strategy.canaryPercent' : 'deployment.strategy.stepPercent';
+      for (const f of floors) {
+        const batch = Math.max(1, Math.ceil((f.instances * s.percent) / 100));
+        v.check(
+          batch <= f.instances / 2,
+          prop,
+          s.percent,
+          `a share that stays within 50% of every variant's instances: variant ${f.variantName} may run ` +
+            `${f.instances} instance(s) (${f.source}), where ${s.percent}% is ${batch} instance(s); ` +
+            'keep at least 2 instances or use RolloutStrategy.allAtOnce()',
+        );
+      }
+    }
   }
   const t = options.alarmThresholds ?? {};
   v.range('deployment.alarmThresholds.errorRatePercent', t.errorRatePercent, 0, 100, { integer: false });
@@ -230,7 +292,7 @@ export function validateDeployment(
   if (options.autoRollback !== false) {
     // SageMaker takes at most 10 rollback alarms; the construct creates 3 per production variant.
     v.range(
-      'deployment rollback alarms (3 per production variant + extraRollbackAlarms)',
+      'deployment rollback alarms (3 per production variant, 2 for async, + extraRollbackAlarms)',
       alarmCount + (options.extraRollbackAlarms?.length ?? 0),
       0,
       10,
@@ -242,8 +304,9 @@ export function validateDeployment(
 export function renderEndpointDeployment(
   options: InferenceDeploymentOptions,
   alarmNames: readonly string[],
+  floors: readonly VariantInstanceFloor[] = [],
 ): CfnEndpoint.DeploymentConfigProperty {
-  const strategy = options.strategy ?? RolloutStrategy.canary();
+  const strategy = options.strategy ?? defaultRolloutStrategy(floors);
   const size =
     strategy.percent === undefined ? undefined : { type: 'CAPACITY_PERCENT', value: strategy.percent };
   return {

@@ -9,7 +9,7 @@ import {
   Token,
 } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import type * as iam from 'aws-cdk-lib/aws-iam';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { CfnEndpoint, CfnEndpointConfig, CfnInferenceComponent } from 'aws-cdk-lib/aws-sagemaker';
@@ -31,7 +31,7 @@ import { asyncInferenceConfig } from './private/async-config';
 import { allowDataCapture, dataCaptureConfig, type DataCaptureSpec } from './private/data-capture';
 import { InferenceEndpointBase } from './private/endpoint-base';
 import { validateEndpointAttributes, validateEndpointProps } from './private/validate';
-import { productionVariants, shadowProductionVariants } from './private/variants';
+import { productionVariants, shadowProductionVariants, variantInstanceFloors } from './private/variants';
 
 // The props live in inference-endpoint-props.ts; re-exported here in their former order, which
 // is the order of the API reference.
@@ -275,9 +275,20 @@ export class InferenceEndpoint extends InferenceEndpointBase {
       if (policy) this.endpointConfig.node.addDependency(policy);
     }
 
+    // Without retention every configuration update resets autoscaled variants to their initial
+    // instance count. "To retain the variant properties of an endpoint when updating it, set
+    // RetainAllVariantProperties to true"; DesiredWeight is excluded so weights in the new
+    // configuration still apply ("the VariantProperty objects listed in ExcludeRetainedVariantProperties
+    // override the existing variant properties", SageMaker API reference, VariantProperty).
+    const autoscaled =
+      !componentMode &&
+      mode !== 'serverless' &&
+      (autoScaling !== undefined || variants.some((x) => x.autoScaling));
     this.cfnEndpoint = new CfnEndpoint(this, 'Resource', {
       endpointConfigName: this.endpointConfig.attrEndpointConfigName,
       endpointName: props.endpointName,
+      retainAllVariantProperties: autoscaled ? true : undefined,
+      excludeRetainedVariantProperties: autoscaled ? [{ variantPropertyType: 'DesiredWeight' }] : undefined,
     });
     this.endpointName = this.cfnEndpoint.attrEndpointName;
     this.endpointArn = this.cfnEndpoint.attrEndpointArn;
@@ -314,7 +325,12 @@ export class InferenceEndpoint extends InferenceEndpointBase {
           'RollbackAlarms',
           componentMode
             ? { kind: 'inference-component', inferenceComponentName: this.inferenceComponentName! }
-            : { kind: 'variants', endpointName: this.endpointName, variantNames: this.variantNames },
+            : {
+                kind: 'variants',
+                endpointName: this.endpointName,
+                variantNames: this.variantNames,
+                async: mode === 'async',
+              },
           deployment.alarmThresholds ?? {},
           this.alarmTopic,
         )
@@ -324,7 +340,34 @@ export class InferenceEndpoint extends InferenceEndpointBase {
     if (componentMode) {
       this.inferenceComponent!.deploymentConfig = renderComponentDeployment(deployment, alarmNames);
     } else {
-      this.cfnEndpoint.deploymentConfig = renderEndpointDeployment(deployment, alarmNames);
+      this.cfnEndpoint.deploymentConfig = renderEndpointDeployment(
+        deployment,
+        alarmNames,
+        variantInstanceFloors(props, mode, primaryName, autoScaling),
+      );
+    }
+    if (autoRollback) {
+      // "Ensure that your IAM execution role has permission to perform the cloudwatch:DescribeAlarms
+      // action on the auto-rollback alarms you specify" (SageMaker, Auto-Rollback Configuration and Monitoring).
+      const stack = Stack.of(this);
+      const alarmArns = [
+        ...alarmNames.map((alarmName) =>
+          stack.formatArn({
+            service: 'cloudwatch',
+            resource: 'alarm',
+            resourceName: alarmName,
+            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+          }),
+        ),
+        ...(deployment.extraRollbackAlarms ?? []).map((a) => a.alarmArn),
+      ];
+      if (alarmArns.length > 0) {
+        for (const m of allModels) {
+          m.role.addToPrincipalPolicy(
+            new iam.PolicyStatement({ actions: ['cloudwatch:DescribeAlarms'], resources: alarmArns }),
+          );
+        }
+      }
     }
 
     // ---- autoscaling

@@ -6,6 +6,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { CfnModel } from 'aws-cdk-lib/aws-sagemaker';
+import { FactName, RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
 import { acknowledgeFindings, acknowledgeGrantPolicy } from '../core/compliance';
 import { PropValidator } from '../core/errors';
@@ -25,6 +26,21 @@ export abstract class ModelImage {
    */
   public static fromImageUri(imageUri: string): ModelImage {
     return new UriModelImage(imageUri);
+  }
+
+  /**
+   * An AWS Deep Learning Container image of the stack's region, e.g.
+   * `fromDeepLearningContainer('pytorch-inference', '2.6.0-cpu-py312-ubuntu22.04-sagemaker')`.
+   *
+   * DLC images live in an AWS-owned ECR registry per region ("763104351884.dkr.ecr.<region>.amazonaws.com"
+   * in most regions, other accounts in opt-in regions; aws/deep-learning-containers available_images.md).
+   * The account comes from aws-cdk-lib's region table (`FactName.DLC_REPOSITORY_ACCOUNT`), through a
+   * CloudFormation mapping when the stack's region is unknown at synth. SageMaker pulls the image
+   * itself with the model's role, so VPC-only models with network isolation can use it; the role may
+   * pull this one repository.
+   */
+  public static fromDeepLearningContainer(repositoryName: string, tag: string): ModelImage {
+    return new DlcModelImage(repositoryName, tag);
   }
 
   /** The URI SageMaker pulls. */
@@ -332,6 +348,61 @@ class EcrModelImage extends ModelImage {
       'an image tag of up to 128 letters, digits, _, . and - (not starting with . or -)',
     );
     grantPull(role, this.repository.repositoryArn);
+  }
+}
+
+class DlcModelImage extends ModelImage {
+  private uri?: string;
+  constructor(
+    private readonly repositoryName: string,
+    private readonly tag: string,
+  ) {
+    super();
+  }
+
+  public get imageUri(): string {
+    if (!this.uri)
+      throw new Error('ModelImage.fromDeepLearningContainer: the image URI is known once a model uses it');
+    return this.uri;
+  }
+
+  public _bind(scope: Construct, role: iam.IRole, v: PropValidator, prop: string): void {
+    const stack = Stack.of(scope);
+    v.check(
+      /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/.test(this.repositoryName),
+      `${prop}.repositoryName`,
+      this.repositoryName,
+      'a Deep Learning Container repository name such as pytorch-inference',
+    );
+    v.check(
+      /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(this.tag),
+      `${prop}.tag`,
+      this.tag,
+      'an image tag of up to 128 letters, digits, _, . and - (not starting with . or -)',
+    );
+    const known = Token.isUnresolved(stack.region) || RegionInfo.get(stack.region).dlcRepositoryAccount;
+    v.check(
+      Boolean(known),
+      prop,
+      stack.region,
+      'a stack region with AWS Deep Learning Containers (aws-cdk-lib region-info lists none for this region); use ModelImage.fromImageUri',
+    );
+    if (!known) return;
+    const account = stack.regionalFact(FactName.DLC_REPOSITORY_ACCOUNT);
+    this.uri = `${account}.dkr.ecr.${stack.region}.${stack.urlSuffix}/${this.repositoryName}:${this.tag}`;
+    grantPull(
+      role,
+      Arn.format(
+        {
+          service: 'ecr',
+          account,
+          region: stack.region,
+          resource: 'repository',
+          resourceName: this.repositoryName,
+        },
+        stack,
+      ),
+    );
   }
 }
 

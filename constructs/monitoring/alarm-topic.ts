@@ -1,12 +1,13 @@
-import { RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { RemovalPolicy } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cw_actions from 'aws-cdk-lib/aws-cloudwatch-actions';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
+import { notifyTopic } from '../core/alarm-actions';
 import { PropValidator } from '../core/errors';
+import { allowTopicPublisher, TopicPublisher } from '../core/topic-publishers';
 
 export interface PlatformAlarmTopicProps {
   /**
@@ -36,7 +37,6 @@ export class PlatformAlarmTopic extends Construct {
   public readonly encryptionKey: kms.IKey;
   /** An alarm action that notifies the topic. */
   public readonly alarmAction: cloudwatch.IAlarmAction;
-  private readonly publishers = new Set<string>();
 
   constructor(scope: Construct, id: string, props: PlatformAlarmTopicProps = {}) {
     super(scope, id);
@@ -54,18 +54,6 @@ export class PlatformAlarmTopic extends Construct {
         enableKeyRotation: true,
         removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
       });
-    // CloudWatch alarms and EventBridge rules publish to an encrypted topic only if they may use its key.
-    for (const service of ['cloudwatch.amazonaws.com', 'events.amazonaws.com']) {
-      this.encryptionKey.addToResourcePolicy(
-        new iam.PolicyStatement({
-          principals: [new iam.ServicePrincipal(service)],
-          actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-          resources: ['*'],
-          conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
-        }),
-      );
-    }
-
     this.topic = new sns.Topic(this, 'Resource', {
       masterKey: this.encryptionKey,
       enforceSSL: true,
@@ -75,45 +63,22 @@ export class PlatformAlarmTopic extends Construct {
       this.topic.addSubscription(new subscriptions.EmailSubscription(email));
     }
     this.alarmAction = new cw_actions.SnsAction(this.topic);
+    // enforceSSL replaces SNS's default topic policy: alarms and event rules must be named in it.
+    allowTopicPublisher(this.topic, TopicPublisher.CLOUDWATCH_ALARMS);
+    allowTopicPublisher(this.topic, TopicPublisher.EVENTBRIDGE);
   }
 
   /**
-   * Lets an AWS service publish to the topic (e.g. `budgets.amazonaws.com`, `costalerts.amazonaws.com`):
-   * a topic-policy statement, plus the key-policy statement it needs because the topic is encrypted.
-   * Both are limited to this account (and to `sourceArnLike` when given). Calling it twice is harmless.
-   * With an imported `encryptionKey`, add the key-policy statement to that key yourself.
+   * Lets an AWS service publish to the topic (e.g. `TopicPublisher.BUDGETS`): a topic-policy statement
+   * limited to this account, plus the key-policy statement it needs because the topic is encrypted.
+   * Calling it twice is harmless. With an imported `encryptionKey`, a warning says what to add to that key.
    */
-  public allowServicePublish(servicePrincipal: string, sourceArnLike?: string): void {
-    if (this.publishers.has(servicePrincipal)) return;
-    this.publishers.add(servicePrincipal);
-    const account = Stack.of(this).account;
-    const conditions: Record<string, Record<string, string>> = {
-      StringEquals: { 'aws:SourceAccount': account },
-    };
-    if (sourceArnLike) conditions.ArnLike = { 'aws:SourceArn': sourceArnLike };
-    const principal = new iam.ServicePrincipal(servicePrincipal);
-    this.topic.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: `Allow${servicePrincipal.split('.')[0].replace(/[^A-Za-z0-9]/g, '')}Publish`,
-        principals: [principal],
-        actions: ['sns:Publish'],
-        resources: [this.topic.topicArn],
-        conditions,
-      }),
-    );
-    this.encryptionKey.addToResourcePolicy(
-      new iam.PolicyStatement({
-        principals: [principal],
-        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-        resources: ['*'],
-        conditions: { StringEquals: { 'aws:SourceAccount': account } },
-      }),
-    );
+  public allowServicePublish(publisher: TopicPublisher): void {
+    allowTopicPublisher(this.topic, publisher);
   }
 
   /** Sends an alarm's ALARM and OK transitions to the topic. */
   public notify(alarm: cloudwatch.Alarm): void {
-    alarm.addAlarmAction(this.alarmAction);
-    alarm.addOkAction(this.alarmAction);
+    notifyTopic(alarm, this.topic);
   }
 }

@@ -1,8 +1,9 @@
 import { Duration, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct, type IConstruct } from 'constructs';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import { notifyTopic } from '../core/alarm-actions';
 import { PropValidator } from '../core/errors';
-import type { PlatformAlarmTopic } from './alarm-topic';
 import { EndpointEventRules } from './events';
 
 /** Options of an endpoint metric: `variantName` picks the production variant. */
@@ -19,6 +20,8 @@ export interface MonitorableEndpoint extends IConstruct {
   readonly mode: string;
   /** Alarms that roll back a guarded deployment (shown on the dashboard). */
   readonly rollbackAlarms: readonly cloudwatch.IAlarm[];
+  /** Any metric in `AWS/SageMaker` by `EndpointName` and `VariantName`. */
+  metric(metricName: string, props?: EndpointMetricOptions): cloudwatch.IMetric;
   metricInvocations(props?: EndpointMetricOptions): cloudwatch.IMetric;
   metricModelLatency(props?: EndpointMetricOptions): cloudwatch.IMetric;
   metricInvocation5XXErrors(props?: EndpointMetricOptions): cloudwatch.IMetric;
@@ -57,7 +60,8 @@ export interface InferenceAlarmThresholds {
 
 export interface InferenceMonitoringProps {
   readonly endpoint: MonitorableEndpoint;
-  readonly alarmTopic: PlatformAlarmTopic;
+  /** The topic every alarm (ALARM and OK) and event rule notifies; CloudWatch and EventBridge are admitted to its policy. */
+  readonly alarmTopic: sns.ITopic;
   /**
    * Alarm thresholds.
    * @default - the defaults of each threshold
@@ -116,14 +120,14 @@ export class InferenceMonitoring extends Construct {
     const latencyMs = latency.toMilliseconds();
     const alarm = (alarmId: string, p: Omit<cloudwatch.AlarmProps, 'alarmName'>) => {
       const a = new cloudwatch.Alarm(this, alarmId, { alarmName: `${prefix}-${name}-${alarmId}`, ...p });
-      props.alarmTopic.notify(a);
+      notifyTopic(a, props.alarmTopic);
       this.alarms.push(a);
       return a;
     };
 
     this.endpointEvents = new EndpointEventRules(this, 'EndpointEvents', {
       endpointName: name,
-      topic: props.alarmTopic.topic,
+      topic: props.alarmTopic,
     });
 
     const several = endpoint.variantNames.length > 1;
@@ -294,20 +298,29 @@ export class InferenceMonitoring extends Construct {
       [
         new cloudwatch.GraphWidget({
           title: 'Invocations',
+          // Async endpoints publish InvocationsProcessed instead of Invocations and InvocationsPerInstance.
           left: variants.map((variantName) =>
-            endpoint.metricInvocations({
-              variantName,
-              statistic: cloudwatch.Stats.SUM,
-              label: label('Invocations', variantName),
-            }),
+            asyncEndpoint
+              ? endpoint.metric('InvocationsProcessed', {
+                  variantName,
+                  statistic: cloudwatch.Stats.SUM,
+                  label: label('Processed', variantName),
+                })
+              : endpoint.metricInvocations({
+                  variantName,
+                  statistic: cloudwatch.Stats.SUM,
+                  label: label('Invocations', variantName),
+                }),
           ),
-          right: variants.map((variantName) =>
-            endpoint.metricInvocationsPerInstance({
-              variantName,
-              statistic: cloudwatch.Stats.SUM,
-              label: label('Per instance', variantName),
-            }),
-          ),
+          right: asyncEndpoint
+            ? []
+            : variants.map((variantName) =>
+                endpoint.metricInvocationsPerInstance({
+                  variantName,
+                  statistic: cloudwatch.Stats.SUM,
+                  label: label('Per instance', variantName),
+                }),
+              ),
           leftYAxis: { min: 0, label: 'requests', showUnits: false },
           rightYAxis: { min: 0, label: 'requests per instance', showUnits: false },
           width: 8,
@@ -343,26 +356,26 @@ export class InferenceMonitoring extends Construct {
   }
 }
 
-/** Error responses as a percentage of invocations; 0 when there was no traffic. */
+/**
+ * Error responses as a percentage of requests. SageMaker sends 1 per 5xx (4xx) response and 0
+ * otherwise ("For each 5xx response, 1 is sent; otherwise, 0 is sent", SageMaker Developer Guide,
+ * async-inference-monitor and monitoring-cloudwatch), so the Average is the error rate. Real-time,
+ * serverless and async endpoints all publish these metrics; async endpoints do not publish
+ * `Invocations`, so a ratio to it would never fire there.
+ */
 function errorRate(
   endpoint: MonitorableEndpoint,
   variantName: string,
   kind: 'server' | 'client',
 ): cloudwatch.MathExpression {
+  const options = { variantName, statistic: cloudwatch.Stats.AVERAGE, period: PERIOD };
   const errors =
     kind === 'server'
-      ? endpoint.metricInvocation5XXErrors({ variantName, statistic: cloudwatch.Stats.SUM, period: PERIOD })
-      : endpoint.metricInvocation4XXErrors({ variantName, statistic: cloudwatch.Stats.SUM, period: PERIOD });
+      ? endpoint.metricInvocation5XXErrors(options)
+      : endpoint.metricInvocation4XXErrors(options);
   return new cloudwatch.MathExpression({
-    expression: 'IF(invocations > 0, 100 * errors / invocations, 0)',
-    usingMetrics: {
-      errors,
-      invocations: endpoint.metricInvocations({
-        variantName,
-        statistic: cloudwatch.Stats.SUM,
-        period: PERIOD,
-      }),
-    },
+    expression: '100 * FILL(errors, 0)',
+    usingMetrics: { errors },
     label: kind === 'server' ? '5xx rate (%)' : '4xx rate (%)',
     period: PERIOD,
   });

@@ -4,6 +4,8 @@ import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import { notifyTopic } from '../core/alarm-actions';
 import { MlPlatformValidationError } from '../core/errors';
 import { PlatformAlarmTopic } from './alarm-topic';
 import { BatchQueueMetrics } from './batch-queue-metrics';
@@ -34,7 +36,7 @@ export interface PlatformMonitoringProps {
    * The topic every alarm, event rule, budget and anomaly notification goes to.
    * @default - a new `PlatformAlarmTopic` (KMS-encrypted, TLS-only) subscribed by `alarmEmails`
    */
-  readonly alarmTopic?: PlatformAlarmTopic;
+  readonly alarmTopic?: sns.ITopic;
   /**
    * E-mail addresses subscribed to a topic created here, and notified directly by the budget.
    * @default - none
@@ -111,7 +113,8 @@ export interface PlatformMonitoringProps {
  * anomaly monitor). Add what to watch with `monitorTrainingCluster` and `monitorEndpoint`.
  */
 export class PlatformMonitoring extends Construct {
-  public readonly alarmTopic: PlatformAlarmTopic;
+  /** The topic every alarm, event rule, budget and anomaly alert notifies. */
+  public readonly alarmTopic: sns.ITopic;
   public readonly dashboard: cloudwatch.Dashboard;
   public readonly platformDashboard: PlatformDashboard;
   public readonly costGuardrails?: CostGuardrails;
@@ -133,7 +136,7 @@ export class PlatformMonitoring extends Construct {
         emails: props.alarmEmails,
         encryptionKey: props.encryptionKey,
         removalPolicy: props.removalPolicy,
-      });
+      }).topic;
 
     const budget = props.monthlyBudgetUsd;
     this.platformDashboard = new PlatformDashboard(this, 'Dashboard', {
@@ -212,7 +215,7 @@ export class PlatformMonitoring extends Construct {
   public monitorAlarms(title: string, alarms: readonly cloudwatch.Alarm[]): void {
     for (const alarm of alarms) {
       this.checkNotMonitored(alarm, 'alarms');
-      this.alarmTopic.notify(alarm);
+      notifyTopic(alarm, this.alarmTopic);
       this.ownAlarms.push(alarm);
     }
     if (alarms.length > 0) this.platformDashboard.addAlarmSection(title, alarms);
@@ -262,7 +265,7 @@ export class PlatformMonitoring extends Construct {
       evaluationPeriods: 1,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
-    this.alarmTopic.notify(fnErrors);
+    notifyTopic(fnErrors, this.alarmTopic);
     this.ownAlarms.push(fnErrors);
     return this.queueMetrics;
   }

@@ -3,8 +3,9 @@ import type * as batch from 'aws-cdk-lib/aws-batch';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct, type IConstruct } from 'constructs';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import { notifyTopic } from '../core/alarm-actions';
 import { PropValidator } from '../core/errors';
-import type { PlatformAlarmTopic } from './alarm-topic';
 import type { BatchQueueMetrics } from './batch-queue-metrics';
 import { BatchJobEventRules } from './events';
 
@@ -54,7 +55,8 @@ export interface TrainingAlarmThresholds {
 
 export interface TrainingMonitoringProps {
   readonly cluster: MonitorableTrainingCluster;
-  readonly alarmTopic: PlatformAlarmTopic;
+  /** The topic every alarm (ALARM and OK) and event rule notifies; CloudWatch and EventBridge are admitted to its policy. */
+  readonly alarmTopic: sns.ITopic;
   /** The queue-metrics function that measures the cluster's queues. */
   readonly queueMetrics: BatchQueueMetrics;
   /**
@@ -96,7 +98,7 @@ export class TrainingMonitoring extends Construct {
     const prefix = props.alarmNamePrefix ?? Stack.of(this).stackName;
     const alarm = (alarmId: string, p: Omit<cloudwatch.AlarmProps, 'alarmName'>) => {
       const a = new cloudwatch.Alarm(this, alarmId, { alarmName: `${prefix}-${name}-${alarmId}`, ...p });
-      props.alarmTopic.notify(a);
+      notifyTopic(a, props.alarmTopic);
       this.alarms.push(a);
       return a;
     };
@@ -106,7 +108,7 @@ export class TrainingMonitoring extends Construct {
       clusterName: name,
       jobQueues: cluster.jobQueues,
       onDemandQueue: cluster.onDemandQueue,
-      topic: props.alarmTopic.topic,
+      topic: props.alarmTopic,
     });
 
     // --- alarms ---

@@ -433,7 +433,7 @@ const CONSTRUCT_ROWS: ConstructRow[] = [
       new CostGuardrails(fx.stack, 'Costs', {
         platformName: 'vision',
         monthlyBudgetUsd: 0,
-        alarmTopic: new PlatformAlarmTopic(fx.stack, 'Alarms'),
+        alarmTopic: new PlatformAlarmTopic(fx.stack, 'Alarms').topic,
       }),
     'monthlyBudgetUsd',
     '0',
@@ -444,7 +444,7 @@ const CONSTRUCT_ROWS: ConstructRow[] = [
       new CostGuardrails(fx.stack, 'Costs', {
         platformName: 'vision',
         monthlyBudgetUsd: 100,
-        alarmTopic: new PlatformAlarmTopic(fx.stack, 'Alarms'),
+        alarmTopic: new PlatformAlarmTopic(fx.stack, 'Alarms').topic,
         anomalyThresholdPercent: 0.5,
       }),
     'anomalyThresholdPercent',
@@ -474,7 +474,7 @@ const CONSTRUCT_ROWS: ConstructRow[] = [
     (fx) =>
       new TrainingMonitoring(fx.stack, 'Training', {
         cluster: new ImportedCluster(fx.stack, 'Cluster', fx.queue) as unknown as MonitorableTrainingCluster,
-        alarmTopic: new PlatformAlarmTopic(fx.stack, 'Alarms'),
+        alarmTopic: new PlatformAlarmTopic(fx.stack, 'Alarms').topic,
         queueMetrics: undefined as unknown as BatchQueueMetrics,
         thresholds: { idleGpuUtilizationPercent: 150 },
       }),
@@ -486,7 +486,7 @@ const CONSTRUCT_ROWS: ConstructRow[] = [
     (fx) =>
       new InferenceMonitoring(fx.stack, 'Inference', {
         endpoint: new VariantlessEndpoint(fx.stack, 'Endpoint') as unknown as MonitorableEndpoint,
-        alarmTopic: new PlatformAlarmTopic(fx.stack, 'Alarms'),
+        alarmTopic: new PlatformAlarmTopic(fx.stack, 'Alarms').topic,
       }),
     'endpoint.variantNames',
     '[]',

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, test } from 'vitest';
@@ -100,6 +100,138 @@ describe('reference platform', () => {
       Object.keys(dev.findResources('AWS::S3::Bucket', { Properties: { ObjectLockEnabled: true } })),
     ).toHaveLength(0);
   });
+});
+
+/** Every `{Ref}`/`{Fn::GetAtt}` target named anywhere in a value. */
+function referencedIds(value: unknown): string[] {
+  const json = JSON.stringify(value ?? null);
+  return [...json.matchAll(/"(?:Ref|Fn::GetAtt)":\s*\[?"([A-Za-z0-9]+)"/g)].map((m) => m[1]);
+}
+
+describe('deployable on a fresh account', () => {
+  const both = [
+    ['dev', () => dev],
+    ['prod', () => prod],
+  ] as const;
+
+  test.each(both)(
+    '%s: no SageMaker model depends on an image or artifact in a repository or bucket this stack creates (it would be empty: CreateModel fails)',
+    (_n, t) => {
+      const created = new Set([
+        ...Object.keys(t().findResources('AWS::ECR::Repository')),
+        ...Object.keys(t().findResources('AWS::S3::Bucket')),
+      ]);
+      const models = Object.entries(t().findResources('AWS::SageMaker::Model'));
+      expect(models.length).toBeGreaterThan(0);
+      for (const [id, model] of models) {
+        const container = model.Properties.PrimaryContainer;
+        const refs = [...referencedIds(container.Image), ...referencedIds(container.ModelDataUrl)];
+        expect([id, refs.filter((r) => created.has(r))]).toEqual([id, []]);
+        // The reference model: a bootstrap-bucket asset on the region's PyTorch Deep Learning Container.
+        expect(JSON.stringify(container.Image)).toContain('763104351884.dkr.ecr.us-east-1.');
+        expect(JSON.stringify(container.ModelDataUrl)).toMatch(/cdk-hnb659fds-assets|\.tar\.gz/);
+        expect(container.Environment).toMatchObject({ SAGEMAKER_PROGRAM: 'inference.py' });
+      }
+    },
+  );
+
+  test.each(both)(
+    '%s: every alarm topic admits cloudwatch.amazonaws.com in its topic policy (enforceSSL replaces the default policy)',
+    (_n, t) => {
+      const topicPolicies = Object.values(t().findResources('AWS::SNS::TopicPolicy'));
+      const alarms = Object.values(t().findResources('AWS::CloudWatch::Alarm'));
+      const notified = new Set(
+        alarms.flatMap((a) =>
+          [...(a.Properties.AlarmActions ?? []), ...(a.Properties.OKActions ?? [])]
+            .map((x: { Ref?: string }) => x.Ref)
+            .filter((r: string | undefined): r is string => r !== undefined && !!t().toJSON().Resources[r]),
+        ),
+      );
+      const snsTopics = [...notified].filter((r) => t().toJSON().Resources[r].Type === 'AWS::SNS::Topic');
+      expect(snsTopics.length).toBeGreaterThan(0);
+      for (const topic of snsTopics) {
+        const policy = topicPolicies.find((p) => referencedIds(p.Properties.Topics).includes(topic));
+        expect(policy, topic).toBeDefined();
+        const admits = policy!.Properties.PolicyDocument.Statement.some(
+          (st: { Effect: string; Principal?: { Service?: string }; Action: string }) =>
+            st.Effect === 'Allow' &&
+            st.Principal?.Service === 'cloudwatch.amazonaws.com' &&
+            st.Action === 'sns:Publish',
+        );
+        expect([topic, admits]).toEqual([topic, true]);
+      }
+    },
+  );
+
+  test.each(both)(
+    '%s: model execution roles may cloudwatch:DescribeAlarms the rollback alarms (SageMaker auto-rollback reads them with that role)',
+    (_n, t) => {
+      const endpoint = Object.values(t().findResources('AWS::SageMaker::Endpoint'))[0];
+      const names: string[] = endpoint.Properties.DeploymentConfig.AutoRollbackConfiguration.Alarms.map(
+        (a: { AlarmName: string }) => a.AlarmName,
+      );
+      expect(names.length).toBeGreaterThan(0);
+      const policies = JSON.stringify(t().findResources('AWS::IAM::Policy'));
+      for (const name of names) expect(policies).toContain(`:alarm:${name}`);
+      expect(policies).toContain('cloudwatch:DescribeAlarms');
+    },
+  );
+
+  test.each(both)(
+    "%s: canary at most half of each variant's instances; config updates keep autoscaled instance counts (RetainAllVariantProperties)",
+    (name, t) => {
+      const endpoint = Object.values(t().findResources('AWS::SageMaker::Endpoint'))[0];
+      const routing = endpoint.Properties.DeploymentConfig.BlueGreenUpdatePolicy.TrafficRoutingConfiguration;
+      // dev: an async endpoint that scales to zero (≤ 1 instance): all at once; prod: min 2 per variant, 10% canary.
+      expect(routing.Type).toBe(name === 'dev' ? 'ALL_AT_ONCE' : 'CANARY');
+      expect(endpoint.Properties.RetainAllVariantProperties).toBe(true);
+      expect(endpoint.Properties.ExcludeRetainedVariantProperties).toEqual([
+        { VariantPropertyType: 'DesiredWeight' },
+      ]);
+    },
+  );
+
+  test('dev (async): no alarm reads a metric async endpoints never publish (Invocations, InvocationsPerInstance, InvocationModelErrors)', () => {
+    const json = JSON.stringify(dev.findResources('AWS::CloudWatch::Alarm'));
+    for (const metric of ['Invocations', 'InvocationsPerInstance', 'InvocationModelErrors']) {
+      expect(json).not.toContain(`"MetricName":"${metric}"`);
+    }
+  });
+
+  test('in us-east-1 the anomaly monitor stays in the platform stack; no companion stack', () => {
+    expect(Object.keys(dev.findResources('AWS::CE::AnomalyMonitor'))).toHaveLength(1);
+    expect(stacks.every((st) => st.costAnomalyStack === undefined)).toBe(true);
+  });
+});
+
+test('a platform configured for eu-west-1: no AWS::CE::* outside us-east-1; the monitor gets a us-east-1 stack the platform depends on; the budget stays', () => {
+  // GIVEN
+  const euApp = contextApp();
+  const [platform] = addReferencePlatform(
+    euApp,
+    readPlatformConfig({ region: 'eu-west-1', presets: ['dev'], alarmEmails: ['ml-oncall@example.com'] }),
+  );
+  // WHEN
+  const assembly = euApp.synth({ validateOnSynthesis: false });
+  // THEN
+  const stacksByRegion = assembly.stacks.map((st) => ({
+    name: st.stackName,
+    region: st.environment.region,
+    types: Object.values((st.template as { Resources: Record<string, { Type: string }> }).Resources).map(
+      (r) => r.Type,
+    ),
+  }));
+  for (const st of stacksByRegion.filter((x) => x.region !== 'us-east-1')) {
+    expect([st.name, st.types.filter((type) => type.startsWith('AWS::CE::'))]).toEqual([st.name, []]);
+  }
+  const companion = stacksByRegion.find((x) => x.name === 'MlPlatform-dev-CostAnomalies');
+  expect(companion?.region).toBe('us-east-1');
+  expect(companion?.types).toEqual(
+    expect.arrayContaining(['AWS::CE::AnomalyMonitor', 'AWS::CE::AnomalySubscription', 'AWS::SNS::Topic']),
+  );
+  expect(platform.dependencies.map((d) => d.stackName)).toContain('MlPlatform-dev-CostAnomalies');
+  expect(stacksByRegion.find((x) => x.name === 'MlPlatform-dev')?.types).toContain('AWS::Budgets::Budget');
+  rmSync(euApp.outdir, { recursive: true, force: true });
 });
 
 test('an unknown preset name is rejected', () => {

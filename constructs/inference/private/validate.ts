@@ -6,7 +6,7 @@ import { SizeRoundingBehavior, Token } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import { PropValidator } from '../../core/errors';
 import { type InferenceAutoScalingOptions, validateAutoScaling } from '../autoscaling';
-import { type InferenceDeploymentOptions, validateDeployment } from '../deployment';
+import { type InferenceDeploymentOptions, rollbackAlarmsPerVariant, validateDeployment } from '../deployment';
 import type {
   InferenceEndpointAttributes,
   InferenceEndpointProps,
@@ -17,6 +17,7 @@ import type {
   ShadowVariantOptions,
 } from '../inference-endpoint-props';
 import type { InferenceInstanceType } from '../instance-type';
+import { variantInstanceFloors } from './variants';
 
 /** The props with the constructor's defaults applied, as validation needs them. */
 export interface ResolvedEndpointProps {
@@ -52,7 +53,8 @@ export function validateEndpointProps(
   validateDeployment(
     v,
     resolved.deployment,
-    autoRollback ? 3 * (mode === 'scale-to-zero' ? 1 : variantCount) : 0,
+    autoRollback ? (mode === 'scale-to-zero' ? 3 : rollbackAlarmsPerVariant(mode) * variantCount) : 0,
+    variantInstanceFloors(props, mode, resolved.primaryName, resolved.autoScaling),
   );
   v.throwIfAny();
 }

@@ -3,6 +3,7 @@
  */
 import type { CfnEndpointConfig } from 'aws-cdk-lib/aws-sagemaker';
 import type { InferenceAutoScalingOptions } from '../autoscaling';
+import type { VariantInstanceFloor } from '../deployment';
 import type {
   InferenceEndpointProps,
   InferenceMode,
@@ -96,4 +97,35 @@ export function shadowProductionVariants(
         },
       ]
     : undefined;
+}
+
+/**
+ * The fewest instances each production variant may run when an update starts: the autoscaling
+ * minimum of an autoscaled variant (its count drifts between that and the maximum), else its
+ * initial instance count. Empty for serverless and scale-to-zero endpoints, which shift no
+ * instance capacity.
+ */
+export function variantInstanceFloors(
+  props: InferenceEndpointProps,
+  mode: InferenceMode,
+  primaryName: string,
+  autoScaling: InferenceAutoScalingOptions | undefined,
+): VariantInstanceFloor[] {
+  if (mode === 'serverless' || mode === 'scale-to-zero') return [];
+  const floor = (
+    variantName: string,
+    count: number | undefined,
+    scaling: InferenceAutoScalingOptions | undefined,
+  ): VariantInstanceFloor =>
+    scaling
+      ? {
+          variantName,
+          instances: scaling.minCapacity ?? (mode === 'real-time' ? 1 : 0),
+          source: 'autoScaling.minCapacity',
+        }
+      : { variantName, instances: count ?? 1, source: 'initialInstanceCount' };
+  return [
+    floor(primaryName, props.initialInstanceCount, autoScaling),
+    ...(props.variants ?? []).map((x) => floor(x.variantName, x.initialInstanceCount, x.autoScaling)),
+  ];
 }

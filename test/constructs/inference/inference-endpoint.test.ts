@@ -63,8 +63,8 @@ beforeAll(() => {
         image: f.image,
         instanceType: InferenceInstanceType.ML_G6_XLARGE,
         autoScaling: {
-          minCapacity: 1,
-          maxCapacity: 2,
+          minCapacity: 2,
+          maxCapacity: 3,
           target: InferenceScalingTarget.concurrentRequestsPerModel(4),
         },
       },
@@ -86,7 +86,6 @@ beforeAll(() => {
       maxConcurrentInvocationsPerInstance: 4,
     },
     dataCapture: { bucket: f.capture },
-    deployment: { strategy: RolloutStrategy.linear({ stepPercent: 25, bakeTime: Duration.minutes(3) }) },
     expectedUsage: { averageInstanceCount: 0.3 },
   });
   serverless = new InferenceEndpoint(stack, 'Serverless', {
@@ -248,7 +247,7 @@ describe('real-time endpoint', () => {
       expect.objectContaining({
         VariantName: 'challenger',
         InstanceType: 'ml.g6.xlarge',
-        InitialInstanceCount: 1,
+        InitialInstanceCount: 2,
         InitialVariantWeight: 0.1,
       }),
     ]);
@@ -320,6 +319,38 @@ describe('real-time endpoint', () => {
     });
   });
 
+  test('every model role may cloudwatch:DescribeAlarms its rollback alarms ("Ensure that your IAM execution role has permission to perform the cloudwatch:DescribeAlarms action on the auto-rollback alarms")', () => {
+    // THEN
+    const names = realTime.rollbackAlarms.map(
+      (a) => (a.node.defaultChild as { alarmName?: string }).alarmName,
+    );
+    expect(names).toHaveLength(6);
+    for (const model of Object.values(realTime.models)) {
+      const policy =
+        template.toJSON().Resources[
+          stack.getLogicalId(model.role.node.findChild('DefaultPolicy').node.defaultChild as never)
+        ];
+      const statement = policy.Properties.PolicyDocument.Statement.find(
+        (st: { Action: unknown }) => st.Action === 'cloudwatch:DescribeAlarms',
+      );
+      expect(statement, model.node.path).toBeDefined();
+      const arns = JSON.stringify(statement.Resource);
+      for (const name of names) expect(arns).toContain(`:alarm:${name}`);
+    }
+  });
+
+  test('config updates keep autoscaled instance counts (RetainAllVariantProperties) but apply new weights', () => {
+    // THEN
+    const endpoint = template.toJSON().Resources[stack.getLogicalId(realTime.cfnEndpoint)];
+    expect(endpoint.Properties.RetainAllVariantProperties).toBe(true);
+    expect(endpoint.Properties.ExcludeRetainedVariantProperties).toEqual([
+      { VariantPropertyType: 'DesiredWeight' },
+    ]);
+    // Without autoscaling the configured instance count must apply on update.
+    const fixed = template.toJSON().Resources[stack.getLogicalId(shadowed.cfnEndpoint)];
+    expect(fixed.Properties.RetainAllVariantProperties).toBeUndefined();
+  });
+
   test('scalable targets join the endpoint name; target tracking on invocations per instance by default, concurrency when asked; schedules', () => {
     // THEN
     const endpointId = stack.getLogicalId(realTime.cfnEndpoint);
@@ -348,8 +379,8 @@ describe('real-time endpoint', () => {
       ],
     });
     template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', {
-      MinCapacity: 1,
-      MaxCapacity: 2,
+      MinCapacity: 2,
+      MaxCapacity: 3,
       ResourceId: {
         'Fn::Join': [
           '',
@@ -411,7 +442,7 @@ describe('real-time endpoint', () => {
     const asyncAlarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).filter((a) =>
       String(a.Properties.AlarmName ?? '').includes('-Async-'),
     );
-    expect(asyncAlarms).toHaveLength(3);
+    expect(asyncAlarms).toHaveLength(2);
     for (const a of asyncAlarms) expect(a.Properties.AlarmActions).toEqual([{ Ref: topicId }]);
   });
 
@@ -488,14 +519,30 @@ describe('async endpoint', () => {
     });
   });
 
-  test('linear rollout', () => {
+  test('rolls out all at once by default: it may run 0-1 instances, and "CanarySize ... must be less than or equal to 50% of the variant\'s total instance count"', () => {
     // THEN
     const endpoint = template.toJSON().Resources[stack.getLogicalId(async.cfnEndpoint)];
     expect(endpoint.Properties.DeploymentConfig.BlueGreenUpdatePolicy.TrafficRoutingConfiguration).toEqual({
-      Type: 'LINEAR',
-      LinearStepSize: { Type: 'CAPACITY_PERCENT', Value: 25 },
-      WaitIntervalInSeconds: 180,
+      Type: 'ALL_AT_ONCE',
+      WaitIntervalInSeconds: 600,
     });
+  });
+
+  test('async endpoints publish no InvocationModelErrors: two rollback alarms per variant (5xx rate, latency)', () => {
+    // THEN
+    expect(async.rollbackAlarms).toHaveLength(2);
+    const endpointName = { 'Fn::GetAtt': [stack.getLogicalId(async.cfnEndpoint), 'EndpointName'] };
+    const metrics = Object.values(template.findResources('AWS::CloudWatch::Alarm'))
+      .filter((a) =>
+        (a.Properties.Dimensions ?? []).some(
+          (d: { Name: string; Value: unknown }) =>
+            d.Name === 'EndpointName' && JSON.stringify(d.Value) === JSON.stringify(endpointName),
+        ),
+      )
+      .map((a) => a.Properties.MetricName);
+    expect(metrics).not.toContain('InvocationModelErrors');
+    expect(metrics).not.toContain('Invocations');
+    expect(metrics).toEqual(expect.arrayContaining(['Invocation5XXErrors', 'ModelLatency']));
   });
 
   test('the model may read requests, write answers and publish to the topics; grantInvoke gives InvokeEndpointAsync', () => {
@@ -1014,7 +1061,20 @@ describe('validation', () => {
           instanceType: M5,
         })),
       }),
-      'deployment rollback alarms (3 per production variant + extraRollbackAlarms) must be an integer from 0 to 10, got 12',
+      'deployment rollback alarms (3 per production variant, 2 for async, + extraRollbackAlarms) must be an integer from 0 to 10, got 12',
+    ],
+    [
+      "a canary on a one-instance variant (CanarySize must be at most 50% of the variant's instances)",
+      () => ({ deployment: { strategy: RolloutStrategy.canary() } }),
+      "deployment.strategy.canaryPercent must be a share that stays within 50% of every variant's instances: variant AllTraffic may run 1 instance(s) (initialInstanceCount), where 10% is 1 instance(s); keep at least 2 instances or use RolloutStrategy.allAtOnce(), got 10",
+    ],
+    [
+      'a 50% linear step on an autoscaled variant that may shrink to 3 instances',
+      () => ({
+        autoScaling: { minCapacity: 3, maxCapacity: 6 },
+        deployment: { strategy: RolloutStrategy.linear({ stepPercent: 50 }) },
+      }),
+      "deployment.strategy.stepPercent must be a share that stays within 50% of every variant's instances: variant AllTraffic may run 3 instance(s) (autoScaling.minCapacity), where 50% is 2 instance(s); keep at least 2 instances or use RolloutStrategy.allAtOnce(), got 50",
     ],
     [
       'negative expected instances',

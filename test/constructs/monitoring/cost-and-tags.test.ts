@@ -14,7 +14,7 @@ describe('CostGuardrails options', () => {
   beforeAll(() => {
     // GIVEN an account-wide anomaly monitor, a percentage condition and a named budget
     const stack = new Stack(new App(), 'Costs', { env: ENV });
-    const alarmTopic = new PlatformAlarmTopic(stack, 'Topic');
+    const alarmTopic = new PlatformAlarmTopic(stack, 'Topic').topic;
     new CostGuardrails(stack, 'Guardrails', {
       platformName: 'vision',
       monthlyBudgetUsd: 1250.5,
@@ -75,7 +75,7 @@ describe('CostGuardrails options', () => {
   test('the topic policy grants each publishing service once, however often it is asked', () => {
     // GIVEN a second guardrail on the same topic
     const stack = new Stack(new App(), 'Twice', { env: ENV });
-    const alarmTopic = new PlatformAlarmTopic(stack, 'Topic');
+    const alarmTopic = new PlatformAlarmTopic(stack, 'Topic').topic;
     new CostGuardrails(stack, 'A', { platformName: 'a', monthlyBudgetUsd: 1, alarmTopic });
     new CostGuardrails(stack, 'B', { platformName: 'b', monthlyBudgetUsd: 1, alarmTopic, budgetName: 'b' });
     // WHEN
@@ -108,7 +108,7 @@ describe('CostGuardrails options', () => {
         new CostGuardrails(stack, 'G', {
           platformName: 'p',
           monthlyBudgetUsd: 100,
-          alarmTopic: new PlatformAlarmTopic(stack, 'T'),
+          alarmTopic: new PlatformAlarmTopic(stack, 'T').topic,
           ...props,
         }),
       message,

@@ -89,31 +89,31 @@ export class FakeEndpoint extends Construct implements MonitorableEndpoint {
   }
 
   metricInvocations(p?: EndpointMetricOptions) {
-    return this.metric('AWS/SageMaker', 'Invocations', 'Sum', p);
+    return this.sageMakerMetric('AWS/SageMaker', 'Invocations', 'Sum', p);
   }
   metricModelLatency(p?: EndpointMetricOptions) {
-    return this.metric('AWS/SageMaker', 'ModelLatency', 'Average', p);
+    return this.sageMakerMetric('AWS/SageMaker', 'ModelLatency', 'Average', p);
   }
   metricInvocation5XXErrors(p?: EndpointMetricOptions) {
-    return this.metric('AWS/SageMaker', 'Invocation5XXErrors', 'Sum', p);
+    return this.sageMakerMetric('AWS/SageMaker', 'Invocation5XXErrors', 'Sum', p);
   }
   metricInvocation4XXErrors(p?: EndpointMetricOptions) {
-    return this.metric('AWS/SageMaker', 'Invocation4XXErrors', 'Sum', p);
+    return this.sageMakerMetric('AWS/SageMaker', 'Invocation4XXErrors', 'Sum', p);
   }
   metricInvocationsPerInstance(p?: EndpointMetricOptions) {
-    return this.metric('AWS/SageMaker', 'InvocationsPerInstance', 'Sum', p);
+    return this.sageMakerMetric('AWS/SageMaker', 'InvocationsPerInstance', 'Sum', p);
   }
   metricCpuUtilization(p?: EndpointMetricOptions) {
-    return this.metric('/aws/sagemaker/Endpoints', 'CPUUtilization', 'Average', p);
+    return this.sageMakerMetric('/aws/sagemaker/Endpoints', 'CPUUtilization', 'Average', p);
   }
   metricGpuUtilization(p?: EndpointMetricOptions) {
-    return this.metric('/aws/sagemaker/Endpoints', 'GPUUtilization', 'Average', p);
+    return this.sageMakerMetric('/aws/sagemaker/Endpoints', 'GPUUtilization', 'Average', p);
   }
   metricGpuMemoryUtilization(p?: EndpointMetricOptions) {
-    return this.metric('/aws/sagemaker/Endpoints', 'GPUMemoryUtilization', 'Average', p);
+    return this.sageMakerMetric('/aws/sagemaker/Endpoints', 'GPUMemoryUtilization', 'Average', p);
   }
   metricMemoryUtilization(p?: EndpointMetricOptions) {
-    return this.metric('/aws/sagemaker/Endpoints', 'MemoryUtilization', 'Average', p);
+    return this.sageMakerMetric('/aws/sagemaker/Endpoints', 'MemoryUtilization', 'Average', p);
   }
   metricApproximateBacklogSize(p?: EndpointMetricOptions) {
     // Backlog metrics are per endpoint: the variant is not a dimension.
@@ -128,7 +128,16 @@ export class FakeEndpoint extends Construct implements MonitorableEndpoint {
     });
   }
 
-  private metric(namespace: string, metricName: string, statistic: string, p?: EndpointMetricOptions) {
+  metric(metricName: string, p?: EndpointMetricOptions) {
+    return this.sageMakerMetric('AWS/SageMaker', metricName, 'Sum', p);
+  }
+
+  private sageMakerMetric(
+    namespace: string,
+    metricName: string,
+    statistic: string,
+    p?: EndpointMetricOptions,
+  ) {
     const { variantName, ...rest } = p ?? {};
     return new cloudwatch.Metric({
       namespace,

@@ -34,7 +34,7 @@ beforeAll(() => {
   outdir = app.outdir;
   const built = buildMonitoredStack(app);
   monitoring = built.monitoring;
-  topicRef = { Ref: built.stack.getLogicalId(monitoring.alarmTopic.topic.node.defaultChild as never) };
+  topicRef = { Ref: built.stack.getLogicalId(monitoring.alarmTopic.node.defaultChild as never) };
   // WHEN
   try {
     template = Template.fromStack(built.stack);
@@ -116,6 +116,39 @@ describe('alarm topic', () => {
         'events.amazonaws.com',
       ]),
     );
+    // KMS requests made while SNS encrypts a service's message carry no aws:SourceAccount/SourceArn:
+    // a key statement conditioned on them drops every notification (the SNS guide's example has none).
+    const servicePrincipalConditions = keyStatements
+      .filter((st) => st.Principal.Service !== undefined)
+      .map((st) => (st as { Condition?: unknown }).Condition);
+    expect(servicePrincipalConditions.every((c) => c === undefined)).toBe(true);
+  });
+
+  test("admits CloudWatch alarms to the topic policy that enforceSSL creates (it replaces the default policy), pinned to this account's alarms", () => {
+    // THEN
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Allow',
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Action: 'sns:Publish',
+            Condition: {
+              StringEquals: { 'aws:SourceAccount': ENV.account },
+              ArnLike: { 'aws:SourceArn': `arn:aws:cloudwatch:${ENV.region}:${ENV.account}:alarm:*` },
+            },
+          }),
+          Match.objectLike({
+            Effect: 'Allow',
+            Principal: { Service: 'events.amazonaws.com' },
+            Action: 'sns:Publish',
+            Condition: Match.objectLike({
+              ArnLike: { 'aws:SourceArn': `arn:aws:events:${ENV.region}:${ENV.account}:rule/*` },
+            }),
+          }),
+        ]),
+      },
+    });
   });
 });
 
@@ -195,10 +228,7 @@ describe('alarms', () => {
     });
     expect(serverErrors.Metrics).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({
-          Expression: 'IF(invocations > 0, 100 * errors / invocations, 0)',
-          ReturnData: true,
-        }),
+        expect.objectContaining({ Expression: '100 * FILL(errors, 0)', ReturnData: true }),
         expect.objectContaining({
           Id: 'errors',
           MetricStat: expect.objectContaining({
@@ -206,12 +236,17 @@ describe('alarms', () => {
               MetricName: 'Invocation5XXErrors',
               Dimensions: expect.arrayContaining([{ Name: 'VariantName', Value: 'green' }]),
             }),
-            Stat: 'Sum',
+            // SageMaker sends 1 per 5xx response and 0 otherwise: the Average is the rate.
+            Stat: 'Average',
           }),
         }),
       ]),
     );
     expect(alarmNamed('-chat-ClientErrorRateVariant1')).toMatchObject({ Threshold: 5 });
+    // Async endpoints do not publish Invocations: no alarm of theirs may read it.
+    expect(JSON.stringify(alarmNamed('-embeddings-async-ServerErrorRate').Metrics)).not.toContain(
+      '"MetricName":"Invocations"',
+    );
     const latency = alarmNamed('-chat-ModelLatencyP99Variant1');
     expect(latency).toMatchObject({ Threshold: 2000, EvaluationPeriods: 3 });
     expect(JSON.stringify(latency.Metrics)).toContain('"Stat":"p99"');
@@ -511,7 +546,7 @@ describe('validation', () => {
         monitoringIn(s, {
           monthlyBudgetUsd: 10,
           alarmEmails: Array.from({ length: 11 }, (_, i) => `a${i}@example.com`),
-          alarmTopic: new PlatformAlarmTopic(s, 'T'),
+          alarmTopic: new PlatformAlarmTopic(s, 'T').topic,
         }),
       'emails must be at most 10 addresses (an AWS Budgets limit per notification), got 11',
     ],
