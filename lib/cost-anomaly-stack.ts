@@ -13,7 +13,10 @@ export interface CostAnomalyStackProps extends Omit<StackProps, 'env'> {
   readonly platformName: string;
   /** The preset name, for the `environment` cost-allocation tag. */
   readonly environmentName: string;
-  /** The account of the platform (undefined: the CLI's account at deploy time). */
+  /**
+   * The account of the platform.
+   * @default - the account of the CLI's credentials at deploy time
+   */
   readonly account?: string;
   /**
    * E-mail addresses subscribed to this stack's alert topic.

@@ -1,4 +1,4 @@
-import { RemovalPolicy, Stack, type StackProps, Token } from 'aws-cdk-lib';
+import { CfnOutput, RemovalPolicy, Stack, type StackProps, Token } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -271,6 +271,24 @@ export class MlPlatformStack extends Stack {
       this.monitoring.monitorAlarms('Data plane', this.dataPlane.alarms);
       tagComponent(this.dataPlane, 'data');
     }
+    // What the second deploy step (serving your own model) needs: where to push the image and upload
+    // model.tar.gz, and what to invoke.
+    new CfnOutput(this, 'ModelArtifactsBucketName', {
+      description: 'Upload model.tar.gz here, then set model.modelDataUrl in cdk.json (docs/deploy.md)',
+      value: this.dataStore.modelArtifacts.bucket.bucketName,
+    });
+    new CfnOutput(this, 'ModelImageRepositoryUri', {
+      description: 'Push your serving image here, then set model.imageUri in cdk.json (docs/deploy.md)',
+      value: this.images.repository.repositoryUri,
+    });
+    new CfnOutput(this, 'EndpointName', {
+      description: `The ${this.inference.mode} SageMaker endpoint`,
+      value: this.inference.endpointName,
+    });
+    new CfnOutput(this, 'AlarmTopicArn', {
+      description: 'Every alarm, failed job, budget and anomaly notification',
+      value: this.alarmTopic.topic.topicArn,
+    });
     applyCostAllocationTags(this, {
       platform: deployment,
       environment: preset.name,

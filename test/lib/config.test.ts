@@ -26,6 +26,15 @@ describe('readPlatformConfig', () => {
     });
   });
 
+  test('your own model: an ECR image and an s3:// artifact', () => {
+    const model = {
+      imageUri: '123456789012.dkr.ecr.us-east-1.amazonaws.com/churn:1.4.0',
+      modelDataUrl: 's3://models-bucket/churn/1.4.0/model.tar.gz',
+      environment: { SAGEMAKER_PROGRAM: 'inference.py' },
+    };
+    expect(readPlatformConfig({ model }).model).toEqual(model);
+  });
+
   test.each<[string, unknown, string]>([
     ['not JSON', '{region', 'cdk-ml-platform must be a JSON object, got "{region"'],
     ['an array', [], 'cdk-ml-platform must be an object, got []'],
@@ -47,6 +56,26 @@ describe('readPlatformConfig', () => {
       'negative budget',
       { monthlyBudgetUsd: { dev: -5 } },
       'monthlyBudgetUsd.dev must be a positive number of USD, got -5',
+    ],
+    [
+      'a model image that is no ECR URI',
+      {
+        model: {
+          imageUri: 'pytorch/torchserve:latest',
+          modelDataUrl: 's3://models-bucket/churn/model.tar.gz',
+        },
+      },
+      'model.imageUri must be an ECR image URI <account>.dkr.ecr.<region>.amazonaws.com/<repository>:<tag>, got "pytorch/torchserve:latest"',
+    ],
+    [
+      'a model artifact that is no S3 URL',
+      {
+        model: {
+          imageUri: '123456789012.dkr.ecr.us-east-1.amazonaws.com/churn:1.4.0',
+          modelDataUrl: 'https://example.com/model.tar.gz',
+        },
+      },
+      'model.modelDataUrl must be s3://<bucket>/<key> of a model.tar.gz, got "https://example.com/model.tar.gz"',
     ],
   ])('%s is rejected naming the key and the value', (_name, raw, message) => {
     expect(() => readPlatformConfig(raw)).toThrow(MlPlatformValidationError);

@@ -234,6 +234,32 @@ test('a platform configured for eu-west-1: no AWS::CE::* outside us-east-1; the 
   rmSync(euApp.outdir, { recursive: true, force: true });
 });
 
+test('the second step: with model set, every variant serves your image and artifact (from a bucket the stack does not create)', () => {
+  // GIVEN
+  const own = new App({ context: CDK_JSON_CONTEXT });
+  const stack = new MlPlatformStack(own, 'Own', {
+    preset: 'prod',
+    env: { region: 'us-east-1' },
+    model: {
+      imageUri: '123456789012.dkr.ecr.us-east-1.amazonaws.com/churn:1.4.0',
+      modelDataUrl: 's3://ml-platform-models/models/churn/1.4.0/model.tar.gz',
+      environment: { MODEL_NAME: 'churn' },
+    },
+  });
+  // WHEN
+  const models = Object.values(Template.fromStack(stack).findResources('AWS::SageMaker::Model'));
+  // THEN
+  expect(models).toHaveLength(2);
+  for (const model of models) {
+    expect(model.Properties.PrimaryContainer).toMatchObject({
+      Image: '123456789012.dkr.ecr.us-east-1.amazonaws.com/churn:1.4.0',
+      ModelDataUrl: 's3://ml-platform-models/models/churn/1.4.0/model.tar.gz',
+      Environment: { MODEL_NAME: 'churn' },
+    });
+  }
+  rmSync(own.outdir, { recursive: true, force: true });
+});
+
 test('an unknown preset name is rejected', () => {
   expectValidationError(
     (stack) => new MlPlatformStack(stack, 'P', { preset: 'staging' as 'dev' }),
