@@ -3,8 +3,15 @@
  * `diff` guardrail. Resources are paired by stack name and logical id; a resource's cost is the
  * sum of its lines that count in totals. Pure: no I/O.
  */
-import { compareText, sumLines } from './group';
-import { formatPercent, formatUsd, formatUsdDelta, roundCents } from './render/numbers';
+import { compareText, resourceLabel, sumLines } from './group';
+import {
+  formatPercent,
+  formatQuantity,
+  formatUsd,
+  formatUsdDelta,
+  roundCents,
+  unitLabel,
+} from './render/numbers';
 import type { CostLine, CostRange, CostReport, StackEstimate, UnpricedResource } from './types';
 
 export type ChangeKind = 'added' | 'removed' | 'changed';
@@ -24,6 +31,13 @@ export interface ResourceChange {
   readonly labelChanges: readonly string[];
   /** Components priced in head (or in base for a removed resource), for context. */
   readonly components: readonly string[];
+  /**
+   * What drove the change, in the template's words: driving properties (`MinCapacity 2 → 3`) and
+   * usage assumptions (`averageInstanceCount 2.36 → 3 (usage)`) that differ between base and head.
+   */
+  readonly propertyChanges: readonly string[];
+  /** Quantity changes per component: `Instance usage: 2 to 6 → 3 to 6 instances, expected 2.36 → 3`. */
+  readonly quantityChanges: readonly string[];
 }
 
 export interface StackChange {
@@ -54,6 +68,8 @@ export interface CostDiff {
     readonly added: readonly UnpricedChange[];
     readonly removed: readonly UnpricedChange[];
   };
+  /** The `--fail-on-increase` verdict, when one was asked for: rendered into the Markdown and HTML. */
+  readonly guardrail?: { readonly tripped: boolean; readonly message: string };
 }
 
 /** Compares two reports: base (before) → head (after). */
@@ -150,6 +166,20 @@ export function formatLabelChanges(change: Pick<ResourceChange, 'labelChanges'>)
   return change.labelChanges.length === 0 ? '' : `(${change.labelChanges.join(', ')})`;
 }
 
+/** Everything that says why a resource's cost moved: label, property, usage and quantity changes. */
+export function changeReasons(r: ResourceChange): string[] {
+  return [...r.labelChanges, ...r.propertyChanges, ...r.quantityChanges];
+}
+
+/** `$2,056.26 → $3,084.39 (+$1,028.13)` for a changed figure, `$32.85` when it did not move. */
+export function beforeAfter(
+  r: Pick<ResourceChange, 'before' | 'after' | 'delta'>,
+  k: keyof CostRange,
+): string {
+  if (roundCents(r.delta[k]) === 0) return formatUsd(r.after[k]);
+  return `${formatUsd(r.before[k])} → ${formatUsd(r.after[k])} (${formatUsdDelta(r.delta[k])})`;
+}
+
 /** Relative change of the expected total; `undefined` when base is $0 (any increase is infinite). */
 export function expectedChangeRatio(diff: CostDiff): number | undefined {
   const before = roundCents(diff.totals.before.expected);
@@ -195,18 +225,22 @@ export function renderDiffTable(diff: CostDiff): string {
   } else {
     out.push(
       textTable(
-        ['Change', 'Stack', 'Resource', 'Before (expected)', 'After (expected)', 'Delta'],
+        ['Change', 'Stack', 'Resource', 'Min', 'Expected', 'Max'],
         diff.resources.map((r) => [
           r.kind,
           r.stackName,
-          [r.logicalId, formatLabelChanges(r)].filter(Boolean).join(' '),
-          formatUsd(r.before.expected),
-          formatUsd(r.after.expected),
-          formatUsdDelta(r.delta.expected),
+          resourceLabel(r, r.stackName),
+          beforeAfter(r, 'min'),
+          beforeAfter(r, 'expected'),
+          beforeAfter(r, 'max'),
         ]),
         [false, false, false, true, true, true],
       ),
     );
+    for (const r of diff.resources) {
+      const reasons = changeReasons(r);
+      if (reasons.length > 0) out.push(`  ${resourceLabel(r, r.stackName)}: ${reasons.join('; ')}`);
+    }
   }
   for (const u of diff.unpriced.added) {
     out.push(
@@ -234,7 +268,22 @@ function diffStack(stackName: string, base?: StackEstimate, head?: StackEstimate
     const bComponents = bLines.map((l) => l.component);
     const aComponents = aLines.map((l) => l.component);
     const kind: ChangeKind = !b ? 'added' : !a ? 'removed' : 'changed';
-    if (kind === 'changed' && isZero(delta) && sameLines(bLines, aLines)) continue;
+    const propertyChanges =
+      kind === 'changed'
+        ? [
+            ...driverChanges(bLines, aLines),
+            ...assumptionChanges(base?.assumptions ?? [], head?.assumptions ?? [], id),
+          ]
+        : [];
+    const quantityChanges = kind === 'changed' ? lineQuantityChanges(bLines, aLines) : [];
+    if (
+      kind === 'changed' &&
+      isZero(delta) &&
+      sameLines(bLines, aLines) &&
+      propertyChanges.length === 0 &&
+      quantityChanges.length === 0
+    )
+      continue;
     const ref = a ?? b;
     changes.push({
       kind,
@@ -247,6 +296,8 @@ function diffStack(stackName: string, base?: StackEstimate, head?: StackEstimate
       delta,
       labelChanges: kind === 'changed' ? labelChanges(bComponents, aComponents) : [],
       components: kind === 'removed' ? bComponents : aComponents,
+      propertyChanges,
+      quantityChanges,
     });
   }
   return changes;
@@ -290,6 +341,87 @@ function sameLines(a: readonly CostLine[], b: readonly CostLine[]): boolean {
 function centDelta(after: CostRange, before: CostRange): CostRange {
   const d = (k: keyof CostRange): number => roundCents(roundCents(after[k]) - roundCents(before[k]));
   return { min: d('min'), expected: d('expected'), max: d('max') };
+}
+
+/** Driving properties of a resource's lines that differ: `MinCapacity 2 → 3`, `InstanceType (none) → ml.g5.xlarge`. */
+function driverChanges(before: readonly CostLine[], after: readonly CostLine[]): string[] {
+  const merged = (lines: readonly CostLine[]): Map<string, string> => {
+    const m = new Map<string, string>();
+    for (const l of lines) for (const [k, v] of Object.entries(l.drivers ?? {})) if (!m.has(k)) m.set(k, v);
+    return m;
+  };
+  const b = merged(before);
+  const a = merged(after);
+  // Reports without drivers (older ones) say nothing rather than "(none) → …" for every key.
+  if (b.size === 0 || a.size === 0) return [];
+  const keys = unique([...b.keys(), ...a.keys()]).sort(compareText);
+  return keys
+    .filter((k) => b.get(k) !== a.get(k))
+    .map((k) => `${k} ${b.get(k) ?? '(none)'} → ${a.get(k) ?? '(none)'}`);
+}
+
+/** Usage assumptions of one resource that differ: `averageInstanceCount 2.36 → 3 (usage)`. */
+function assumptionChanges(
+  before: StackEstimate['assumptions'],
+  after: StackEstimate['assumptions'],
+  logicalId: string,
+): string[] {
+  const of = (list: StackEstimate['assumptions']): Map<string, number> =>
+    new Map(list.filter((x) => x.logicalId === logicalId).map((x) => [x.key, x.value]));
+  const b = of(before);
+  const a = of(after);
+  return unique([...b.keys(), ...a.keys()])
+    .sort(compareText)
+    .filter((k) => b.get(k) !== a.get(k))
+    .map((k) => {
+      const show = (v: number | undefined): string => (v === undefined ? '(none)' : formatQuantity(v));
+      return `${k} ${show(b.get(k))} → ${show(a.get(k))} (usage)`;
+    });
+}
+
+/**
+ * Quantity changes per component, paired by the component name without its bracketed labels and
+ * by occurrence: hourly lines as instance counts (`2 to 6 → 3 to 6 instances`), others in units.
+ */
+function lineQuantityChanges(before: readonly CostLine[], after: readonly CostLine[]): string[] {
+  const keyed = (lines: readonly CostLine[]): Map<string, CostLine> => {
+    const seen = new Map<string, number>();
+    const m = new Map<string, CostLine>();
+    for (const l of lines) {
+      const stem = l.component.replace(/\s*\([^()]*\)/g, '').trim();
+      const n = seen.get(stem) ?? 0;
+      seen.set(stem, n + 1);
+      m.set(`${stem}#${n}`, l);
+    }
+    return m;
+  };
+  const b = keyed(before);
+  const a = keyed(after);
+  const out: string[] = [];
+  for (const [key, lb] of b) {
+    const la = a.get(key);
+    if (!la?.scenarios || !lb.scenarios || la.unit !== lb.unit) continue;
+    const hourly = la.unit === 'Hrs';
+    const amount = (q: number): string =>
+      hourly ? formatQuantity(Math.round((q / 730) * 100) / 100) : formatQuantity(Math.round(q * 100) / 100);
+    const unit = hourly
+      ? /^Instance usage/.test(la.component)
+        ? ' instances'
+        : ' running'
+      : ` ${unitLabel(la.unit)}`;
+    const range = (s: NonNullable<CostLine['scenarios']>): string =>
+      s.min.quantity === s.max.quantity
+        ? amount(s.max.quantity)
+        : `${amount(s.min.quantity)} to ${amount(s.max.quantity)}`;
+    const parts: string[] = [];
+    if (range(lb.scenarios) !== range(la.scenarios))
+      parts.push(`${range(lb.scenarios)} → ${range(la.scenarios)}${unit}`);
+    const eb = amount(lb.scenarios.expected.quantity);
+    const ea = amount(la.scenarios.expected.quantity);
+    if (eb !== ea) parts.push(`expected ${eb} → ${ea}`);
+    if (parts.length > 0) out.push(`${key.replace(/#\d+$/, '')}: ${parts.join(', ')}`);
+  }
+  return unique(out);
 }
 
 function splitComponent(name: string): { stem: string; variable: string } {

@@ -55,7 +55,10 @@ export const runDiff: CliCommand = async (argv, io) => {
   };
   const base = loadReport(resolve(io.cwd, args.base), 'base', estimateOptions);
   const head = loadReport(resolve(io.cwd, args.head), 'head', estimateOptions);
-  const diff = diffReports(pairSingleTemplates(base, head), head.report);
+  const compared = diffReports(pairSingleTemplates(base, head), head.report);
+  // The verdict goes into the report too (the PR comment), not only to stderr.
+  const verdict = args.failOnIncrease ? checkIncrease(compared, args.failOnIncrease) : undefined;
+  const diff = verdict ? { ...compared, guardrail: verdict } : compared;
   const output = renderDiff(diff, args.format);
   if (args.out !== undefined) {
     const outPath = resolve(io.cwd, args.out);
@@ -64,12 +67,9 @@ export const runDiff: CliCommand = async (argv, io) => {
   } else {
     io.stdout(output);
   }
-  if (args.failOnIncrease) {
-    const result = checkIncrease(diff, args.failOnIncrease);
-    if (result.tripped) {
-      io.stderr(`cdk-ml-cost: guardrail: ${result.message}\n`);
-      return EXIT_GUARDRAIL;
-    }
+  if (verdict?.tripped) {
+    io.stderr(`cdk-ml-cost: guardrail: ${verdict.message}\n`);
+    return EXIT_GUARDRAIL;
   }
   return EXIT_OK;
 };

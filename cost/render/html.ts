@@ -4,12 +4,12 @@
  * Security Policy in the page forbids loading any). Every text from the report is HTML-escaped.
  * Tables have captions and header scopes; charts have a title, a description and a table twin.
  */
-import { formatLabelChanges, summarizeDiff, type CostDiff } from '../diff';
+import { changeReasons, summarizeDiff, type CostDiff, type ResourceChange } from '../diff';
 import { groupByService, resourceLabel } from '../group';
-import { formatTimestamp, formatUsd, formatUsdDelta } from './numbers';
-import type { CostReport } from '../types';
+import { formatTimestamp, formatUsd, formatUsdDelta, roundCents } from './numbers';
+import type { CostRange, CostReport } from '../types';
 import { chartsSection, serviceColors } from './html-charts';
-import { esc, page, table } from './html-page';
+import { esc, page, table, type Cell } from './html-page';
 import {
   SCENARIO_LABEL,
   assumptionsSection,
@@ -92,17 +92,28 @@ export function renderDiffHtml(diff: CostDiff, options: Pick<HtmlOptions, 'title
     diff.resources.length === 0
       ? '<p>No resource cost changes.</p>'
       : table(
-          'Resources added, removed or changed, largest change first (expected monthly cost)',
-          ['Status', 'Stack', 'Resource', 'Type', 'Before', 'After', 'Change'],
-          diff.resources.map((r) => [
-            { text: r.kind },
-            { text: r.stackName, cls: 'nowrap' },
-            { text: [resourceLabel(r), formatLabelChanges(r)].filter(Boolean).join(' '), header: true },
-            { text: r.resourceType, cls: 'type' },
-            { text: formatUsd(r.before.expected), num: true },
-            { text: formatUsd(r.after.expected), num: true },
-            { text: formatUsdDelta(r.delta.expected), num: true, cls: deltaClass(r.delta.expected) },
-          ]),
+          'Resources added, removed or changed, largest change first: what changed, and each figure before → after',
+          ['Change', 'Resource', 'What changed', 'Min', 'Expected', 'Max'],
+          diff.resources.map((r) => {
+            const reasons = changeReasons(r);
+            return [
+              { text: r.kind },
+              {
+                html:
+                  `${esc(resourceLabel(r, r.stackName)).replace(/\//g, '/<wbr>')}` +
+                  `<span class="id">${esc(r.stackName)} · ${esc(r.logicalId)}</span><span class="id">${esc(r.resourceType)}</span>`,
+                header: true,
+                cls: 'res',
+              },
+              {
+                html:
+                  reasons.length === 0
+                    ? '<span class="muted">–</span>'
+                    : `<ul class="changes">${reasons.map((c) => `<li>${esc(c)}</li>`).join('')}</ul>`,
+              },
+              ...(['min', 'expected', 'max'] as const).map((k) => diffCell(r, k)),
+            ];
+          }),
         );
   const unpriced =
     diff.unpriced.added.length === 0
@@ -114,24 +125,39 @@ export function renderDiffHtml(diff: CostDiff, options: Pick<HtmlOptions, 'title
           ['Stack', 'Resource', 'Type', 'Reason'],
           diff.unpriced.added.map((u) => [
             { text: u.stackName, cls: 'nowrap' },
-            { text: resourceLabel(u), header: true },
+            { text: resourceLabel(u, u.stackName), header: true },
             { text: u.resourceType, cls: 'type' },
             { text: u.reason },
           ]),
         ) +
         `</section>`;
+  const verdict = diff.guardrail
+    ? `<p class="verdict ${diff.guardrail.tripped ? 'tripped' : 'held'}" data-guardrail="${diff.guardrail.tripped ? 'tripped' : 'held'}">` +
+      `${diff.guardrail.tripped ? 'Guardrail tripped' : 'Guardrail held'}: ${esc(diff.guardrail.message)}</p>`
+    : '';
   const body = [
-    `<header><h1>${esc(title)}</h1><p class="meta">${esc(summarizeDiff(diff))}</p></header>`,
+    `<header><h1>${esc(title)}</h1><p class="meta">${esc(summarizeDiff(diff))}</p>${verdict}</header>`,
     `<main>`,
     `<section aria-labelledby="totals-h"><h2 id="totals-h">Change in monthly cost</h2><div class="figures">${figures}</div></section>`,
     unpriced,
     `<section aria-labelledby="stacks-h"><h2 id="stacks-h">Stacks</h2>${stacks}</section>`,
     `<section aria-labelledby="resources-h"><h2 id="resources-h">Resources</h2>${resources}</section>`,
-    `<section aria-labelledby="catalog-h"><h2 id="catalog-h">Catalogs</h2><p>Base: catalog ${esc(diff.base.catalog.version)} captured ${esc(diff.base.catalog.capturedAt)}, report generated ${esc(diff.base.generatedAt)}. ` +
-      `Head: catalog ${esc(diff.head.catalog.version)} captured ${esc(diff.head.catalog.capturedAt)}, report generated ${esc(diff.head.generatedAt)}.</p>${methodNote()}</section>`,
+    `<section aria-labelledby="catalog-h"><h2 id="catalog-h">Catalogs</h2><p>Base: catalog ${esc(diff.base.catalog.version)} captured ${esc(formatTimestamp(diff.base.catalog.capturedAt))}, report generated ${esc(formatTimestamp(diff.base.generatedAt))}. ` +
+      `Head: catalog ${esc(diff.head.catalog.version)} captured ${esc(formatTimestamp(diff.head.catalog.capturedAt))}, report generated ${esc(formatTimestamp(diff.head.generatedAt))}.</p>${methodNote()}</section>`,
     `</main>`,
   ].join('\n');
   return page(`${title}: ${formatUsdDelta(t.delta.expected)} per month expected`, body);
+}
+
+/** A figure before → after with its change below, coloured by direction. */
+function diffCell(r: Pick<ResourceChange, 'before' | 'after' | 'delta'>, k: keyof CostRange): Cell {
+  if (roundCents(r.delta[k]) === 0) return { text: formatUsd(r.after[k]), num: true };
+  return {
+    html:
+      `${esc(formatUsd(r.before[k]))} → ${esc(formatUsd(r.after[k]))}` +
+      `<div class="${deltaClass(r.delta[k])}">${esc(formatUsdDelta(r.delta[k]))}</div>`,
+    num: true,
+  };
 }
 
 function deltaClass(v: number): string {

@@ -4,7 +4,7 @@
  * 65,536 characters or more, so the output stays under `MARKDOWN_MAX_CHARS`: when the details do
  * not fit, they are cut row by row with a note saying what was left out and where to find it.
  */
-import { formatLabelChanges, summarizeDiff, type CostDiff } from '../diff';
+import { beforeAfter, changeReasons, summarizeDiff, type CostDiff } from '../diff';
 import {
   allUnpriced,
   costAllocationTagKeys,
@@ -48,6 +48,14 @@ export function renderDiffMarkdown(diff: CostDiff, options: Pick<MarkdownOptions
   const d = diff.totals.delta.expected;
   const direction = round(d) > 0 ? 'increase' : round(d) < 0 ? 'decrease' : 'no change';
   out.push(`### Cost change: ${formatUsdDelta(d)} per month expected (${direction})`, '');
+  if (diff.guardrail) {
+    out.push(
+      diff.guardrail.tripped
+        ? `> [!CAUTION]\n> **Guardrail tripped**: ${esc(diff.guardrail.message)}`
+        : `> [!NOTE]\n> **Guardrail held**: ${esc(diff.guardrail.message)}`,
+      '',
+    );
+  }
   out.push(esc(summarizeDiff(diff)), '');
   out.push(
     table(
@@ -99,26 +107,16 @@ export function renderDiffMarkdown(diff: CostDiff, options: Pick<MarkdownOptions
     sections.push({
       title: `Resource changes (${diff.resources.length})`,
       open: true,
-      header: [
-        'Change',
-        'Stack',
-        'Resource',
-        'Type',
-        'Before',
-        'After',
-        'Change (expected)',
-        'After: min – max',
-      ],
-      right: [false, false, false, false, true, true, true, true],
+      header: ['Change', 'Stack', 'Resource', 'What changed', 'Min', 'Expected', 'Max'],
+      right: [false, false, false, false, true, true, true],
       rows: lazy(diff.resources, (r) => [
         r.kind,
         esc(r.stackName),
-        esc([resourceLabel(r), formatLabelChanges(r)].filter(Boolean).join(' ')),
-        esc(r.resourceType),
-        formatUsd(r.before.expected),
-        formatUsd(r.after.expected),
-        formatUsdDelta(r.delta.expected),
-        `${formatUsd(r.after.min)} – ${formatUsd(r.after.max)}`,
+        `${esc(resourceLabel(r, r.stackName))}<br><sub>${esc(r.resourceType)}</sub>`,
+        changeReasons(r).map(esc).join('<br>') || '–',
+        beforeAfter(r, 'min'),
+        `**${beforeAfter(r, 'expected')}**`,
+        beforeAfter(r, 'max'),
       ]),
     });
   }

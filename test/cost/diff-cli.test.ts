@@ -76,7 +76,7 @@ describe('cdk-ml-cost diff', () => {
     expect(cli.err).toEqual([
       'cdk-ml-cost: guardrail: expected monthly cost increased above --fail-on-increase $1.00: $4,205.46 → $4,443.51 (+$238.05, +5.7%)\n',
     ]);
-    expect(cli.out.join('')).toContain('InferenceEndpointConfig3B4C5D6E (ml.g5.xlarge → ml.g5.2xlarge)');
+    expect(cli.out.join('')).toContain('Inference/EndpointConfig: ml.g5.xlarge → ml.g5.2xlarge');
   });
 
   test('the reverse (a cheaper head) exits 0', async () => {
@@ -121,7 +121,7 @@ describe('cdk-ml-cost diff', () => {
     expect(code).toBe(0);
     const md = readFileSync(join(dir, 'reports/cost-diff.md'), 'utf8');
     expect(md.startsWith(MARKDOWN_DIFF_MARKER)).toBe(true);
-    expect(md).toContain('(ml.g5.xlarge → ml.g5.2xlarge)');
+    expect(md).toContain('ml.g5.xlarge → ml.g5.2xlarge');
     expect(cli.out.join('')).toBe(
       `Monthly cost (expected): $4,205.46 → $4,443.51 (+$238.05, +5.7%)\nwrote ${join(dir, 'reports/cost-diff.md')}\n`,
     );
@@ -243,5 +243,74 @@ describe('cdk-ml-cost diff', () => {
       out: 'o.md',
     });
     expect(() => parseDiffArgs([])).toThrow(CostInputError);
+  });
+});
+
+describe('a changed minimum capacity, end to end from two templates', () => {
+  // GIVEN an autoscaled endpoint whose MinCapacity goes from 2 to 3 (MaxCapacity 6)
+  const template = (min: number) => ({
+    Resources: {
+      Cfg: {
+        Type: 'AWS::SageMaker::EndpointConfig',
+        Metadata: { 'cdk-ml-platform:usage': { averageInstanceCount: 2.36 } },
+        Properties: {
+          ProductionVariants: [
+            { VariantName: 'AllTraffic', InstanceType: 'ml.g5.xlarge', InitialInstanceCount: 1 },
+          ],
+        },
+      },
+      Ep: {
+        Type: 'AWS::SageMaker::Endpoint',
+        Properties: { EndpointConfigName: { 'Fn::GetAtt': ['Cfg', 'EndpointConfigName'] } },
+      },
+      Target: {
+        Type: 'AWS::ApplicationAutoScaling::ScalableTarget',
+        Properties: {
+          ServiceNamespace: 'sagemaker',
+          ScalableDimension: 'sagemaker:variant:DesiredInstanceCount',
+          MinCapacity: min,
+          MaxCapacity: 6,
+          ResourceId: { 'Fn::Sub': 'endpoint/${Ep.EndpointName}/variant/AllTraffic' },
+        },
+      },
+    },
+  });
+  beforeAll(() => {
+    writeFileSync(join(dir, 'min2.json'), JSON.stringify(template(2)));
+    writeFileSync(join(dir, 'min3.json'), JSON.stringify(template(3)));
+  });
+
+  test.each(['md', 'html', 'table'])(
+    '--format %s names the property change, the quantity range and each figure before → after',
+    async (format) => {
+      // WHEN
+      const cli = io();
+      const code = await runDiff(
+        ['min2.json', 'min3.json', '--region', 'us-east-1', '--format', format, '--fail-on-increase', '10%'],
+        cli,
+      );
+      const out = cli.out.join('');
+      // THEN ml.g5.xlarge 1.4084 $/h: min 2 → 3 instances × 730 h, expected clamped 2.36 → 3
+      expect(out).toContain('MinCapacity 2 → 3');
+      expect(out).toContain('2 to 6 → 3 to 6 instances, expected 2.36 → 3');
+      expect(out).toContain('$2,056.26 → $3,084.40');
+      expect(out).toContain('$2,426.39 → $3,084.40');
+      // the verdict is in the report itself (for the PR comment), not only on stderr
+      if (format !== 'table') expect(out).toMatch(/Guardrail tripped.*above --fail-on-increase 10%/);
+      expect(code).toBe(1);
+      expect(cli.err).toHaveLength(1);
+    },
+  );
+
+  test('a guardrail that holds says so in the Markdown', async () => {
+    const cli = io();
+    const code = await runDiff(
+      ['min2.json', 'min3.json', '--region', 'us-east-1', '--format', 'md', '--fail-on-increase', '50%'],
+      cli,
+    );
+    expect(code).toBe(0);
+    expect(cli.out.join('')).toContain(
+      '> **Guardrail held**: expected monthly cost increased within --fail-on-increase 50%',
+    );
   });
 });

@@ -164,8 +164,9 @@ describe('renderDiffTable', () => {
     expect(text.split('\n')[0]).toBe('Monthly cost (expected): $4,205.46 → $4,443.51 (+$238.05, +5.7%)');
     expect(text).toContain('Range: min $3,259.80 → $3,415.33, max $15,206.45 → $16,986.38');
     expect(text).toMatch(
-      /changed\s+MlPlatform-prod\s+InferenceEndpointConfig3B4C5D6E \(ml\.g5\.xlarge → ml\.g5\.2xlarge\)\s+\$2,580\.83\s+\$2,775\.38\s+\+\$194\.55/,
+      /changed\s+MlPlatform-prod\s+Inference\/EndpointConfig\s+\$2,064\.66 → \$2,220\.30 \(\+\$155\.64\)\s+\$2,580\.83 → \$2,775\.38 \(\+\$194\.55\)/,
     );
+    expect(text).toContain('  Inference/EndpointConfig: ml.g5.xlarge → ml.g5.2xlarge');
     expect(text).toContain(
       'New unpriced resource (not in totals): MlPlatform-prod/EvaluationFileSystem7A8B9C0D',
     );

@@ -187,7 +187,7 @@ describe('renderDiffHtml', () => {
   test('change in totals with before → after, label changes, new unpriced box', () => {
     expect(valueAfter(diffHtml, 'data-delta="expected"')).toBe('+$238.05');
     expect(diffHtml).toContain('$4,205.46 → $4,443.51');
-    expect(diffHtml).toContain('MlPlatform-prod/Inference/EndpointConfig (ml.g5.xlarge → ml.g5.2xlarge)');
+    expect(diffHtml).toContain('<ul class="changes"><li>ml.g5.xlarge → ml.g5.2xlarge</li></ul>');
     expect(diffHtml).toContain('New resources not priced (1)');
     expect(diffHtml).not.toMatch(/<script/i);
   });

@@ -203,7 +203,9 @@ describe('renderDiffMarkdown', () => {
     expect(diffMd).toContain('| Expected | $4,205.46 | $4,443.51 | +$238.05 |');
     expect(diffMd).toContain('| Min (idle floor) | $3,259.80 | $3,415.33 | +$155.53 |');
     expect(diffMd).toContain('| Max (at maxima) | $15,206.45 | $16,986.38 | +$1,779.93 |');
-    expect(diffMd).toContain('MlPlatform-prod/Inference/EndpointConfig (ml.g5.xlarge → ml.g5.2xlarge)');
+    expect(diffMd).toContain(
+      '| changed | MlPlatform-prod | Inference/EndpointConfig<br><sub>AWS::SageMaker::EndpointConfig</sub> | ml.g5.xlarge → ml.g5.2xlarge |',
+    );
     expect(diffMd).toContain('**Resources:** 1 added · 1 removed · 1 changed');
     expect(diffMd).toContain('> **1 new resource(s) not priced**');
     expect(diffMd.length).toBeLessThan(MARKDOWN_MAX_CHARS);
