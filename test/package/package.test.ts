@@ -6,12 +6,21 @@
  * Slow by nature (tsc + esbuild + npm install): everything runs once in `beforeAll`, the tests
  * only read what it produced. `npm install --prefer-offline` works from the npm cache when it
  * holds the dependencies, and from the registry otherwise (CI).
+ *
+ * The README's installation example (TypeScript) and the plain-JavaScript example of
+ * docs/usage.md run in the consumer app as copied: the TypeScript one is compiled by tsc against
+ * the installed package's declarations and the app's own aws-cdk-lib.
+ *
+ * CDK_ML_PACKAGE_CDK_VERSIONS=min,latest (CI) adds consumer apps on the lowest aws-cdk-lib the
+ * package declares in `peerDependencies` and on the newest one; each compiles and synthesizes the
+ * README example (one synth per version).
  */
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { extractBlocks, extractExamples } from '../support/doc-examples';
 
 const ROOT = resolve(__dirname, '..', '..');
 const PACKAGE_NAME = 'cdk-ml-platform';
@@ -100,8 +109,8 @@ const phases: Record<string, number> = {};
  * Runs a command; the npm_* variables of an outer `npm test` are dropped (they name this
  * repository as the prefix), except the cache and registry a CI may configure.
  */
-function run(cmd: string, args: readonly string[], cwd: string): Run {
-  const env: NodeJS.ProcessEnv = {};
+function run(cmd: string, args: readonly string[], cwd: string, extraEnv: NodeJS.ProcessEnv = {}): Run {
+  const env: NodeJS.ProcessEnv = { ...extraEnv };
   for (const [k, v] of Object.entries(process.env)) {
     if (!k.toLowerCase().startsWith('npm_') || /^npm_config_(cache|registry|userconfig)$/i.test(k))
       env[k] = v;
@@ -143,6 +152,123 @@ function tempDir(prefix: string): string {
   return d;
 }
 
+interface PackageJson {
+  readonly peerDependencies: Record<string, string>;
+  readonly devDependencies: Record<string, string>;
+  readonly dependencies: Record<string, string>;
+  readonly files: string[];
+}
+const PACKAGE_JSON = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as PackageJson;
+
+/** The lowest version a `^x.y.z` / `>=x.y.z` range admits. */
+function minimumOf(range: string): string {
+  const m = /^(?:\^|>=|~)?(\d+\.\d+\.\d+)$/.exec(range.trim());
+  if (!m) throw new Error(`not a simple range: ${range}`);
+  return m[1];
+}
+
+/** What to install for a variant: `min` (the declared peer minimum), `latest`, or an exact version. */
+function versionsFor(variant: string): { cdk: string; constructs: string } {
+  if (variant === 'min')
+    return {
+      cdk: minimumOf(PACKAGE_JSON.peerDependencies['aws-cdk-lib']),
+      constructs: minimumOf(PACKAGE_JSON.peerDependencies.constructs),
+    };
+  if (variant === 'latest') return { cdk: 'latest', constructs: '^10' };
+  return { cdk: variant, constructs: PACKAGE_JSON.peerDependencies.constructs };
+}
+
+const EXTRA_VARIANTS = (process.env.CDK_ML_PACKAGE_CDK_VERSIONS ?? '')
+  .split(',')
+  .map((v) => v.trim())
+  .filter((v) => v !== '');
+
+/** The README's installation example, as a reader copies it. */
+function readmeExample(): string {
+  const example = extractExamples(readFileSync(join(ROOT, 'README.md'), 'utf8'), 'README.md').find(
+    (e) => e.code.includes('new InferenceEndpoint(') && e.code.includes('app.synth()'),
+  );
+  if (!example) throw new Error('README.md has no installation example');
+  return example.code;
+}
+
+/** The plain-JavaScript example of docs/usage.md, as a reader copies it. */
+function usageJsExample(): string {
+  const [example] = extractBlocks(readFileSync(join(ROOT, 'docs', 'usage.md'), 'utf8'), 'docs/usage.md', [
+    'js',
+    'javascript',
+  ]);
+  if (!example) throw new Error('docs/usage.md has no JavaScript example');
+  return example.code;
+}
+
+/** A fresh app depending on the tarball and on the given aws-cdk-lib / constructs. */
+function installConsumer(prefix: string, cdk: string, constructs: string): string {
+  const dir = tempDir(prefix);
+  writeFileSync(
+    join(dir, 'package.json'),
+    JSON.stringify(
+      {
+        name: 'team-ml-app',
+        version: '1.0.0',
+        private: true,
+        dependencies: { 'aws-cdk-lib': cdk, constructs, [PACKAGE_NAME]: `file:${tarball}` },
+      },
+      null,
+      2,
+    ),
+  );
+  ok(
+    'npm install',
+    run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--prefix', dir], dir),
+  );
+  return dir;
+}
+
+/** Compiles `code` as the consumer's `example.ts` with tsc (strict), then runs it; returns the outdir. */
+function compileAndRun(dir: string, name: string, code: string): { tsc: Run; run?: Run; outdir: string } {
+  writeFileSync(join(dir, `${name}.ts`), code);
+  writeFileSync(
+    join(dir, `tsconfig.${name}.json`),
+    JSON.stringify({
+      compilerOptions: {
+        target: 'ES2022',
+        module: 'commonjs',
+        moduleResolution: 'node',
+        strict: true,
+        esModuleInterop: true,
+        skipLibCheck: true,
+        types: [],
+        outDir: `out-${name}`,
+      },
+      files: [`${name}.ts`],
+    }),
+  );
+  const outdir = join(dir, `cdk.out-${name}`);
+  const tsc = run(
+    process.execPath,
+    [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', `tsconfig.${name}.json`],
+    dir,
+  );
+  if (tsc.status !== 0) return { tsc, outdir };
+  // `new App()` writes to CDK_OUTDIR, as it does under `cdk synth`.
+  return {
+    tsc,
+    run: run(process.execPath, [join(`out-${name}`, `${name}.js`)], dir, { CDK_OUTDIR: outdir }),
+    outdir,
+  };
+}
+
+/** A consumer app per extra aws-cdk-lib variant, with the README example compiled and synthesized. */
+interface Variant {
+  readonly variant: string;
+  readonly dir: string;
+  readonly result: ReturnType<typeof compileAndRun>;
+}
+const variants: Variant[] = [];
+let readme: ReturnType<typeof compileAndRun>;
+let usageJs: Run;
+
 beforeAll(() => {
   // GIVEN the package built and packed as `npm publish` would
   build = timed('build', () => ok('npm run build', run('npm', ['run', 'build'], ROOT)));
@@ -154,29 +280,8 @@ beforeAll(() => {
   tarball = join(packDir, packed[0].filename);
 
   // AND a fresh CDK app that depends on it, at the CDK versions we build against
-  appDir = tempDir('cdk-ml-consumer-');
-  writeFileSync(
-    join(appDir, 'package.json'),
-    JSON.stringify(
-      {
-        name: 'team-ml-app',
-        version: '1.0.0',
-        private: true,
-        dependencies: {
-          'aws-cdk-lib': version('aws-cdk-lib'),
-          constructs: version('constructs'),
-          [PACKAGE_NAME]: `file:${tarball}`,
-        },
-      },
-      null,
-      2,
-    ),
-  );
-  timed('install', () =>
-    ok(
-      'npm install',
-      run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--prefix', appDir], appDir),
-    ),
+  appDir = timed('install', () =>
+    installConsumer('cdk-ml-consumer-', version('aws-cdk-lib'), version('constructs')),
   );
   writeFileSync(join(appDir, 'app.js'), APP_JS);
   writeFileSync(join(appDir, 'estimate.js'), ESTIMATE_JS);
@@ -189,12 +294,28 @@ beforeAll(() => {
     appDir,
   );
   library = ok('node estimate.js', run(process.execPath, ['estimate.js'], appDir));
+  readme = timed('readme', () => compileAndRun(appDir, 'readme', readmeExample()));
+  writeFileSync(join(appDir, 'usage.js'), usageJsExample());
+  usageJs = run(process.execPath, ['usage.js'], appDir, { CDK_OUTDIR: join(appDir, 'cdk.out-usage') });
+
+  // AND, in CI, the same README example on the lowest and the newest aws-cdk-lib the package admits
+  for (const variant of EXTRA_VARIANTS) {
+    const { cdk, constructs } = versionsFor(variant);
+    const dir = timed(`install ${variant}`, () =>
+      installConsumer(`cdk-ml-consumer-${variant}-`, cdk, constructs),
+    );
+    variants.push({
+      variant,
+      dir,
+      result: timed(`readme ${variant}`, () => compileAndRun(dir, 'readme', readmeExample())),
+    });
+  }
   console.log(`package test phases (s): ${JSON.stringify(phases)}`);
-}, 600_000);
+}, 1_800_000);
 
 afterAll(() => {
   for (const d of temps) rmSync(d, { recursive: true, force: true });
-});
+}, 600_000);
 
 interface StackReport {
   stackName: string;
@@ -303,4 +424,66 @@ describe("the user's own stack", () => {
     expect(fromLib?.totals).toEqual(fromCli?.totals);
     expect(fromLib?.lines.length).toBe(fromCli?.lines.length);
   });
+});
+
+describe('the documented examples, run in the consumer app as copied', () => {
+  test('the README installation example compiles with tsc against the installed package and synthesizes', () => {
+    expect(readme.tsc.stdout + readme.tsc.stderr).toBe('');
+    expect(readme.run?.stderr).not.toMatch(/Error/);
+    expect(readme.run?.status).toBe(0);
+    expect(existsSync(join(readme.outdir, 'TeamMl.template.json'))).toBe(true);
+  });
+
+  test('the plain-JavaScript example of docs/usage.md synthesizes', () => {
+    expect(usageJs.stderr).not.toMatch(/Error/);
+    expect(usageJs.status).toBe(0);
+    expect(readdirSync(join(appDir, 'cdk.out-usage')).some((f) => f.endsWith('.template.json'))).toBe(true);
+  });
+});
+
+describe('peer dependencies', () => {
+  test('aws-cdk-lib and constructs are peer dependencies with a stated minimum, and dev dependencies of the repository', () => {
+    for (const name of ['aws-cdk-lib', 'constructs']) {
+      expect(PACKAGE_JSON.dependencies[name], name).toBeUndefined();
+      expect(minimumOf(PACKAGE_JSON.peerDependencies[name])).toMatch(/^\d+\.\d+\.\d+$/);
+      expect(PACKAGE_JSON.devDependencies[name], name).toBeDefined();
+    }
+    // The repository builds against a version the range admits.
+    const [major, minor] = version('aws-cdk-lib').split('.').map(Number);
+    const [minMajor, minMinor] = minimumOf(PACKAGE_JSON.peerDependencies['aws-cdk-lib'])
+      .split('.')
+      .map(Number);
+    expect(major === minMajor && minor >= minMinor).toBe(true);
+  });
+
+  test("the consumer app has one aws-cdk-lib and one constructs: the app's own", () => {
+    const nested = join(appDir, 'node_modules', PACKAGE_NAME, 'node_modules');
+    expect(existsSync(join(nested, 'aws-cdk-lib'))).toBe(false);
+    expect(existsSync(join(nested, 'constructs'))).toBe(false);
+  });
+
+  test('the package ships the LICENSE (Apache-2.0)', () => {
+    expect(PACKAGE_JSON.files).toContain('LICENSE');
+    const license = readFileSync(join(appDir, 'node_modules', PACKAGE_NAME, 'LICENSE'), 'utf8');
+    expect(license).toContain('Apache License');
+    expect(license).toContain('Version 2.0, January 2004');
+  });
+
+  describe.runIf(EXTRA_VARIANTS.length > 0)(
+    'other aws-cdk-lib versions (CDK_ML_PACKAGE_CDK_VERSIONS)',
+    () => {
+      test.each(EXTRA_VARIANTS)('%s: the README example compiles and synthesizes', (name) => {
+        const v = variants.find((x) => x.variant === name);
+        const installed = JSON.parse(
+          readFileSync(join(v!.dir, 'node_modules', 'aws-cdk-lib', 'package.json'), 'utf8'),
+        ) as { version: string };
+        if (name === 'min')
+          expect(installed.version).toBe(minimumOf(PACKAGE_JSON.peerDependencies['aws-cdk-lib']));
+        expect(v!.result.tsc.stdout + v!.result.tsc.stderr).toBe('');
+        expect(v!.result.run?.status, v!.result.run?.stderr).toBe(0);
+        expect(existsSync(join(v!.result.outdir, 'TeamMl.template.json'))).toBe(true);
+        console.log(`${name}: aws-cdk-lib ${installed.version} ok`);
+      });
+    },
+  );
 });

@@ -41,11 +41,16 @@ export function documentationFiles(root = ROOT): string[] {
 
 /** The examples of one markdown text: ```ts / ```typescript blocks, not ```ts nocompile. */
 export function extractExamples(markdown: string, file: string): DocExample[] {
+  return extractBlocks(markdown, file, ['ts', 'typescript']);
+}
+
+/** The fenced blocks of one markdown text in the given languages, except those flagged `nocompile`. */
+export function extractBlocks(markdown: string, file: string, languages: readonly string[]): DocExample[] {
   const out: DocExample[] = [];
   const lines = markdown.split('\n');
   for (let i = 0; i < lines.length; i++) {
-    const open = /^(\s*)(`{3,}|~{3,})\s*(ts|typescript)(\s+[^`]*)?\s*$/.exec(lines[i]);
-    if (!open) continue;
+    const open = /^(\s*)(`{3,}|~{3,})\s*([A-Za-z]+)(\s+[^`]*)?\s*$/.exec(lines[i]);
+    if (!open || !languages.includes(open[3])) continue;
     const fence = open[2];
     const flags = (open[4] ?? '').trim().split(/\s+/);
     const body: string[] = [];
