@@ -6,6 +6,7 @@ export * from './config';
 export * from './presets';
 export * from './platform-stack';
 export * from './platform-app';
+export * from './synth-reports';
 export * from '../constructs/network';
 export * from '../constructs/storage';
 export * from '../constructs/training';

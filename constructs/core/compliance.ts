@@ -20,12 +20,22 @@ export interface CompliancePackOptions {
  * while any is unacknowledged. CDK's built-in CloudFormation validation stays on.
  */
 export function applyCompliancePacks(app: Construct, options: CompliancePackOptions = {}): void {
-  Validations.of(app).addPlugins(
+  const plugins = [
     new AwsSolutionsChecks(app),
     new NIST80053R5Checks(app),
     new HIPAASecurityChecks(app),
     ...(options.extraPlugins ?? []),
-  );
+  ];
+  Validations.of(app).addPlugins(...plugins);
+  REGISTERED_PACKS.set(app, [...compliancePacksOf(app), ...plugins.map((p) => p.name)]);
+}
+
+/** Pack names registered by `applyCompliancePacks`, per app (CDK has no public lookup of validation plugins). */
+const REGISTERED_PACKS = new WeakMap<IConstruct, readonly string[]>();
+
+/** The names of the packs `applyCompliancePacks` registered on `app`, in order; empty when none. */
+export function compliancePacksOf(app: IConstruct): readonly string[] {
+  return REGISTERED_PACKS.get(app) ?? [];
 }
 
 /**

@@ -129,5 +129,5 @@ describe.each(EXAMPLES.map((e) => [e.where, e] as const))('example %s', (_where,
         if (!exitListeners.includes(listener)) process.removeListener('beforeExit', listener);
       }
     }
-  });
+  }, 600_000); // the first example also loads aws-cdk-lib and bundles Lambda handlers
 });
