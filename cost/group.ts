@@ -53,10 +53,6 @@ export function addRanges(a: CostRange, b: CostRange): CostRange {
   return { min: a.min + b.min, expected: a.expected + b.expected, max: a.max + b.max };
 }
 
-export function subtractRanges(a: CostRange, b: CostRange): CostRange {
-  return { min: a.min - b.min, expected: a.expected - b.expected, max: a.max - b.max };
-}
-
 /** Sum of the lines that count in totals. */
 export function sumLines(lines: readonly CostLine[]): CostRange {
   return lines.reduce((acc, l) => (l.inTotals ? addRanges(acc, l.monthly) : acc), ZERO);
@@ -100,6 +96,9 @@ export function groupByTag(report: CostReport, tagKey: string): CostGroup[] {
 /**
  * The cost-allocation tag keys present on the report's lines, in the order of `preferred`
  * (matched case-insensitively, ignoring `-`, `_` and spaces, so `CostCenter` matches `cost-center`).
+ * A namespaced key matches by its last segment, so the library's own tags
+ * (`cdk-ml-platform:team`, `cdk-ml-platform:cost-center`, from `applyCostAllocationTags`) count
+ * as `team` and `cost-center`.
  */
 export function costAllocationTagKeys(
   report: CostReport,
@@ -111,7 +110,13 @@ export function costAllocationTagKeys(
   }
   const result: string[] = [];
   for (const want of preferred) {
-    const matches = [...present].filter((k) => normalizeTagKey(k) === normalizeTagKey(want)).sort();
+    const matches = [...present]
+      .filter(
+        (k) =>
+          normalizeTagKey(k) === normalizeTagKey(want) ||
+          normalizeTagKey(localTagName(k)) === normalizeTagKey(want),
+      )
+      .sort();
     for (const m of matches) if (!result.includes(m)) result.push(m);
   }
   return result;
@@ -217,6 +222,11 @@ function groupLines(
 
 function normalizeTagKey(k: string): string {
   return k.toLowerCase().replace(/[-_\s]/g, '');
+}
+
+/** `cdk-ml-platform:team` → `team`: the name after a tag key's namespace (`prefix:`), if any. */
+function localTagName(k: string): string {
+  return k.slice(k.lastIndexOf(':') + 1);
 }
 
 // Price List service codes → FOCUS 1.2 ServiceName / ServiceCategory (allowed values of

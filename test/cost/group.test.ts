@@ -7,8 +7,10 @@ import {
   priceSources,
   serviceInfo,
   topDrivers,
+  UNTAGGED_LABEL,
   usageDependentLines,
 } from '../../cost/group';
+import { COST_ALLOCATION_TAGS } from '../../constructs/monitoring/tagging';
 import type { CostReport } from '../../cost/types';
 import { devProdReport } from './fixtures/reports';
 
@@ -86,6 +88,31 @@ describe('grouping', () => {
     // THEN
     expect(costAllocationTagKeys(devProdReport)).toEqual(['team', 'cost-center']);
     expect(costAllocationTagKeys(report)).toEqual(['Team', 'team', 'CostCenter', 'cost-center']);
+  });
+
+  test("the library's own cost-allocation tags (applyCostAllocationTags) group as team and cost-center", () => {
+    // GIVEN lines tagged as applyCostAllocationTags tags resources
+    const tagged = (i: number): Record<string, string> =>
+      i % 2 === 0
+        ? { [COST_ALLOCATION_TAGS.team]: 'vision', [COST_ALLOCATION_TAGS.costCenter]: 'CC-1' }
+        : { [COST_ALLOCATION_TAGS.team]: 'nlp', [COST_ALLOCATION_TAGS.platform]: 'mlp' };
+    const report: CostReport = {
+      ...devProdReport,
+      stacks: devProdReport.stacks.map((s) => ({
+        ...s,
+        lines: s.lines.map((l, i) => ({ ...l, tags: tagged(i) })),
+      })),
+    };
+    // WHEN
+    const keys = costAllocationTagKeys(report);
+    // THEN the namespaced keys are recognised, in preference order, spelling kept
+    expect(keys).toEqual(['cdk-ml-platform:team', 'cdk-ml-platform:cost-center']);
+    expect(
+      groupByTag(report, keys[0])
+        .map((g) => g.label)
+        .sort(),
+    ).toEqual(['nlp', 'vision']);
+    expect(groupByTag(report, keys[1]).map((g) => g.label)).toContain(UNTAGGED_LABEL);
   });
 
   test('top drivers: lines in totals by expected cost, across stacks', () => {
