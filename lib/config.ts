@@ -1,3 +1,4 @@
+import { isEmailAddress } from '../constructs/core/email';
 import { MlPlatformValidationError, PropValidator } from '../constructs/core/errors';
 import type { PlatformModel } from './platform-stack';
 import { PRESETS } from './presets';
@@ -72,8 +73,7 @@ export function readPlatformConfig(raw: unknown): PlatformConfig {
     `a non-empty list of ${Object.keys(PRESETS).join(', ')}`,
   );
   v.check(
-    Array.isArray(config.alarmEmails) &&
-      config.alarmEmails.every((e) => typeof e === 'string' && /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(e)),
+    Array.isArray(config.alarmEmails) && config.alarmEmails.every((e) => isEmailAddress(e)),
     'alarmEmails',
     config.alarmEmails,
     'a list of e-mail addresses',

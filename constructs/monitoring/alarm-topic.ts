@@ -6,6 +6,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import { notifyTopic } from '../core/alarm-actions';
+import { isEmailAddress } from '../core/email';
 import { PropValidator } from '../core/errors';
 import { allowTopicPublisher, TopicPublisher } from '../core/topic-publishers';
 
@@ -42,9 +43,7 @@ export class PlatformAlarmTopic extends Construct {
     super(scope, id);
     const emails = props.emails ?? [];
     const v = new PropValidator('PlatformAlarmTopic', this);
-    emails.forEach((e, i) =>
-      v.check(/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(e), `emails[${i}]`, e, 'an e-mail address'),
-    );
+    emails.forEach((e, i) => v.check(isEmailAddress(e), `emails[${i}]`, e, 'an e-mail address'));
     v.throwIfAny();
 
     this.encryptionKey =

@@ -3,6 +3,7 @@ import * as budgets from 'aws-cdk-lib/aws-budgets';
 import * as ce from 'aws-cdk-lib/aws-ce';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { isEmailAddress } from '../core/email';
 import { PropValidator } from '../core/errors';
 import { allowTopicPublisher, TopicPublisher } from '../core/topic-publishers';
 import { COST_ALLOCATION_TAGS } from './tagging';
@@ -102,12 +103,7 @@ export class CostGuardrails extends Construct {
       'at most 10 addresses (an AWS Budgets limit per notification)',
     );
     emails.forEach((e, i) =>
-      v.check(
-        Token.isUnresolved(e) || /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(e),
-        `emails[${i}]`,
-        e,
-        'an e-mail address',
-      ),
+      v.check(Token.isUnresolved(e) || isEmailAddress(e), `emails[${i}]`, e, 'an e-mail address'),
     );
     validateAnomalyOptions(v, props);
     const stack = Stack.of(this);
