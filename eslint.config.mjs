@@ -26,6 +26,9 @@ export default tseslint.config(
             '../constructs/*',
             '../../lib/*',
             '../../constructs/*',
+            '../scripts/*',
+            '../../scripts/*',
+            '../../../scripts/*',
           ],
         },
       ],
@@ -47,6 +50,10 @@ export default tseslint.config(
             {
               group: ['../*/private/*', '../../*/private/*'],
               message: "Never import another construct family's private/ folder.",
+            },
+            {
+              group: ['**/scripts', '**/scripts/**'],
+              message: 'scripts/ holds build-time tools; nothing the package runs imports them.',
             },
             {
               group: [
@@ -90,6 +97,10 @@ export default tseslint.config(
             {
               group: ['../constructs/*/private/*', '../../constructs/*/private/*', '../bin/*'],
               message: "lib/ uses the construct families' public API only.",
+            },
+            {
+              group: ['**/scripts', '**/scripts/**'],
+              message: 'scripts/ holds build-time tools; nothing the package runs imports them.',
             },
           ],
         },
