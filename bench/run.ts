@@ -12,8 +12,14 @@
  * Each figure is measured after a warm-up, several times, and the median printed. Not a test:
  * the machine's load decides the numbers, so they are reported with the load average.
  *
+ *   20k resources    the bundled CLI estimating 20,000 mixed resources (SageMaker endpoints with
+ *                    scalable targets, policies and alarms among them), wall and peak RSS, and
+ *                    the time ratio for 40,000 (linear: at most about 2)
+ *   synth ratio      `npx tsx bin/platform.ts` against `npx tsx bench/one-bucket-app.ts`, whole
+ *                    processes, interleaved
+ *
  * Options: --runs N (default 5; synth uses min(N, 3)), --json (writes bench-results/latest.json),
- * --skip-cdk-synth, --cli FILE (another bundled CLI to time, e.g. an older build kept for a
+ * --skip-cdk-synth, --skip-synth-ratio, --cli FILE (another bundled CLI to time, e.g. an older build kept for a
  * before/after comparison; default dist/cdk-ml-cost.js).
  */
 import { spawnSync } from 'node:child_process';
@@ -26,6 +32,7 @@ import { estimate } from '../cost';
 import { writeCostReports } from '../cost/synth-report';
 import { CONFIG_CONTEXT_KEY, readPlatformConfig } from '../lib/config';
 import { addReferencePlatform } from '../lib/platform-app';
+import { mixedTemplate } from './scale-template';
 
 const ROOT = resolve(__dirname, '..');
 const DEFAULT_CLI = join(ROOT, 'dist', 'cdk-ml-cost.js');
@@ -34,6 +41,13 @@ const TIME = '/usr/bin/time';
 /** The issue's targets. */
 const TARGETS = {
   costShareOfSynth: 0.1,
+  /** Issue 15: 20,000 mixed resources through the CLI. */
+  scaleSeconds: 5,
+  scaleRssMiB: 500,
+  /** Doubling the input at most doubles the time (with some room for noise). */
+  scaleDoublingRatio: 2.2,
+  /** Reference app synth over a one-bucket app synth, as whole processes. */
+  synthOverOneBucket: 1.5,
   hundredStacksSeconds: 1,
   cliWallSeconds: 0.12,
   cliRssMiB: 60,
@@ -41,7 +55,7 @@ const TARGETS = {
 
 interface Figure {
   readonly name: string;
-  readonly unit: 's' | 'MiB' | '%';
+  readonly unit: 's' | 'MiB' | '%' | '×';
   readonly median: number;
   readonly runs: number;
   readonly samples: readonly number[];
@@ -146,6 +160,7 @@ function repeat<T>(warmup: number, runs: number, fn: () => T): T[] {
 function fmt(f: Figure, v: number): string {
   if (f.unit === 's') return v < 1 ? `${(v * 1000).toFixed(0)} ms` : `${v.toFixed(2)} s`;
   if (f.unit === '%') return `${(v * 100).toFixed(1)} %`;
+  if (f.unit === '×') return `${v.toFixed(2)}×`;
   return `${v.toFixed(1)} MiB`;
 }
 
@@ -239,6 +254,93 @@ function main(): void {
         TARGETS.hundredStacksSeconds,
       ),
     );
+
+    // 3b. scale (issue 15): 20,000 mixed resources (SageMaker endpoints with scaling targets and
+    // alarms included) through the bundled CLI as a whole process, then 40,000 for the doubling.
+    log(`20k/40k mixed resources through the CLI, 1 warm-up + ${Math.min(runs, 3)} interleaved runs`);
+    const scale20 = join(scratch, 'scale-20000.template.json');
+    const scale40 = join(scratch, 'scale-40000.template.json');
+    writeFileSync(scale20, JSON.stringify(mixedTemplate(20_000)));
+    writeFileSync(scale40, JSON.stringify(mixedTemplate(40_000)));
+    const scaleCli = (file: string) =>
+      processCost(
+        [
+          process.execPath,
+          CLI,
+          'estimate',
+          file,
+          '--region',
+          'us-east-1',
+          '--format',
+          'json',
+          '--out',
+          join(scratch, 'scale.json'),
+        ],
+        scratch,
+      );
+    const scalePairs = repeat(1, Math.min(runs, 3), () => ({ a: scaleCli(scale20), b: scaleCli(scale40) }));
+    const twenty = scalePairs.map((p) => p.a.seconds);
+    const forty = scalePairs.map((p) => p.b.seconds);
+    figures.push(figure('estimate 20,000 resources (CLI process)', 's', twenty, TARGETS.scaleSeconds));
+    figures.push(
+      figure(
+        'estimate 20,000 resources, peak RSS',
+        'MiB',
+        scalePairs.map((p) => p.a.rssMiB),
+        TARGETS.scaleRssMiB,
+      ),
+    );
+    figures.push(figure('estimate 40,000 resources (CLI process)', 's', forty));
+    figures.push(
+      figure(
+        '40,000 / 20,000 resources time',
+        '×',
+        scalePairs.map((p) => p.b.seconds / p.a.seconds),
+        TARGETS.scaleDoublingRatio,
+      ),
+    );
+
+    // 3c. the reference app against a one-bucket app, both as `npx tsx` processes like `cdk synth` runs them
+    if (!process.argv.includes('--skip-synth-ratio')) {
+      log(`reference app vs one-bucket app synth (whole processes), ${synthRuns} interleaved runs`);
+      const synthProcess = (entry: string, outdir: string): number => {
+        const t0 = performance.now();
+        const r = spawnSync('npx', ['tsx', entry], {
+          cwd: ROOT,
+          stdio: ['ignore', 'ignore', 'pipe'],
+          env: { ...process.env, CDK_OUTDIR: outdir, CDK_CONTEXT_JSON: JSON.stringify(context) },
+        });
+        if (r.status !== 0) throw new Error(`${entry} exited ${r.status}: ${r.stderr}`);
+        return (performance.now() - t0) / 1000;
+      };
+      const ratios = repeat(0, synthRuns, () => {
+        const platform = synthProcess(join(ROOT, 'bin', 'platform.ts'), join(scratch, 'ratio-platform'));
+        const bucket = synthProcess(join(ROOT, 'bench', 'one-bucket-app.ts'), join(scratch, 'ratio-bucket'));
+        return { platform, bucket };
+      });
+      figures.push(
+        figure(
+          'reference app synth (npx tsx process)',
+          's',
+          ratios.map((r) => r.platform),
+        ),
+      );
+      figures.push(
+        figure(
+          'one-bucket app synth (npx tsx process)',
+          's',
+          ratios.map((r) => r.bucket),
+        ),
+      );
+      figures.push(
+        figure(
+          'reference / one-bucket synth',
+          '×',
+          ratios.map((r) => r.platform / r.bucket),
+          TARGETS.synthOverOneBucket,
+        ),
+      );
+    }
 
     // 4. CLI cold start on one template, whole process; and the 100 stacks through the CLI
     log(`CLI cold start, 2 warm-ups + ${runs * 2} runs`);

@@ -15,6 +15,36 @@ export const MAX_NESTING_DEPTH = 128;
 
 /** Throws CostInputError naming `what` and the path of the first value nested deeper than `max`. */
 export function checkNestingDepth(doc: unknown, what: string, max = MAX_NESTING_DEPTH): void {
+  // Fast pass, no allocation per node: two parallel stacks of values and depths. Objects shared
+  // through YAML aliases are walked once per use; cost/yaml.ts bounds what aliases can add.
+  const values: unknown[] = [doc];
+  const depths: number[] = [0];
+  while (values.length > 0) {
+    const value = values.pop();
+    const depth = depths.pop()!;
+    if (typeof value !== 'object' || value === null) continue;
+    if (depth >= max) {
+      throw new CostInputError(
+        `${what}: nested deeper than ${max} levels at ${firstPathDeeperThan(doc, max)}`,
+      );
+    }
+    if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++) {
+        values.push(value[i]);
+        depths.push(depth + 1);
+      }
+    } else {
+      for (const k in value) {
+        if (!Object.prototype.hasOwnProperty.call(value, k)) continue;
+        values.push((value as Record<string, unknown>)[k]);
+        depths.push(depth + 1);
+      }
+    }
+  }
+}
+
+/** The slow pass, run only to word the error: the path to the first value at depth `max`. */
+function firstPathDeeperThan(doc: unknown, max: number): string {
   interface Entry {
     readonly value: unknown;
     readonly depth: number;
@@ -22,17 +52,11 @@ export function checkNestingDepth(doc: unknown, what: string, max = MAX_NESTING_
     readonly key?: string | number;
   }
   const stack: Entry[] = [{ value: doc, depth: 0 }];
-  // Objects shared through YAML aliases are walked again only when reached deeper than before.
-  const seen = new Map<object, number>();
   while (stack.length > 0) {
     const entry = stack.pop()!;
     const { value, depth } = entry;
     if (typeof value !== 'object' || value === null) continue;
-    if (depth >= max)
-      throw new CostInputError(`${what}: nested deeper than ${max} levels at ${pathOf(entry)}`);
-    const before = seen.get(value);
-    if (before !== undefined && before >= depth) continue;
-    seen.set(value, depth);
+    if (depth >= max) return pathOf(entry);
     if (Array.isArray(value)) {
       for (let i = 0; i < value.length; i++)
         stack.push({ value: value[i], depth: depth + 1, parent: entry, key: i });
@@ -42,6 +66,7 @@ export function checkNestingDepth(doc: unknown, what: string, max = MAX_NESTING_
       }
     }
   }
+  return '(top level)';
 }
 
 /** `Resources.Vm.Properties.Tags[0]…`: the first keys of the path to an entry. */

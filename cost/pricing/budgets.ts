@@ -4,6 +4,7 @@
  * `ActionEnabledBudgetsUsage`). The first two action-enabled budgets of an account are free:
  * a note, not netted per stack. The action itself is billed on its budget.
  */
+import { resourcesOfType } from './view-index';
 import { asRecord, asString } from '../template/values';
 import { fixed, fmt, priceLines } from './unit-price-helpers';
 import { HOURS_PER_MONTH, type PricingModule } from './types';
@@ -12,14 +13,10 @@ const DAYS_PER_MONTH = HOURS_PER_MONTH / 24;
 
 export const priceBudget: PricingModule = ({ resource, usage, prices, template }) => {
   const name = asString(asRecord(resource.properties.Budget)?.BudgetName);
-  const actions = template
-    .resources()
-    .filter((r) => r.type === 'AWS::Budgets::BudgetsAction')
-    .filter(
-      (r) =>
-        template.referencedBy(resource.logicalId).includes(r.logicalId) ||
-        (name !== undefined && r.properties.BudgetName === name),
-    );
+  const referencing = new Set(template.referencedBy(resource.logicalId));
+  const actions = resourcesOfType(template, 'AWS::Budgets::BudgetsAction').filter(
+    (r) => referencing.has(r.logicalId) || (name !== undefined && r.properties.BudgetName === name),
+  );
   if (actions.length === 0) return { kind: 'free' };
   return priceLines(prices, usage, [
     {

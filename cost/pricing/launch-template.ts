@@ -2,6 +2,7 @@
  * Helpers shared by the instance-based modules (EC2, Auto Scaling, Batch): finding the launch
  * template a resource uses through the reference graph, and pricing its EBS volumes.
  */
+import { memoOnView, resourcesOfType } from './view-index';
 import { asArray, asNumber, asRecord, asString, refTarget } from '../template/values';
 import {
   HOURS_PER_MONTH,
@@ -31,9 +32,15 @@ export function findLaunchTemplate(view: TemplateView, spec: unknown): ResolvedR
   }
   const name = asString(s.LaunchTemplateName);
   if (name === undefined) return undefined;
-  return view
-    .resources()
-    .find((r) => r.type === 'AWS::EC2::LaunchTemplate' && asString(r.properties.LaunchTemplateName) === name);
+  // First launch template of that name in template order, from an index built once per template.
+  return memoOnView(view, 'launch-templates-by-name', () => {
+    const byName = new Map<string, ResolvedResource>();
+    for (const r of resourcesOfType(view, 'AWS::EC2::LaunchTemplate')) {
+      const n = asString(r.properties.LaunchTemplateName);
+      if (n !== undefined && !byName.has(n)) byName.set(n, r);
+    }
+    return byName;
+  }).get(name);
 }
 
 /** LaunchTemplateData of a launch template resource. */

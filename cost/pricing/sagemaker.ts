@@ -15,6 +15,7 @@
  * Inference components add no line of their own: their copies run on the endpoint's instances,
  * which the endpoint config's variant (ManagedInstanceScaling) prices; the variant line names them.
  */
+import { groupBy, memoOnView, resourcesOfType } from './view-index';
 import { asArray, asNumber, asRecord, asString, isUnknownValue, partsOf } from '../template/values';
 import type { PerScenario } from './launch-template';
 import { fmt } from './unit-price-helpers';
@@ -281,18 +282,22 @@ function priceServerless(
 
 /** Endpoints whose EndpointConfigName refers to the config (by reference or by literal name), by logical id. */
 function endpointsUsing(view: TemplateView, config: ResolvedResource): ResolvedResource[] {
-  const name = asString(config.properties.EndpointConfigName);
-  return view
-    .resources()
-    .filter((r) => r.type === 'AWS::SageMaker::Endpoint')
-    .filter((r) => {
+  // Each endpoint names its config one way: by a reference to it, or by a literal name.
+  const index = memoOnView(view, 'sagemaker:endpoints-by-config', () =>
+    groupBy(resourcesOfType(view, 'AWS::SageMaker::Endpoint'), (r) => {
       const ref = r.properties.EndpointConfigName;
       const parts = partsOf(ref);
       if (parts.length === 1 && typeof parts[0] === 'object' && 'ref' in parts[0])
-        return parts[0].ref === config.logicalId;
-      return name !== undefined && asString(ref) === name;
-    })
-    .sort((a, b) => a.logicalId.localeCompare(b.logicalId));
+        return [`ref:${parts[0].ref}`];
+      const literal = asString(ref);
+      return literal !== undefined ? [`name:${literal}`] : [];
+    }),
+  );
+  const name = asString(config.properties.EndpointConfigName);
+  return [
+    ...(index.get(`ref:${config.logicalId}`) ?? []),
+    ...(name !== undefined ? (index.get(`name:${name}`) ?? []) : []),
+  ].sort((a, b) => a.logicalId.localeCompare(b.logicalId));
 }
 
 /** The scalable target of `endpoint/<endpoint>/variant/<variant>`, joined through the reference graph. */
@@ -301,28 +306,40 @@ function scalableTargetFor(
   endpoint: ResolvedResource,
   variant: string,
 ): ResolvedResource | undefined {
-  return view
-    .resources()
-    .filter(
-      (r) =>
-        r.type === 'AWS::ApplicationAutoScaling::ScalableTarget' &&
-        asString(r.properties.ServiceNamespace) === 'sagemaker' &&
-        asString(r.properties.ScalableDimension) === 'sagemaker:variant:DesiredInstanceCount',
-    )
-    .find((r) => {
+  // endpoint spelling + NUL + variant → the first such target in template order, with its position.
+  const index = memoOnView(view, 'sagemaker:targets-by-variant', () => {
+    const map = new Map<string, { target: ResolvedResource; order: number }>();
+    resourcesOfType(view, 'AWS::ApplicationAutoScaling::ScalableTarget').forEach((r, order) => {
+      if (
+        asString(r.properties.ServiceNamespace) !== 'sagemaker' ||
+        asString(r.properties.ScalableDimension) !== 'sagemaker:variant:DesiredInstanceCount'
+      )
+        return;
       const m = /^endpoint\/(.+)\/variant\/(.+)$/.exec(flatten(r.properties.ResourceId));
-      return m !== null && names(endpoint).includes(m[1]) && m[2] === variant;
+      if (m === null) return;
+      const key = `${m[1]}\u0000${m[2]}`;
+      if (!map.has(key)) map.set(key, { target: r, order });
     });
+    return map;
+  });
+  let best: { target: ResolvedResource; order: number } | undefined;
+  for (const name of names(endpoint)) {
+    const hit = index.get(`${name}\u0000${variant}`);
+    if (hit && (best === undefined || hit.order < best.order)) best = hit;
+  }
+  return best?.target;
 }
 
 /** Inference components placed on an endpoint, by logical id. */
 function inferenceComponentsOn(view: TemplateView, endpoint: ResolvedResource): string[] {
-  return view
-    .resources()
-    .filter((r) => r.type === 'AWS::SageMaker::InferenceComponent')
-    .filter((r) => names(endpoint).includes(flatten(r.properties.EndpointName)))
-    .map((r) => r.logicalId)
-    .sort();
+  const index = memoOnView(view, 'sagemaker:components-by-endpoint', () =>
+    groupBy(resourcesOfType(view, 'AWS::SageMaker::InferenceComponent'), (r) => [
+      flatten(r.properties.EndpointName),
+    ]),
+  );
+  const ids = new Set<string>();
+  for (const name of names(endpoint)) for (const r of index.get(name) ?? []) ids.add(r.logicalId);
+  return [...ids].sort();
 }
 
 /**
