@@ -582,6 +582,20 @@ export const PRICE_WATCHER_UNIT_SPECS: readonly PriceWatcherUnitSpec[] = [
   },
   {
     file: 'cloudwatch',
+    dimension: 'Logs Collected Data Ingestion',
+    service: 'AmazonCloudWatch',
+    key: 'DataProcessing-Bytes',
+    unit: 'GB',
+  },
+  {
+    file: 'cloudwatch',
+    dimension: 'Vended Logs First 10TB',
+    service: 'AmazonCloudWatch',
+    key: 'VendedLog-Bytes',
+    unit: 'GB',
+  },
+  {
+    file: 'cloudwatch',
     dimension: 'Stored Data',
     service: 'AmazonCloudWatch',
     key: 'TimedStorage-ByteHrs',
