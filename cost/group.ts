@@ -4,7 +4,7 @@
  * reviewers read (service names; numbers are formatted in render/numbers.ts). Pure functions over a `CostReport`.
  */
 import { formatUnitPrice, unitLabel } from './render/numbers';
-import type { CostLine, CostRange, CostReport, StackEstimate } from './types';
+import type { CostLine, CostRange, CostReport, StackEstimate, UnpricedResource } from './types';
 
 /** One group of cost lines (a stack, a service, a tag value). */
 export interface CostGroup {
@@ -147,9 +147,7 @@ export function usageDependentLines(report: CostReport): StackLine[] {
 }
 
 /** Every unpriced resource with its stack, in report order. */
-export function allUnpriced(
-  report: CostReport,
-): { stackName: string; logicalId: string; resourceType: string; reason: string; constructPath?: string }[] {
+export function allUnpriced(report: CostReport): (UnpricedResource & { readonly stackName: string })[] {
   return report.stacks.flatMap((s) => s.unpriced.map((u) => ({ stackName: s.stackName, ...u })));
 }
 

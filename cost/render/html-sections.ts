@@ -88,8 +88,13 @@ export function unpricedSection(report: CostReport): string {
   if (unpriced.length === 0) {
     return `<section class="box ok-box" aria-labelledby="unpriced-h"><h2 id="unpriced-h">Unpriced resources: none</h2><p>The catalog priced every resource that has a cost.</p></section>`;
   }
+  // The engine's coverage when the report has it; otherwise counted here (a resource may have
+  // lines and an unpriced part, so this count is an upper bound).
   const counted = report.stacks.reduce(
-    (n, s) => n + s.unpriced.length + s.free.length + new Set(s.lines.map((l) => l.logicalId)).size,
+    (n, s) =>
+      n +
+      (s.coverage?.resources ??
+        s.unpriced.length + s.free.length + new Set(s.lines.map((l) => l.logicalId)).size),
     0,
   );
   return (
@@ -104,7 +109,11 @@ export function unpricedSection(report: CostReport): string {
         { text: u.stackName, cls: 'nowrap' },
         resourceCell(u, u.stackName),
         { text: u.resourceType, cls: 'type' },
-        { text: u.reason },
+        {
+          html:
+            esc(u.reason) +
+            (u.pricedBy ? `<div class="notes">Priced by: <code>${esc(u.pricedBy)}</code></div>` : ''),
+        },
       ]),
     ) +
     `</section>`

@@ -39,10 +39,10 @@ describe('renderMarkdown', () => {
     expect(lines[0]).toBe(MARKDOWN_ESTIMATE_MARKER);
     expect(lines[1]).toBe('### Cost estimate: $4,205.46 per month expected');
     expect(md).toContain(
-      '| MlPlatform-dev | us-east-1 | $1,067.43 | **$1,212.83** | $5,051.88 | 0 | $1,000.00 **below expected** |',
+      '| MlPlatform-dev | us-east-1 | $1,067.43 | **$1,212.83** | $5,051.88 | 0 | $1,000.00: **below expected**; max is 5.1× it |',
     );
     expect(md).toContain(
-      '| MlPlatform-prod | us-east-1 | $2,192.36 | **$2,992.63** | $10,154.57 | 2 | $3,500.00 covers expected |',
+      '| MlPlatform-prod | us-east-1 | $2,192.36 | **$2,992.63** | $10,154.57 | 2 | $3,500.00: covers expected; max is 2.9× it |',
     );
     expect(md).toContain('| **Total** |  | **$3,259.80** | **$4,205.46** | **$15,206.45** | 2 |  |');
     expect(md.indexOf('| **Total** |')).toBeLessThan(md.indexOf('<details>'));
@@ -55,13 +55,13 @@ describe('renderMarkdown', () => {
     expect(warning).toBeLessThan(md.indexOf('<details>'));
     expect(md).toContain('> **2 resource(s) not priced** and not in the totals');
     expect(md).toContain(
-      '> - MlPlatform-prod / MlPlatform-prod/Training/ScratchFileSystem/Resource (AWS::FSx::FileSystem): no catalog price for FSx for Lustre SCRATCH\\_2 storage in us-east-1',
+      '> - MlPlatform-prod / Training/ScratchFileSystem (AWS::FSx::FileSystem): no catalog price for FSx for Lustre SCRATCH\\_2 storage in us-east-1',
     );
   });
 
   test('usage-based lines without usage say what they cost per unit', () => {
     expect(md).toContain(
-      'Data processed (NAT gateway) on NetworkNatGateway1A2B3C4D: depends on usage: $0.045 per GB',
+      'Data processed (NAT gateway) on Network/Vpc/PublicSubnet1/NATGateway: depends on usage: $0.045 per GB ($4.50 at 100 GB)',
     );
     expect(md).toContain('| \\_depends on usage: $0.000005 per request\\_ |'.replace(/\\_/g, '_'));
   });
@@ -69,7 +69,7 @@ describe('renderMarkdown', () => {
   test('top drivers in the summary, details collapsed', () => {
     expect(md).toContain('**Top 5 cost drivers**');
     expect(md).toContain(
-      '| 1 | MlPlatform-prod | InferenceEndpointConfig3B4C5D6E | Instance usage (ml.g5.xlarge, on-demand) | 2.5 instances (average) × 730 h | $2,570.33 | $2,056.26 – $4,112.53 |',
+      '| 1 | MlPlatform-prod | Inference/EndpointConfig | Instance usage (ml.g5.xlarge, on-demand) | 2.5 instances (average) × 730 h | $2,056.26 | **$2,570.33** | $4,112.53 |',
     );
     const details = md.match(/<details><summary>[^<]*<\/summary>/g) ?? [];
     expect(details.map((d) => d.replace(/<\/?(details|summary)>/g, ''))).toEqual([
