@@ -74,3 +74,21 @@ export function acknowledgeGrantWildcards(
     .map((flat) => `AwsSolutions-IAM5[Resource::${flat}]`);
   if (ids.length > 0) acknowledgeFindings(policy, ids, reason);
 }
+
+/**
+ * Acknowledges the AwsSolutions-IAM5 findings that these resources (ARNs with a wildcard, added to
+ * the policy after `acknowledgePolicyWildcards` ran) raise on the policy, one rule id per resource.
+ */
+export function acknowledgeResourceWildcards(
+  policy: IConstruct | undefined,
+  resources: readonly string[],
+  reason: string,
+): void {
+  if (!policy) return;
+  const stack = Stack.of(policy);
+  const ids = resources
+    .map((resource) => flattenReference(stack.resolve(resource)))
+    .filter((flat) => flat.includes('*'))
+    .map((flat) => `AwsSolutions-IAM5[Resource::${flat}]`);
+  if (ids.length > 0) acknowledgeFindings(policy, ids, reason);
+}

@@ -10,6 +10,7 @@ import { FactName, RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
 import { acknowledgeFindings, acknowledgeGrantPolicy } from '../core/compliance';
 import { PropValidator } from '../core/errors';
+import { chooseVpcSubnets } from '../core/subnets';
 import { wildcardResourceFinding } from './private/nag-ids';
 
 /** The container image a model serves. */
@@ -223,9 +224,14 @@ export class InferenceModel extends Construct {
           return sg;
         })(),
       ];
-      const subnets = props.vpc.selectSubnets(
-        props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
-      );
+      // Isolated by default; a VPC without isolated subnets falls back to private subnets with egress,
+      // which are still private (no route in from outside the VPC).
+      const subnets = chooseVpcSubnets(this, props.vpc, {
+        constructType: 'InferenceModel',
+        selection: props.vpcSubnets,
+        defaultType: ec2.SubnetType.PRIVATE_ISOLATED,
+        fallbackType: ec2.SubnetType.PRIVATE_WITH_EGRESS,
+      });
       vpcConfig = {
         securityGroupIds: this.securityGroups.map((sg) => sg.securityGroupId),
         subnets: subnets.subnetIds,

@@ -8,20 +8,14 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { USAGE_METADATA_KEY, type UsageAssumptions } from '../../cost/usage-metadata';
-import {
-  acknowledgeFindings,
-  acknowledgeGrantPolicy,
-  LAMBDA_CONCURRENCY_RULES,
-  UNRESERVED_CONCURRENCY_REASON,
-} from '../core/compliance';
+import { acknowledgeFindings } from '../core/compliance';
 import { PropValidator } from '../core/errors';
-import { handlerEntry } from '../core/handler-entry';
 import { allowLogsToUseKey, logGroupArnPattern } from '../core/logs-key';
+import { VpcFunction } from '../core/vpc-function';
 import {
   CLUSTER_DIMENSION,
   OLDEST_RUNNABLE_JOB_AGE_METRIC,
@@ -74,10 +68,10 @@ export interface BatchQueueMetricsProps {
  * customer-managed policy limited to what it calls.
  */
 export class BatchQueueMetrics extends Construct {
-  public readonly function: nodejs.NodejsFunction;
-  public readonly logGroup: logs.LogGroup;
-  public readonly deadLetterQueue: sqs.Queue;
-  public readonly securityGroup: ec2.SecurityGroup;
+  public readonly function: lambda.IFunction;
+  public readonly logGroup: logs.ILogGroup;
+  public readonly deadLetterQueue: sqs.IQueue;
+  public readonly securityGroup: ec2.ISecurityGroup;
   public readonly schedule: events.Rule;
   public readonly encryptionKey: kms.IKey;
   private readonly queues: QueueRef[] = [];
@@ -108,59 +102,35 @@ export class BatchQueueMetrics extends Construct {
       });
     allowLogsToUseKey(this.encryptionKey, logGroupArnPattern(this));
 
-    this.logGroup = new logs.LogGroup(this, 'LogGroup', {
-      encryptionKey: this.encryptionKey,
-      retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
-      removalPolicy,
-    });
-    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
-      encryption: sqs.QueueEncryption.KMS,
-      encryptionMasterKey: this.encryptionKey,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+    // `Default` keeps the ids this construct's resources had before the function was shared.
+    const fn = new VpcFunction(this, 'Default', {
+      ownerType: 'BatchQueueMetrics',
+      handlerDir: join(__dirname, 'private'),
+      handlerName: 'queue-metrics-handler',
+      description: 'Publishes RUNNABLE job count and oldest RUNNABLE age of AWS Batch queues to CloudWatch',
+      reaches: 'the AWS Batch and CloudWatch APIs',
       vpc: props.vpc,
-      description: 'Queue-metrics function: HTTPS to the AWS Batch and CloudWatch APIs only',
-      allowAllOutbound: false,
+      vpcSubnets: props.vpcSubnets,
+      encryptionKey: this.encryptionKey,
+      // Shorter than the interval, and no retries: runs never overlap, so no minute is published twice.
+      timeout: Duration.seconds(Math.min(50, interval.toSeconds() - 10)),
+      retryAttempts: 0,
+      logRetention: props.logRetention,
+      removalPolicy,
+      environment: {
+        [QUEUES_ENV]: Lazy.string({ produce: () => stack.toJsonString(this.queues) }),
+      },
     });
-    this.securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS to AWS APIs');
+    this.function = fn.function;
+    this.logGroup = fn.logGroup;
+    this.deadLetterQueue = fn.deadLetterQueue;
+    this.securityGroup = fn.securityGroup;
 
-    const role = new iam.Role(this, 'Role', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: `Role of the Batch queue-metrics function ${this.node.path}`,
-    });
     const policy = new iam.ManagedPolicy(this, 'Policy', {
       description: 'Lists RUNNABLE Batch jobs and publishes CDKMLPlatform/Batch metrics',
-      roles: [role],
+      roles: [fn.role],
       statements: [
-        new iam.PolicyStatement({
-          sid: 'Logs',
-          actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-          resources: [this.logGroup.logGroupArn],
-        }),
-        new iam.PolicyStatement({
-          sid: 'VpcNetworkInterfaces',
-          actions: [
-            'ec2:CreateNetworkInterface',
-            'ec2:DescribeNetworkInterfaces',
-            'ec2:DeleteNetworkInterface',
-            'ec2:AssignPrivateIpAddresses',
-            'ec2:UnassignPrivateIpAddresses',
-          ],
-          resources: ['*'],
-        }),
         new iam.PolicyStatement({ sid: 'ListJobs', actions: ['batch:ListJobs'], resources: ['*'] }),
-        new iam.PolicyStatement({
-          sid: 'DeadLetters',
-          actions: ['sqs:SendMessage'],
-          resources: [this.deadLetterQueue.queueArn],
-        }),
-        new iam.PolicyStatement({
-          sid: 'DeadLetterKey',
-          actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
-          resources: [this.encryptionKey.keyArn],
-        }),
         new iam.PolicyStatement({
           sid: 'PutQueueMetrics',
           actions: ['cloudwatch:PutMetricData'],
@@ -172,51 +142,13 @@ export class BatchQueueMetrics extends Construct {
     acknowledgeFindings(
       policy,
       ['AwsSolutions-IAM5[Resource::*]'],
-      'batch:ListJobs, cloudwatch:PutMetricData (limited to the CDKMLPlatform/Batch namespace by condition) and the Lambda VPC network-interface actions support no resource-level permissions.',
+      'batch:ListJobs and cloudwatch:PutMetricData (limited to the CDKMLPlatform/Batch namespace by condition) support no resource-level permissions.',
     );
-
-    this.function = new nodejs.NodejsFunction(this, 'Function', {
-      entry: handlerEntry(join(__dirname, 'private'), 'queue-metrics-handler'),
-      handler: 'handler',
-      description: 'Publishes RUNNABLE job count and oldest RUNNABLE age of AWS Batch queues to CloudWatch',
-      runtime: lambda.Runtime.NODEJS_24_X,
-      architecture: lambda.Architecture.ARM_64,
-      memorySize: 256,
-      timeout: Duration.seconds(Math.min(50, interval.toSeconds() - 10)),
-      role,
-      logGroup: this.logGroup,
-      loggingFormat: lambda.LoggingFormat.JSON,
-      vpc: props.vpc,
-      vpcSubnets: props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
-      securityGroups: [this.securityGroup],
-      deadLetterQueue: this.deadLetterQueue,
-      retryAttempts: 0,
-      environment: {
-        [QUEUES_ENV]: Lazy.string({ produce: () => stack.toJsonString(this.queues) }),
-        NODE_OPTIONS: '--enable-source-maps',
-      },
-      bundling: {
-        externalModules: ['@aws-sdk/*'],
-        minify: true,
-        sourceMap: true,
-        forceDockerBundling: false,
-      },
-    });
     this.function.node.addDependency(policy);
-    // The function's dead-letter wiring also writes sqs:SendMessage into the role's DefaultPolicy (inline).
-    acknowledgeGrantPolicy(
-      role,
-      `sqs:SendMessage on the dead-letter queue ${this.deadLetterQueue.node.path}`,
+    fn.acknowledgeRolePolicy(
+      `its log group ${this.logGroup.node.path}, the dead-letter queue ${this.deadLetterQueue.node.path} and its key`,
+      'log streams are created per execution environment in its own log group.',
     );
-    acknowledgeFindings(
-      this.deadLetterQueue,
-      ['AwsSolutions-SQS3'],
-      'This queue is the dead-letter queue of the queue-metrics Lambda function; it needs no dead-letter queue of its own.',
-    );
-
-    // Runs cannot overlap without reserved concurrency: the timeout is shorter than the interval and
-    // neither the schedule nor Lambda retries a run.
-    acknowledgeFindings(this.function, LAMBDA_CONCURRENCY_RULES, UNRESERVED_CONCURRENCY_REASON);
 
     const cfnFunction = this.function.node.defaultChild as lambda.CfnFunction;
     const runsPerMonth = Math.round((730 * 3600) / interval.toSeconds());

@@ -29,9 +29,9 @@ export interface EfaOptions {
   /**
    * Instance types with EFA support; one launch template serves them all, so they get the EFA
    * interface count of the type with the fewest network cards.
-   * @default ['g6e.12xlarge', 'g5.12xlarge'] - four GPUs and one EFA card each
+   * @default - g6e.12xlarge and g5.12xlarge: four GPUs and one EFA card each
    */
-  readonly instanceTypes?: string[];
+  readonly instanceTypes?: ec2.InstanceType[];
   /**
    * Cap of the EFA compute environment, in GPUs.
    * @default 16
@@ -71,7 +71,8 @@ export interface GpuTrainingClusterProps {
   /** The VPC, e.g. `MlNetwork.vpc`. */
   readonly vpc: ec2.IVpc;
   /**
-   * Subnets of the instances and the retry function; they need a route to ECR, S3 and Batch.
+   * Subnets of the instances and the retry function; they need a route to ECR, S3 and Batch (NAT or
+   * VPC endpoints). A selection the VPC lacks is a validation error naming `vpcSubnets`.
    * @default - private subnets with egress
    */
   readonly vpcSubnets?: ec2.SubnetSelection;
@@ -119,7 +120,7 @@ export interface GpuTrainingClusterProps {
    * GPU instance types of the spot (and on-demand) compute environments, one CPU architecture.
    * @default - g5, g6 and g6e at xlarge and 2xlarge (one GPU each)
    */
-  readonly instanceTypes?: string[];
+  readonly instanceTypes?: ec2.InstanceType[];
   /**
    * Cap of the spot compute environment in GPUs. Batch caps vCPUs, so this becomes
    * `maxGpus × (fewest vCPUs per GPU among instanceTypes)`: the cluster never holds more GPUs.

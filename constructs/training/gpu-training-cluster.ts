@@ -1,4 +1,4 @@
-import { Annotations, Duration, RemovalPolicy, Size } from 'aws-cdk-lib';
+import { Annotations, Duration, RemovalPolicy, Resource, Size, type IResource } from 'aws-cdk-lib';
 import * as batch from 'aws-cdk-lib/aws-batch';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -8,10 +8,11 @@ import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import * as s3 from 'aws-cdk-lib/aws-s3';
-import { Construct } from 'constructs';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type { Construct } from 'constructs';
 import { batchJobStatePattern, capacityCancellationDetail } from '../core/batch-job-events';
-import { DEFAULT_EFA_INSTANCE_TYPES, DEFAULT_TRAINING_INSTANCE_TYPES } from './gpu-instance-types';
+import { chooseVpcSubnets, type ChosenSubnets } from '../core/subnets';
+import { DEFAULT_EFA_INSTANCE_TYPES, DEFAULT_TRAINING_INSTANCE_TYPES, type GpuInstanceSpec } from './gpu-instance-types';
 import type { GpuTrainingClusterProps } from './gpu-training-cluster-props';
 import {
   createGpuJobDefinition,
@@ -20,12 +21,13 @@ import {
   type MultiNodeGpuJobProps,
   type TrainingJobContext,
 } from './job-definitions';
-import { GpuLaunchTemplate } from './launch-template';
+import { GpuLaunchTemplate, type LustreMount } from './launch-template';
 import {
   createComputeEnvironment,
   jobQueueFactory,
   recordOnDemandUsage,
   recordSpotUsage,
+  type JobQueueFactory,
 } from './private/capacity';
 import { addCheckpointExpiry } from './private/checkpoint-lifecycle';
 import { SubmitJobGrants } from './private/grants';
@@ -47,15 +49,111 @@ export type {
 } from './gpu-training-cluster-props';
 
 /**
+ * A GPU training cluster on AWS Batch, made here (`GpuTrainingCluster`) or imported
+ * (`GpuTrainingCluster.fromGpuTrainingClusterAttributes`). Monitoring and submitters use this.
+ */
+export interface IGpuTrainingCluster extends IResource, ec2.IConnectable {
+  /** The `ClusterName` dimension of its GPU metrics and part of its checkpoint prefixes. */
+  readonly clusterName: string;
+  /** Queue of single-node jobs on spot capacity. */
+  readonly spotQueue: batch.IJobQueue;
+  /** On-demand queue: spot jobs resubmitted after reclaims, and multi-node jobs without EFA. */
+  readonly onDemandQueue?: batch.IJobQueue;
+  /** Queue of multi-node EFA jobs. */
+  readonly efaQueue?: batch.IJobQueue;
+  /** Every queue of the cluster. */
+  readonly jobQueues: readonly batch.IJobQueue[];
+  /** The function that resubmits spot-reclaimed jobs on demand, if any. */
+  readonly retryFunction?: lambda.IFunction;
+  /** How long a job may wait RUNNABLE before Batch cancels it for lack of capacity. */
+  readonly capacityTimeout: Duration;
+  /** Lets a principal submit the cluster's job definitions (any revision) to its queues. */
+  grantSubmitJob(grantee: iam.IGrantable): iam.Grant;
+  /** Average GPU utilisation (%) across the cluster's GPUs (`nvidia_smi_utilization_gpu`). */
+  metricGpuUtilization(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+  /** Average GPU memory utilisation (%) across the cluster's GPUs (`nvidia_smi_utilization_memory`). */
+  metricGpuMemoryUtilization(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+}
+
+/** A cluster made elsewhere (another stack or app), for monitoring and `grantSubmitJob`. */
+export interface GpuTrainingClusterAttributes {
+  readonly clusterName: string;
+  readonly spotJobQueueArn: string;
+  /**
+   * @default - no on-demand queue
+   */
+  readonly onDemandJobQueueArn?: string;
+  /**
+   * @default - no EFA queue
+   */
+  readonly efaJobQueueArn?: string;
+  /**
+   * Job definitions `grantSubmitJob` covers (any revision of each).
+   * @default - none: grants cover the queues only
+   */
+  readonly jobDefinitionArns?: string[];
+  /**
+   * Security groups of the cluster's instances, for `connections`.
+   * @default - none
+   */
+  readonly securityGroups?: ec2.ISecurityGroup[];
+  /**
+   * @default Duration.minutes(60)
+   */
+  readonly capacityTimeout?: Duration;
+}
+
+/** What both the cluster and an imported one implement: GPU metrics. */
+abstract class GpuTrainingClusterBase extends Resource implements IGpuTrainingCluster {
+  public abstract readonly clusterName: string;
+  public abstract readonly spotQueue: batch.IJobQueue;
+  public abstract readonly onDemandQueue?: batch.IJobQueue;
+  public abstract readonly efaQueue?: batch.IJobQueue;
+  public abstract readonly jobQueues: readonly batch.IJobQueue[];
+  public abstract readonly retryFunction?: lambda.IFunction;
+  public abstract readonly capacityTimeout: Duration;
+  public abstract readonly connections: ec2.Connections;
+  public abstract grantSubmitJob(grantee: iam.IGrantable): iam.Grant;
+
+  public metricGpuUtilization(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.gpuMetric('nvidia_smi_utilization_gpu', props);
+  }
+
+  public metricGpuMemoryUtilization(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.gpuMetric('nvidia_smi_utilization_memory', props);
+  }
+
+  private gpuMetric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: GPU_METRICS_NAMESPACE,
+      metricName,
+      dimensionsMap: { ClusterName: this.clusterName },
+      statistic: cloudwatch.Stats.AVERAGE,
+      period: Duration.minutes(5),
+      ...props,
+    });
+  }
+}
+
+/**
  * GPU training on AWS Batch that costs nothing idle: a spot compute environment
  * (`SPOT_PRICE_CAPACITY_OPTIMIZED` over several GPU families, `minvCpus` 0), optional on-demand
  * fallback with a spot → on-demand retry, optional EFA multi-node capacity in a cluster placement
  * group, optional FSx for Lustre scratch, job-state time limits for stuck jobs, and a checkpoint
  * contract on every job definition made with `addGpuJob` / `addMultiNodeJob`.
  */
-export class GpuTrainingCluster extends Construct {
+export class GpuTrainingCluster extends GpuTrainingClusterBase {
   /** CloudWatch namespace of the GPU metrics the instances publish. */
   public static readonly GPU_METRICS_NAMESPACE = 'CDKMLPlatform/GPU';
+
+  /** A cluster made elsewhere, for monitoring and grants. */
+  public static fromGpuTrainingClusterAttributes(
+    scope: Construct,
+    id: string,
+    attrs: GpuTrainingClusterAttributes,
+  ): IGpuTrainingCluster {
+    return new ImportedGpuTrainingCluster(scope, id, attrs);
+  }
 
   public readonly clusterName: string;
   public readonly spotQueue: batch.IJobQueue;
@@ -64,7 +162,7 @@ export class GpuTrainingCluster extends Construct {
   /** Queue of multi-node EFA jobs, when `efa` is set. */
   public readonly efaQueue?: batch.IJobQueue;
   /** Every queue of the cluster: spot, then on-demand, then EFA. */
-  public readonly jobQueues: batch.IJobQueue[];
+  public readonly jobQueues: readonly batch.IJobQueue[];
   public readonly spotComputeEnvironment: batch.IManagedEc2EcsComputeEnvironment;
   public readonly onDemandComputeEnvironment?: batch.IManagedEc2EcsComputeEnvironment;
   public readonly efaComputeEnvironment?: batch.IManagedEc2EcsComputeEnvironment;
@@ -73,6 +171,8 @@ export class GpuTrainingCluster extends Construct {
   public readonly capacityTimeout: Duration;
   /** Security group of the instances (and FSx): traffic within the group is admitted as jobs need it. */
   public readonly securityGroup: ec2.ISecurityGroup;
+  /** The instances' security group, for `allowFrom`/`allowTo` wiring (e.g. a database jobs read). */
+  public readonly connections: ec2.Connections;
   public readonly encryptionKey: kms.IKey;
   public readonly checkpointBucket: s3.IBucket;
   /** Key prefix of the cluster's checkpoints in `checkpointBucket`, ending with `/`. */
@@ -83,21 +183,26 @@ export class GpuTrainingCluster extends Construct {
   public readonly scratchFileSystem?: TrainingScratchFileSystem;
   /** Rule that notifies `alarmTopic` of capacity cancellations, when a topic is given. */
   public readonly capacityCancellationRule?: events.Rule;
-  /** Job definitions made by `addGpuJob` and `addMultiNodeJob`. */
-  public readonly jobDefinitions: batch.IJobDefinition[] = [];
 
+  private readonly props: GpuTrainingClusterProps;
   private readonly instanceTypes: string[];
   private readonly efaInstanceTypes: string[];
   private readonly efaInterfaces: number;
+  private readonly subnets: ChosenSubnets;
+  private readonly removalPolicy: RemovalPolicy;
+  private readonly logRetention: logs.RetentionDays;
+  private readonly afterSpotReclaims: number;
   private readonly jobContext: TrainingJobContext;
   private readonly spotRetry?: SpotToOnDemandRetry;
+  private readonly definitions: batch.IJobDefinition[] = [];
   private readonly submitGrants = new SubmitJobGrants(this.node.path);
   private nodeTrafficAllowed = false;
 
   constructor(scope: Construct, id: string, props: GpuTrainingClusterProps) {
     super(scope, id);
-    const instanceTypes = props.instanceTypes ?? [...DEFAULT_TRAINING_INSTANCE_TYPES];
-    const efaTypes = props.efa ? (props.efa.instanceTypes ?? [...DEFAULT_EFA_INSTANCE_TYPES]) : [];
+    // --- validate ---
+    const instanceTypes = (props.instanceTypes ?? DEFAULT_TRAINING_INSTANCE_TYPES.map(toInstanceType)).map(String);
+    const efaTypes = props.efa ? (props.efa.instanceTypes ?? DEFAULT_EFA_INSTANCE_TYPES.map(toInstanceType)).map(String) : [];
     const clusterName = props.clusterName ?? defaultClusterName(this);
     const maxGpus = props.maxGpus ?? 8;
     const minGpus = props.minGpus ?? 0;
@@ -112,7 +217,11 @@ export class GpuTrainingCluster extends Construct {
       capacityTimeout,
       afterSpotReclaims,
     });
-
+    this.subnets = chooseVpcSubnets(this, props.vpc, {
+      constructType: 'GpuTrainingCluster',
+      selection: props.vpcSubnets,
+      defaultType: ec2.SubnetType.PRIVATE_WITH_EGRESS,
+    });
     if (instanceTypes.length === 1) {
       Annotations.of(this).addWarningV2(
         'cdk-ml-platform:singleSpotInstanceType',
@@ -120,38 +229,31 @@ export class GpuTrainingCluster extends Construct {
       );
     }
 
+    this.props = props;
     this.clusterName = clusterName;
     this.capacityTimeout = capacityTimeout;
     this.instanceTypes = instanceTypes;
     this.efaInstanceTypes = efaTypes;
     this.efaInterfaces = efaSpecs.length > 0 ? Math.min(...efaSpecs.map((s) => s.efaInterfaces)) : 0;
+    this.afterSpotReclaims = afterSpotReclaims;
     this.checkpointBucket = props.checkpointBucket;
     this.checkpointPrefix = `checkpoints/${clusterName}/`;
-    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
-    const logRetention = props.logRetention ?? logs.RetentionDays.ONE_YEAR;
-    const vpcSubnets = props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
+    this.removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    this.logRetention = props.logRetention ?? logs.RetentionDays.ONE_YEAR;
 
-    this.encryptionKey =
-      props.encryptionKey ??
-      new kms.Key(this, 'Key', {
-        description: `Encrypts volumes, logs and scratch of the GPU training cluster ${this.node.path}`,
-        enableKeyRotation: true,
-        removalPolicy,
-      });
-    if (this.encryptionKey instanceof kms.Key) allowServicesToUseKey(this, this.encryptionKey);
+    // --- compose ---
+    this.encryptionKey = this.createKey();
     this.jobLogGroup = new logs.LogGroup(this, 'JobLogs', {
       encryptionKey: this.encryptionKey,
-      retention: logRetention,
-      removalPolicy,
+      retention: this.logRetention,
+      removalPolicy: this.removalPolicy,
     });
-
-    const sg = new ec2.SecurityGroup(this, 'SecurityGroup', {
+    this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,
       description: `GPU training instances of ${clusterName}: no inbound from outside the group`,
       allowAllOutbound: true,
     });
-    this.securityGroup = sg;
-
+    this.connections = new ec2.Connections({ securityGroups: [this.securityGroup] });
     if (props.checkpointExpiration) {
       addCheckpointExpiry(
         this,
@@ -161,134 +263,40 @@ export class GpuTrainingCluster extends Construct {
         `expire-${clusterName}-checkpoints`,
       );
     }
+    this.scratchFileSystem = this.createScratch();
 
-    const subnets = props.vpc.selectSubnets(vpcSubnets).subnets;
-    if (props.fsx) {
-      this.scratchFileSystem = new TrainingScratchFileSystem(this, 'Scratch', {
-        ...props.fsx,
-        vpc: props.vpc,
-        subnet: subnets[0],
-        securityGroup: sg,
-        encryptionKey: this.encryptionKey,
-        datasetsBucket: props.datasetsBucket,
-      });
-    }
-    const lustre = this.scratchFileSystem
-      ? {
-          dnsName: this.scratchFileSystem.fileSystem.dnsName,
-          mountName: this.scratchFileSystem.fileSystem.mountName,
-        }
-      : undefined;
-
-    const instanceRole = createInstanceRole(this, clusterName, GpuTrainingCluster.GPU_METRICS_NAMESPACE);
-    const launchTemplate = new GpuLaunchTemplate(this, 'LaunchTemplate', {
-      clusterName,
-      metricsNamespace: GpuTrainingCluster.GPU_METRICS_NAMESPACE,
-      encryptionKey: this.encryptionKey,
-      rootVolumeSize: props.rootVolumeSize,
-      lustre,
-    }).launchTemplate;
-
-    const minRatio = Math.min(...specs.map((s) => s.vcpus / s.gpus));
-    const spot = createComputeEnvironment(this, 'SpotComputeEnvironment', {
-      vpc: props.vpc,
-      vpcSubnets,
-      securityGroup: sg,
-      spot: true,
-      allocationStrategy: batch.AllocationStrategy.SPOT_PRICE_CAPACITY_OPTIMIZED,
-      spotBidPercentage: props.spotBidPercentage,
-      instanceTypes,
-      minvCpus: minGpus * minRatio,
-      maxvCpus: maxGpus * minRatio,
-      instanceRole,
-      launchTemplate,
-    });
-    this.spotComputeEnvironment = spot;
-    if (props.expectedUsage) recordSpotUsage(spot, props.expectedUsage, clusterName);
-
+    const instanceRole = createInstanceRole(this, clusterName, GPU_METRICS_NAMESPACE);
     const queue = jobQueueFactory(this, props.fairShare, capacityTimeout);
-    this.spotQueue = queue('SpotQueue', spot, 10);
+    const spot = this.addSpotCapacity(instanceRole, specs, minGpus, maxGpus, queue);
+    this.spotComputeEnvironment = spot.computeEnvironment;
+    this.spotQueue = spot.queue;
     const queues: batch.IJobQueue[] = [this.spotQueue];
 
     if (props.onDemandFallback) {
-      const onDemand = createComputeEnvironment(this, 'OnDemandComputeEnvironment', {
-        vpc: props.vpc,
-        vpcSubnets,
-        securityGroup: sg,
-        spot: false,
-        allocationStrategy: batch.AllocationStrategy.BEST_FIT_PROGRESSIVE,
-        instanceTypes,
-        minvCpus: 0,
-        maxvCpus: props.onDemandFallback.maxGpus * minRatio,
-        instanceRole,
-        launchTemplate,
-      });
-      if (props.expectedUsage) recordOnDemandUsage(onDemand, clusterName, afterSpotReclaims);
-      this.onDemandComputeEnvironment = onDemand;
-      this.onDemandQueue = queue('OnDemandQueue', onDemand, 10);
+      const onDemand = this.addOnDemandCapacity(instanceRole, specs, props.onDemandFallback.maxGpus, queue);
+      this.onDemandComputeEnvironment = onDemand.computeEnvironment;
+      this.onDemandQueue = onDemand.queue;
       queues.push(this.onDemandQueue);
       this.spotRetry = new SpotToOnDemandRetry(this, 'SpotRetry', {
         spotQueues: [this.spotQueue],
         onDemandQueue: this.onDemandQueue,
         afterSpotReclaims,
         vpc: props.vpc,
-        vpcSubnets,
+        vpcSubnets: this.subnets.selection,
         encryptionKey: this.encryptionKey,
-        logRetention,
+        logRetention: this.logRetention,
       });
       this.retryFunction = this.spotRetry.function;
     }
-
     if (props.efa) {
-      const efaRatio = Math.min(...efaSpecs.map((s) => s.vcpus / s.gpus));
-      const efaTemplate = new GpuLaunchTemplate(this, 'EfaLaunchTemplate', {
-        clusterName,
-        metricsNamespace: GpuTrainingCluster.GPU_METRICS_NAMESPACE,
-        encryptionKey: this.encryptionKey,
-        rootVolumeSize: props.rootVolumeSize,
-        lustre,
-        efaInterfaces: this.efaInterfaces,
-        securityGroup: sg,
-      }).launchTemplate;
-      const placementGroup = new ec2.PlacementGroup(this, 'PlacementGroup', {
-        strategy: ec2.PlacementGroupStrategy.CLUSTER,
-      });
-      // On-demand only: AWS Batch does not run multi-node parallel jobs on spot compute environments.
-      const efaCe = createComputeEnvironment(this, 'EfaComputeEnvironment', {
-        vpc: props.vpc,
-        // EFA does not cross availability zones: one subnet, in the placement group's AZ.
-        vpcSubnets: { subnets: [subnets[0]] },
-        // Kept on the compute environment: "The elastic network interfaces that are created and attached
-        // to an MNP task will use the security groups specified in your compute environment" (Batch user
-        // guide, compute environment considerations for MNP), so without them the nodes' task ENIs lack
-        // the self-referencing group. "If security groups are specified using both the securityGroupIds
-        // parameter of CreateComputeEnvironment and the launch template, the values in the
-        // securityGroupIds parameter ... will be used" (Batch API, LaunchTemplateSpecification): the EFA
-        // interfaces carry the same group.
-        securityGroup: sg,
-        spot: false,
-        allocationStrategy: batch.AllocationStrategy.BEST_FIT_PROGRESSIVE,
-        instanceTypes: efaTypes,
-        minvCpus: 0,
-        maxvCpus: (props.efa.maxGpus ?? 16) * efaRatio,
-        instanceRole,
-        launchTemplate: efaTemplate,
-        placementGroup,
-      });
-      this.efaComputeEnvironment = efaCe;
-      this.efaQueue = queue('EfaQueue', efaCe, 10);
+      const efa = this.addEfaCapacity(instanceRole, efaSpecs, props.efa.maxGpus ?? 16, queue);
+      this.efaComputeEnvironment = efa.computeEnvironment;
+      this.efaQueue = efa.queue;
       queues.push(this.efaQueue);
       this.allowNodeTraffic();
     }
     this.jobQueues = queues;
-
-    if (props.alarmTopic) {
-      this.capacityCancellationRule = new events.Rule(this, 'CapacityCancellations', {
-        description: `Jobs of ${clusterName} cancelled after ${capacityTimeout.toHumanString()} without capacity`,
-        eventPattern: batchJobStatePattern(capacityCancellationDetail(queues.map((q) => q.jobQueueArn))),
-        targets: [new targets.SnsTopic(props.alarmTopic)],
-      });
-    }
+    this.capacityCancellationRule = this.notifyCapacityCancellations();
 
     this.jobContext = {
       clusterName,
@@ -298,6 +306,11 @@ export class GpuTrainingCluster extends Construct {
       lustreMounted: this.scratchFileSystem !== undefined,
       defaultRetryAttempts: props.onDemandFallback ? afterSpotReclaims : 3,
     };
+  }
+
+  /** Job definitions made by `addGpuJob` and `addMultiNodeJob`, in order (a copy). */
+  public get jobDefinitions(): readonly batch.IJobDefinition[] {
+    return [...this.definitions];
   }
 
   /**
@@ -348,33 +361,147 @@ export class GpuTrainingCluster extends Construct {
     return this.submitGrants.grant(
       grantee,
       this.jobQueues.map((q) => q.jobQueueArn),
-      this.jobDefinitions.map((d) => d.jobDefinitionArn),
+      this.definitions.map((d) => d.jobDefinitionArn),
     );
   }
 
-  /** Average GPU utilisation (%) across the cluster's GPUs, from the CloudWatch agent (`nvidia_smi_utilization_gpu`). */
-  public metricGpuUtilization(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.gpuMetric('nvidia_smi_utilization_gpu', props);
+  private createKey(): kms.IKey {
+    if (this.props.encryptionKey) return this.props.encryptionKey;
+    const key = new kms.Key(this, 'Key', {
+      description: `Encrypts volumes, logs and scratch of the GPU training cluster ${this.node.path}`,
+      enableKeyRotation: true,
+      removalPolicy: this.removalPolicy,
+    });
+    allowServicesToUseKey(this, key);
+    return key;
   }
 
-  /** Average GPU memory utilisation (%) across the cluster's GPUs (`nvidia_smi_utilization_memory`). */
-  public metricGpuMemoryUtilization(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.gpuMetric('nvidia_smi_utilization_memory', props);
+  private createScratch(): TrainingScratchFileSystem | undefined {
+    if (!this.props.fsx) return undefined;
+    return new TrainingScratchFileSystem(this, 'Scratch', {
+      ...this.props.fsx,
+      vpc: this.props.vpc,
+      subnet: this.subnets.subnets[0],
+      securityGroup: this.securityGroup,
+      encryptionKey: this.encryptionKey,
+      datasetsBucket: this.props.datasetsBucket,
+    });
   }
 
-  private gpuMetric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return new cloudwatch.Metric({
-      namespace: GpuTrainingCluster.GPU_METRICS_NAMESPACE,
-      metricName,
-      dimensionsMap: { ClusterName: this.clusterName },
-      statistic: cloudwatch.Stats.AVERAGE,
-      period: Duration.minutes(5),
-      ...props,
+  private launchTemplate(id: string, efaInterfaces?: number): ec2.LaunchTemplate {
+    const lustre: LustreMount | undefined = this.scratchFileSystem && {
+      dnsName: this.scratchFileSystem.fileSystem.dnsName,
+      mountName: this.scratchFileSystem.fileSystem.mountName,
+    };
+    return new GpuLaunchTemplate(this, id, {
+      clusterName: this.clusterName,
+      metricsNamespace: GPU_METRICS_NAMESPACE,
+      encryptionKey: this.encryptionKey,
+      rootVolumeSize: this.props.rootVolumeSize,
+      lustre,
+      ...(efaInterfaces !== undefined && { efaInterfaces, securityGroup: this.securityGroup }),
+    }).launchTemplate;
+  }
+
+  private addSpotCapacity(
+    instanceRole: iam.IRole,
+    specs: GpuInstanceSpec[],
+    minGpus: number,
+    maxGpus: number,
+    queue: JobQueueFactory,
+  ): Capacity {
+    const ratio = vcpusPerGpu(specs);
+    const computeEnvironment = createComputeEnvironment(this, 'SpotComputeEnvironment', {
+      vpc: this.props.vpc,
+      vpcSubnets: this.subnets.selection,
+      securityGroup: this.securityGroup,
+      spot: true,
+      allocationStrategy: batch.AllocationStrategy.SPOT_PRICE_CAPACITY_OPTIMIZED,
+      spotBidPercentage: this.props.spotBidPercentage,
+      instanceTypes: this.instanceTypes,
+      minvCpus: minGpus * ratio,
+      maxvCpus: maxGpus * ratio,
+      instanceRole,
+      launchTemplate: this.sharedLaunchTemplate(),
+    });
+    if (this.props.expectedUsage) recordSpotUsage(computeEnvironment, this.props.expectedUsage, this.clusterName);
+    return { computeEnvironment, queue: queue('SpotQueue', computeEnvironment, 10) };
+  }
+
+  private addOnDemandCapacity(
+    instanceRole: iam.IRole,
+    specs: GpuInstanceSpec[],
+    maxGpus: number,
+    queue: JobQueueFactory,
+  ): Capacity {
+    const computeEnvironment = createComputeEnvironment(this, 'OnDemandComputeEnvironment', {
+      vpc: this.props.vpc,
+      vpcSubnets: this.subnets.selection,
+      securityGroup: this.securityGroup,
+      spot: false,
+      allocationStrategy: batch.AllocationStrategy.BEST_FIT_PROGRESSIVE,
+      instanceTypes: this.instanceTypes,
+      minvCpus: 0,
+      maxvCpus: maxGpus * vcpusPerGpu(specs),
+      instanceRole,
+      launchTemplate: this.sharedLaunchTemplate(),
+    });
+    if (this.props.expectedUsage) recordOnDemandUsage(computeEnvironment, this.clusterName, this.afterSpotReclaims);
+    return { computeEnvironment, queue: queue('OnDemandQueue', computeEnvironment, 10) };
+  }
+
+  private addEfaCapacity(
+    instanceRole: iam.IRole,
+    efaSpecs: GpuInstanceSpec[],
+    maxGpus: number,
+    queue: JobQueueFactory,
+  ): Capacity {
+    const placementGroup = new ec2.PlacementGroup(this, 'PlacementGroup', {
+      strategy: ec2.PlacementGroupStrategy.CLUSTER,
+    });
+    // On-demand only: AWS Batch does not run multi-node parallel jobs on spot compute environments.
+    const computeEnvironment = createComputeEnvironment(this, 'EfaComputeEnvironment', {
+      vpc: this.props.vpc,
+      // EFA does not cross availability zones: one subnet, in the placement group's AZ.
+      vpcSubnets: { subnets: [this.subnets.subnets[0]] },
+      // Kept on the compute environment: "The elastic network interfaces that are created and attached
+      // to an MNP task will use the security groups specified in your compute environment" (Batch user
+      // guide, compute environment considerations for MNP), so without them the nodes' task ENIs lack
+      // the self-referencing group. "If security groups are specified using both the securityGroupIds
+      // parameter of CreateComputeEnvironment and the launch template, the values in the
+      // securityGroupIds parameter ... will be used" (Batch API, LaunchTemplateSpecification): the EFA
+      // interfaces carry the same group.
+      securityGroup: this.securityGroup,
+      spot: false,
+      allocationStrategy: batch.AllocationStrategy.BEST_FIT_PROGRESSIVE,
+      instanceTypes: this.efaInstanceTypes,
+      minvCpus: 0,
+      maxvCpus: maxGpus * vcpusPerGpu(efaSpecs),
+      instanceRole,
+      launchTemplate: this.launchTemplate('EfaLaunchTemplate', this.efaInterfaces),
+      placementGroup,
+    });
+    return { computeEnvironment, queue: queue('EfaQueue', computeEnvironment, 10) };
+  }
+
+  private sharedTemplate?: ec2.LaunchTemplate;
+  /** The launch template of the spot and on-demand environments (id `LaunchTemplate`). */
+  private sharedLaunchTemplate(): ec2.LaunchTemplate {
+    this.sharedTemplate ??= this.launchTemplate('LaunchTemplate');
+    return this.sharedTemplate;
+  }
+
+  private notifyCapacityCancellations(): events.Rule | undefined {
+    if (!this.props.alarmTopic) return undefined;
+    return new events.Rule(this, 'CapacityCancellations', {
+      description: `Jobs of ${this.clusterName} cancelled after ${this.capacityTimeout.toHumanString()} without capacity`,
+      eventPattern: batchJobStatePattern(capacityCancellationDetail(this.jobQueues.map((q) => q.jobQueueArn))),
+      targets: [new targets.SnsTopic(this.props.alarmTopic)],
     });
   }
 
   private registerJobDefinition(definition: batch.IJobDefinition): void {
-    this.jobDefinitions.push(definition);
+    this.definitions.push(definition);
     this.submitGrants.addJobDefinition(definition.jobDefinitionArn);
     this.spotRetry?.allowResubmit(definition);
   }
@@ -386,9 +513,65 @@ export class GpuTrainingCluster extends Construct {
   }
 }
 
+class ImportedGpuTrainingCluster extends GpuTrainingClusterBase {
+  public readonly clusterName: string;
+  public readonly spotQueue: batch.IJobQueue;
+  public readonly onDemandQueue?: batch.IJobQueue;
+  public readonly efaQueue?: batch.IJobQueue;
+  public readonly jobQueues: readonly batch.IJobQueue[];
+  public readonly retryFunction?: lambda.IFunction = undefined;
+  public readonly capacityTimeout: Duration;
+  public readonly connections: ec2.Connections;
+  private readonly attrs: GpuTrainingClusterAttributes;
+  private readonly submitGrants = new SubmitJobGrants(this.node.path);
+
+  constructor(scope: Construct, id: string, attrs: GpuTrainingClusterAttributes) {
+    super(scope, id);
+    this.attrs = attrs;
+    this.clusterName = attrs.clusterName;
+    this.capacityTimeout = attrs.capacityTimeout ?? Duration.minutes(60);
+    this.connections = new ec2.Connections({ securityGroups: attrs.securityGroups ?? [] });
+    this.spotQueue = batch.JobQueue.fromJobQueueArn(this, 'SpotQueue', attrs.spotJobQueueArn);
+    this.onDemandQueue = attrs.onDemandJobQueueArn
+      ? batch.JobQueue.fromJobQueueArn(this, 'OnDemandQueue', attrs.onDemandJobQueueArn)
+      : undefined;
+    this.efaQueue = attrs.efaJobQueueArn
+      ? batch.JobQueue.fromJobQueueArn(this, 'EfaQueue', attrs.efaJobQueueArn)
+      : undefined;
+    this.jobQueues = [this.spotQueue, this.onDemandQueue, this.efaQueue].filter(
+      (q): q is batch.IJobQueue => q !== undefined,
+    );
+  }
+
+  public grantSubmitJob(grantee: iam.IGrantable): iam.Grant {
+    return this.submitGrants.grant(
+      grantee,
+      this.jobQueues.map((q) => q.jobQueueArn),
+      this.attrs.jobDefinitionArns ?? [],
+    );
+  }
+}
+
+/** A compute environment and its queue. */
+interface Capacity {
+  readonly computeEnvironment: batch.ManagedEc2EcsComputeEnvironment;
+  readonly queue: batch.JobQueue;
+}
+
+/** Batch caps vCPUs: GPUs convert at the fewest vCPUs per GPU, so the cap never admits more GPUs. */
+function vcpusPerGpu(specs: GpuInstanceSpec[]): number {
+  return Math.min(...specs.map((s) => s.vcpus / s.gpus));
+}
+
+function toInstanceType(name: string): ec2.InstanceType {
+  return new ec2.InstanceType(name);
+}
+
 function defaultClusterName(scope: Construct): string {
   const path = scope.node.path.replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '');
   if (path.length <= 64) return path || 'gpu-training';
   // Keep the readable end of the path and make long paths unique with the construct's address.
   return `${path.slice(-(64 - 9)).replace(/^-+/, '')}-${scope.node.addr.slice(0, 8)}`;
 }
+
+const GPU_METRICS_NAMESPACE = 'CDKMLPlatform/GPU';

@@ -1,15 +1,15 @@
-import { Duration, Size, Stack } from 'aws-cdk-lib';
+import { Duration, Size, Stack, Token } from 'aws-cdk-lib';
 import * as batch from 'aws-cdk-lib/aws-batch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import type * as ecs from 'aws-cdk-lib/aws-ecs';
-import { LogDriver } from 'aws-cdk-lib/aws-ecs';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { acknowledgeGrantPolicy } from '../core/compliance';
 import { FSX_MOUNT_PATH } from './launch-template';
-import { acknowledgeWildcards } from './private/acknowledge';
+import { acknowledgePolicyWildcards } from '../core/wildcards';
 
 /** Environment variables of the checkpoint contract, set on every job of a cluster. */
 export const CHECKPOINT_ENV = {
@@ -97,7 +97,7 @@ export interface MultiNodeGpuJobProps extends GpuJobBaseProps {
    * Instance type of every node.
    * @default - the first EFA instance type when `efa` is true, else the cluster's first instance type
    */
-  readonly instanceType?: string;
+  readonly instanceType?: ec2.InstanceType;
   /**
    * Use EFA: the job runs on the cluster's EFA compute environment (cluster placement group, EFA
    * interfaces) and gets the `/dev/infiniband/uverbs*` devices and unlimited locked memory.
@@ -206,13 +206,14 @@ export function createTrainingContainer(
     linuxParameters,
     volumes,
     readonlyRootFilesystem: false,
-    logging: LogDriver.awsLogs({ logGroup: ctx.logGroup, streamPrefix: ctx.clusterName }),
+    logging: ecs.LogDriver.awsLogs({ logGroup: ctx.logGroup, streamPrefix: ctx.clusterName }),
   });
   if (resources.efaDevices > 0) {
     // NCCL over EFA registers GPU and host memory with the NIC: it must be lockable without limit.
     container.addUlimit({ name: batch.UlimitName.MEMLOCK, softLimit: -1, hardLimit: -1 });
   }
 
+  grantRegistryImagePull(scope, props.image, container.executionRole);
   if (ownRole) acknowledgeTrainingRole(jobRole, ctx, prefix);
   acknowledgeExecutionRole(container.executionRole, ctx);
   return container;
@@ -265,6 +266,30 @@ export function createMultiNodeJobDefinition(
   });
 }
 
+/**
+ * An image named by URI (`ContainerImage.fromRegistry`) in an ECR repository: the execution role pulls
+ * it, so it gets `grantPull` on that repository (`ContainerImage.fromEcrRepository` grants this itself;
+ * `fromRegistry` grants nothing). A repository in another account must also admit the role in its
+ * repository policy.
+ */
+function grantRegistryImagePull(scope: Construct, image: ecs.ContainerImage, role: iam.IRole): void {
+  if (!(image instanceof ecs.RepositoryImage)) return;
+  // RepositoryImage.bind reads the container only for registry credentials, which ECR images do not use.
+  const { imageName } = image.bind(scope, { taskDefinition: { obtainExecutionRole: () => role } } as never);
+  const repository = ecrRepositoryArn(imageName);
+  if (repository) ecr.Repository.fromRepositoryArn(scope, 'ImageRepository', repository).grantPull(role);
+}
+
+/** The repository ARN of an ECR image URI (`<account>.dkr.ecr.<region>.amazonaws.com[.cn]/<name>[:tag|@digest]`). */
+export function ecrRepositoryArn(imageUri: string): string | undefined {
+  if (Token.isUnresolved(imageUri)) return undefined;
+  const m = /^(\d{12})\.dkr\.ecr(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?\/([^:@]+)/.exec(imageUri);
+  if (!m) return undefined;
+  const [, account, region, cn, name] = m;
+  const partition = cn ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws';
+  return `arn:${partition}:ecr:${region}:${account}:repository/${name}`;
+}
+
 /** Read-only on the datasets bucket, without action wildcards; KMS use only through S3. */
 function grantDatasetsRead(role: iam.IRole, bucket: s3.IBucket): void {
   role.addToPrincipalPolicy(
@@ -309,7 +334,7 @@ function grantCheckpointAccess(role: iam.IRole, ctx: TrainingJobContext, prefix:
 function acknowledgeTrainingRole(role: iam.IRole, ctx: TrainingJobContext, prefix: string): void {
   const scope = `the checkpoint prefix ${prefix}${ctx.datasetsBucket ? ' and read-only on the datasets bucket' : ''}`;
   acknowledgeGrantPolicy(role, scope);
-  acknowledgeWildcards(
+  acknowledgePolicyWildcards(
     role.node.tryFindChild('DefaultPolicy'),
     `Job role of ${role.node.path}: checkpoint and dataset objects are named by the job at run time, so object ARNs end in a prefix wildcard (${scope}); actions are listed one by one.`,
   );
@@ -320,7 +345,7 @@ function acknowledgeExecutionRole(role: iam.IRole, ctx: TrainingJobContext): voi
     role,
     `the job log group of cluster ${ctx.clusterName} and the job image's registry`,
   );
-  acknowledgeWildcards(
+  acknowledgePolicyWildcards(
     role.node.tryFindChild('DefaultPolicy'),
     `Execution role of ${role.node.path}: log streams are created per job attempt inside the cluster's log group, and ecr:GetAuthorizationToken has no resource-level permissions.`,
   );

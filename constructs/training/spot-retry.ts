@@ -1,25 +1,18 @@
 import { join } from 'node:path';
 import { Duration, Stack } from 'aws-cdk-lib';
 import type * as batch from 'aws-cdk-lib/aws-batch';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
-import * as logs from 'aws-cdk-lib/aws-logs';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, type IConstruct } from 'constructs';
-import {
-  acknowledgeFindings,
-  acknowledgeGrantPolicy,
-  LAMBDA_CONCURRENCY_RULES,
-  UNRESERVED_CONCURRENCY_REASON,
-} from '../core/compliance';
+import { acknowledgeResourceWildcards } from '../core/wildcards';
 import { PropValidator } from '../core/errors';
-import { handlerEntry } from '../core/handler-entry';
-import { acknowledgeResourceWildcards, acknowledgeWildcards } from './private/acknowledge';
+import { VpcFunction } from '../core/vpc-function';
 import { anyRevisionArn } from './private/job-definition-arn';
 
 export interface SpotToOnDemandRetryProps {
@@ -48,14 +41,13 @@ export interface SpotToOnDemandRetryProps {
 /**
  * An EventBridge rule on "Batch Job State Change" events and a small function that resubmits a job
  * to the on-demand queue after N spot reclaims, carrying its checkpoint run id. The function runs in
- * the VPC with an encrypted dead-letter queue and an encrypted log group (no reserved concurrency: see
- * `UNRESERVED_CONCURRENCY_REASON`).
+ * the VPC with an encrypted dead-letter queue and an encrypted log group, without reserved concurrency.
  */
 export class SpotToOnDemandRetry extends Construct {
-  public readonly function: nodejs.NodejsFunction;
+  public readonly function: lambda.IFunction;
   public readonly rule: events.Rule;
-  public readonly deadLetterQueue: sqs.Queue;
-  public readonly logGroup: logs.LogGroup;
+  public readonly deadLetterQueue: sqs.IQueue;
+  public readonly logGroup: logs.ILogGroup;
   private readonly submitStatement: iam.PolicyStatement;
   private readonly policy: IConstruct;
 
@@ -67,100 +59,42 @@ export class SpotToOnDemandRetry extends Construct {
       .throwIfAny();
     const stack = Stack.of(this);
 
-    this.logGroup = new logs.LogGroup(this, 'Logs', {
-      encryptionKey: props.encryptionKey,
-      retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
-    });
-    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
-      encryption: sqs.QueueEncryption.KMS,
-      encryptionMasterKey: props.encryptionKey,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    acknowledgeFindings(
-      this.deadLetterQueue,
-      ['AwsSolutions-SQS3'],
-      `${this.deadLetterQueue.node.path} is itself the dead-letter queue of the spot retry function; a queue behind it would never be read.`,
-    );
-
-    const securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+    // `Default` keeps the ids this construct's resources had before the function was shared.
+    const fn = new VpcFunction(this, 'Default', {
+      ownerType: 'SpotToOnDemandRetry',
+      handlerDir: join(__dirname, 'private'),
+      handlerName: 'spot-retry-handler',
+      description: 'Resubmits Batch jobs to the on-demand queue after repeated spot reclaims',
+      reaches: 'the AWS Batch API',
       vpc: props.vpc,
-      description: 'Spot retry function: HTTPS out to the AWS Batch API, nothing in',
-      allowAllOutbound: false,
+      vpcSubnets: props.vpcSubnets,
+      encryptionKey: props.encryptionKey,
+      timeout: Duration.seconds(30),
+      logRetention: props.logRetention,
+      environment: {
+        ON_DEMAND_JOB_QUEUE: props.onDemandQueue.jobQueueArn,
+        SPOT_JOB_QUEUES: props.spotQueues.map((q) => q.jobQueueArn).join(','),
+        SPOT_RECLAIMS_BEFORE_FALLBACK: String(props.afterSpotReclaims),
+      },
     });
-    securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS to the AWS Batch API');
+    this.function = fn.function;
+    this.logGroup = fn.logGroup;
+    this.deadLetterQueue = fn.deadLetterQueue;
 
-    const role = new iam.Role(this, 'Role', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: `Spot to on-demand retry of ${this.node.path}`,
-    });
-    this.logGroup.grantWrite(role);
-    role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        // What AWSLambdaVPCAccessExecutionRole grants, without the managed policy.
-        actions: [
-          'ec2:CreateNetworkInterface',
-          'ec2:DescribeNetworkInterfaces',
-          'ec2:DescribeSubnets',
-          'ec2:DeleteNetworkInterface',
-          'ec2:AssignPrivateIpAddresses',
-          'ec2:UnassignPrivateIpAddresses',
-        ],
-        resources: ['*'],
-      }),
-    );
-    role.addToPrincipalPolicy(
+    fn.addToRolePolicy(
       new iam.PolicyStatement({ actions: ['batch:DescribeJobs', 'batch:ListJobs'], resources: ['*'] }),
     );
-    role.addToPrincipalPolicy(
+    fn.addToRolePolicy(
       new iam.PolicyStatement({
         actions: ['batch:TagResource'],
         resources: [stack.formatArn({ service: 'batch', resource: 'job', resourceName: '*' })],
-      }),
-    );
-    // The dead-letter queue is encrypted with the key: Lambda sends to it as this role, which needs
-    // the data key to encrypt the message.
-    role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
-        resources: [props.encryptionKey.keyArn],
       }),
     );
     this.submitStatement = new iam.PolicyStatement({
       actions: ['batch:SubmitJob'],
       resources: [props.onDemandQueue.jobQueueArn],
     });
-    role.addToPrincipalPolicy(this.submitStatement);
-
-    this.function = new nodejs.NodejsFunction(this, 'Function', {
-      entry: handlerEntry(join(__dirname, 'private'), 'spot-retry-handler'),
-      handler: 'handler',
-      runtime: lambda.Runtime.NODEJS_24_X,
-      architecture: lambda.Architecture.ARM_64,
-      memorySize: 256,
-      timeout: Duration.seconds(30),
-      description: 'Resubmits Batch jobs to the on-demand queue after repeated spot reclaims',
-      role,
-      vpc: props.vpc,
-      vpcSubnets: props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
-      securityGroups: [securityGroup],
-      deadLetterQueue: this.deadLetterQueue,
-      logGroup: this.logGroup,
-      environment: {
-        ON_DEMAND_JOB_QUEUE: props.onDemandQueue.jobQueueArn,
-        SPOT_JOB_QUEUES: props.spotQueues.map((q) => q.jobQueueArn).join(','),
-        SPOT_RECLAIMS_BEFORE_FALLBACK: String(props.afterSpotReclaims),
-      },
-      bundling: {
-        // The Node.js runtime ships the AWS SDK v3.
-        externalModules: ['@aws-sdk/*'],
-        minify: true,
-        sourceMap: false,
-        forceDockerBundling: false,
-      },
-    });
-
-    acknowledgeFindings(this.function, LAMBDA_CONCURRENCY_RULES, UNRESERVED_CONCURRENCY_REASON);
+    fn.addToRolePolicy(this.submitStatement);
 
     this.rule = new events.Rule(this, 'Rule', {
       description: 'Failed jobs of the spot queue: resubmit to on-demand after repeated spot reclaims',
@@ -170,19 +104,15 @@ export class SpotToOnDemandRetry extends Construct {
         detail: { status: ['FAILED'], jobQueue: props.spotQueues.map((q) => q.jobQueueArn) },
       },
       targets: [
-        new targets.LambdaFunction(this.function, { retryAttempts: 4, maxEventAge: Duration.hours(6) }),
+        new targets.LambdaFunction(fn.function, { retryAttempts: 4, maxEventAge: Duration.hours(6) }),
       ],
     });
 
-    acknowledgeGrantPolicy(
-      role,
+    fn.acknowledgeRolePolicy(
       'its log group, its dead-letter queue and its key, the on-demand job queue and the cluster job definitions',
+      'batch:DescribeJobs/ListJobs support no resource-level permissions; batch:TagResource applies to jobs created at run time; log streams are created per container in its own log group.',
     );
-    this.policy = role.node.findChild('DefaultPolicy');
-    acknowledgeWildcards(
-      this.policy,
-      `Role of ${this.function.node.path}: ENI management for a VPC function and batch:DescribeJobs/ListJobs support no resource-level permissions; batch:TagResource applies to jobs created at run time; log streams are created per container in its own log group.`,
-    );
+    this.policy = fn.role.node.findChild('DefaultPolicy');
   }
 
   /**

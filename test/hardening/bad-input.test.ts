@@ -233,7 +233,7 @@ const CONSTRUCT_ROWS: ConstructRow[] = [
   // training
   [
     'GpuTrainingCluster: a CPU instance type',
-    (fx) => cluster(fx, { instanceTypes: ['c5.xlarge'] }),
+    (fx) => cluster(fx, { instanceTypes: [new ec2.InstanceType('c5.xlarge')] }),
     'instanceTypes[0]',
     '"c5.xlarge"',
   ],

@@ -1,6 +1,6 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, type IConstruct } from 'constructs';
-import { acknowledgeResourceWildcards } from './acknowledge';
+import { acknowledgeResourceWildcards } from '../../core/wildcards';
 import { anyRevisionArn } from './job-definition-arn';
 
 /**

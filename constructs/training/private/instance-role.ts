@@ -1,7 +1,7 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import { acknowledgeFindings, acknowledgeGrantPolicy } from '../../core/compliance';
-import { acknowledgeWildcards } from './acknowledge';
+import { acknowledgePolicyWildcards } from '../../core/wildcards';
 
 /**
  * The ECS container-instance role (`InstanceRole`) of a `GpuTrainingCluster` (`scope`): the ECS
@@ -34,7 +34,7 @@ export function createInstanceRole(
     `${role.node.path} is the ECS container-instance role of AWS Batch; AWS maintains AmazonEC2ContainerServiceforEC2Role as the ECS agent's API surface changes, and jobs use their own job roles (hop limit 1 keeps them off this one).`,
   );
   acknowledgeGrantPolicy(role, `cloudwatch:PutMetricData in the ${metricsNamespace} namespace`);
-  acknowledgeWildcards(
+  acknowledgePolicyWildcards(
     role.node.findChild('DefaultPolicy'),
     `cloudwatch:PutMetricData has no resource-level permissions; ${role.node.path} is limited to the ${metricsNamespace} namespace by condition.`,
   );

@@ -139,7 +139,8 @@ export function validateMultiNodeJob(
   capacity: MultiNodeCapacity,
 ): { instanceType: string; spec: GpuInstanceSpec } {
   const efa = props.efa ?? false;
-  const instanceType = props.instanceType ?? (efa ? capacity.efaInstanceTypes[0] : capacity.instanceTypes[0]);
+  const instanceType =
+    props.instanceType?.toString() ?? (efa ? capacity.efaInstanceTypes[0] : capacity.instanceTypes[0]);
   const v = new PropValidator('GpuTrainingCluster.addMultiNodeJob', path);
   v.range('nodes', props.nodes, 2, 1000);
   v.range('retryAttempts', props.retryAttempts, 1, 10);

@@ -54,7 +54,7 @@ new GpuTrainingCluster(owned, 'Cluster', {
   vpc: ownedVpc.vpc,
   clusterName: 'owned',
   checkpointBucket: ownedBucket,
-  instanceTypes: ['g6.xlarge'],
+  instanceTypes: [new ec2.InstanceType('g6.xlarge')],
   maxGpus: 2,
 });
 
@@ -547,7 +547,7 @@ describe('every feature on', () => {
       DeadLetterConfig: {
         TargetArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ClusterSpotRetryDeadLetterQueue'), 'Arn'] },
       },
-      LoggingConfig: { LogGroup: { Ref: Match.stringLikeRegexp('^ClusterSpotRetryLogs') } },
+      LoggingConfig: { LogGroup: { Ref: Match.stringLikeRegexp('^ClusterSpotRetryLogGroup') } },
       Environment: {
         Variables: {
           ON_DEMAND_JOB_QUEUE: {
@@ -719,12 +719,12 @@ describe('bad input', () => {
   test.each<[string, Partial<GpuTrainingClusterProps>, string]>([
     [
       'a CPU instance type',
-      { instanceTypes: ['g5.xlarge', 'c5.xlarge'] },
+      { instanceTypes: [new ec2.InstanceType('g5.xlarge'), new ec2.InstanceType('c5.xlarge')] },
       'instanceTypes[1] must be an NVIDIA GPU instance type of the families g4dn, g5, g5g, g6, g6e, gr6, p3, p3dn, p4d, p4de, p5, p5en (e.g. g5.xlarge), got "c5.xlarge"',
     ],
     [
       'mixed CPU architectures',
-      { instanceTypes: ['g5.xlarge', 'g5g.xlarge'] },
+      { instanceTypes: [new ec2.InstanceType('g5.xlarge'), new ec2.InstanceType('g5g.xlarge')] },
       'instanceTypes must be types of one CPU architecture (one AMI per compute environment): all x86_64 or all arm64, got ["g5.xlarge","g5g.xlarge"]',
     ],
     [
@@ -747,7 +747,7 @@ describe('bad input', () => {
     ],
     [
       'EFA on a type without EFA',
-      { efa: { instanceTypes: ['g5.xlarge'] } },
+      { efa: { instanceTypes: [new ec2.InstanceType('g5.xlarge')] } },
       'efa.instanceTypes[0] must be a type with EFA support (e.g. g5.12xlarge, g6e.12xlarge, p4d.24xlarge, p5.48xlarge), got "g5.xlarge"',
     ],
     [
@@ -828,7 +828,12 @@ describe('bad input', () => {
     ],
     [
       'a node type outside the cluster',
-      (c) => c.addMultiNodeJob('Job', { image: IMAGE, nodes: 2, instanceType: 'p5.48xlarge' }),
+      (c) =>
+        c.addMultiNodeJob('Job', {
+          image: IMAGE,
+          nodes: 2,
+          instanceType: new ec2.InstanceType('p5.48xlarge'),
+        }),
       '[V/Cluster/Job] GpuTrainingCluster.addMultiNodeJob: instanceType must be one of the cluster instance types g5.xlarge, g5.2xlarge, g6.xlarge, g6.2xlarge, g6e.xlarge, g6e.2xlarge, got "p5.48xlarge"',
     ],
     [
@@ -853,7 +858,12 @@ describe('bad input', () => {
   test('EFA jobs must use an EFA type of the cluster', () => {
     const cluster = build({ efa: {} });
     expect(() =>
-      cluster.addMultiNodeJob('Job', { image: IMAGE, nodes: 2, efa: true, instanceType: 'g5.xlarge' }),
+      cluster.addMultiNodeJob('Job', {
+        image: IMAGE,
+        nodes: 2,
+        efa: true,
+        instanceType: new ec2.InstanceType('g5.xlarge'),
+      }),
     ).toThrow(
       '[V/Cluster/Job] GpuTrainingCluster.addMultiNodeJob: instanceType must be a type with EFA support from efa.instanceTypes (g6e.12xlarge, g5.12xlarge), got "g5.xlarge"',
     );
