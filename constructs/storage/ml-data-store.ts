@@ -82,9 +82,10 @@ export class MlDataStore extends Construct {
       v.range('checkpointExpiration', props.checkpointExpiration.toDays(), 1, 3650);
     if (props.dataCaptureExpiration)
       v.range('dataCaptureExpiration', props.dataCaptureExpiration.toDays(), 1, 3650);
-    if (props.rawDataExpiration) v.range('rawDataExpiration', props.rawDataExpiration.toDays(), 1, 36500);
+    if (props.rawDataExpiration)
+      v.range('rawDataExpiration', props.rawDataExpiration.toDays({ integral: false }), 1, 36500);
     if (props.errorRecordExpiration)
-      v.range('errorRecordExpiration', props.errorRecordExpiration.toDays(), 1, 3650);
+      v.range('errorRecordExpiration', props.errorRecordExpiration.toDays({ integral: false }), 1, 3650);
     if (props.modelArtifactsRetention) {
       v.range('modelArtifactsRetention', props.modelArtifactsRetention.toDays(), 1, 36500);
     }
