@@ -7,6 +7,7 @@ export * from './presets';
 export * from './platform-stack';
 export * from './platform-app';
 export * from './synth-reports';
+export * from './data-plane';
 export * from '../constructs/network';
 export * from '../constructs/storage';
 export * from '../constructs/training';

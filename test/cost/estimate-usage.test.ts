@@ -178,7 +178,7 @@ describe('usage file', () => {
     [
       'typo.yaml',
       'Stack:\n  CE:\n    monthlyGPUHours: 5\n',
-      'Stack.CE.monthlyGPUHours is not a usage key (allowed: monthlyInstanceHours, monthlyGpuHours, averageInstanceCount, monthlyRequests, averageDurationMs, storageGb, monthlyDataGb, note)',
+      'Stack.CE.monthlyGPUHours is not a usage key (allowed: monthlyInstanceHours, monthlyGpuHours, averageInstanceCount, monthlyRequests, averageDurationMs, storageGb, monthlyDataGb, averageRecordSizeKb, monthlyVcpuHours, monthlyMemoryGbHours, monthlyWriteRequestUnits, monthlyReadRequestUnits, note)',
     ],
     ['list.yaml', '- a\n', '(top level) must be a mapping of stack names'],
     ['stack.yaml', 'Stack: 5\n', 'Stack must be a mapping of logical ids or construct paths'],

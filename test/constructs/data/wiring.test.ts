@@ -19,7 +19,7 @@ describe('PlatformMonitoring.monitorAlarms', () => {
   // WHEN
   monitoring.monitorAlarms('Ingestion', ingestion.alarms);
   const t = Template.fromStack(stack);
-  const topic = { Ref: stack.getLogicalId(monitoring.alarmTopic.topic.node.defaultChild as never) };
+  const topic = { Ref: stack.getLogicalId(monitoring.alarmTopic.node.defaultChild as never) };
 
   test('every ingestion alarm notifies the platform topic on ALARM and OK, and counts as a platform alarm', () => {
     for (const metric of [
