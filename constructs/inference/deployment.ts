@@ -1,9 +1,9 @@
 import { Duration, Names } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as cw_actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type { CfnEndpoint, CfnInferenceComponent } from 'aws-cdk-lib/aws-sagemaker';
 import { Construct } from 'constructs';
+import { notifyTopic } from '../core/alarm-actions';
 import type { PropValidator } from '../core/errors';
 
 /** How a new endpoint configuration takes traffic from the old one (SageMaker blue/green traffic shifting). */
@@ -129,27 +129,38 @@ export function rollbackAlarmsPerVariant(mode: string): number {
   return mode === 'async' ? 2 : 3;
 }
 
-/** The three rollback alarms per variant (or inference component), each notifying the alarm topic. */
+export interface RollbackAlarmsProps {
+  /** The variants or inference component the alarms watch. */
+  readonly target: RollbackAlarmTarget;
+  /**
+   * Alarm thresholds.
+   * @default - see RollbackAlarmThresholds
+   */
+  readonly thresholds?: RollbackAlarmThresholds;
+  /** The topic every alarm notifies on ALARM and OK (CloudWatch is admitted to its policy). */
+  readonly topic: sns.ITopic;
+}
+
+/** The rollback alarms per variant (3, or 2 for async) or inference component, each notifying the topic. */
 export class RollbackAlarms extends Construct {
-  public readonly alarms: cloudwatch.Alarm[] = [];
+  public readonly alarms: readonly cloudwatch.Alarm[];
   /**
    * The alarms' names as literals. `alarm.alarmName` is a `Ref`, and the endpoint cannot reference
    * alarms that reference the endpoint, so the deployment configuration uses these.
    */
-  public readonly alarmNames: string[] = [];
+  public readonly alarmNames: readonly string[];
 
-  constructor(
-    scope: Construct,
-    id: string,
-    target: RollbackAlarmTarget,
-    thresholds: RollbackAlarmThresholds,
-    topic: sns.ITopic,
-  ) {
+  constructor(scope: Construct, id: string, props: RollbackAlarmsProps) {
     super(scope, id);
+    const { target, topic } = props;
+    const thresholds = props.thresholds ?? {};
+    const alarms: cloudwatch.Alarm[] = [];
+    const alarmNames: string[] = [];
+    this.alarms = alarms;
+    this.alarmNames = alarmNames;
     const errorRate = (thresholds.errorRatePercent ?? 1) / 100;
     const latencyMicros = (thresholds.modelLatencyP99 ?? Duration.seconds(2)).toMilliseconds() * 1000;
     const modelErrors = thresholds.modelErrorsPerMinute ?? 5;
-    const action = new cw_actions.SnsAction(topic);
     const groups: Array<{ id: string; dimensions: cloudwatch.DimensionsMap; label: string }> =
       target.kind === 'variants'
         ? target.variantNames.map((variantName) => ({
@@ -212,10 +223,9 @@ export class RollbackAlarms extends Construct {
           datapointsToAlarm: 2,
           treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
         });
-        alarm.addAlarmAction(action);
-        alarm.addOkAction(action);
-        this.alarms.push(alarm);
-        this.alarmNames.push(alarmName);
+        notifyTopic(alarm, topic);
+        alarms.push(alarm);
+        alarmNames.push(alarmName);
       }
     }
   }

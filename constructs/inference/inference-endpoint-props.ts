@@ -37,6 +37,11 @@ export interface InferenceEndpointAttributes {
    * @default 'real-time'
    */
   readonly mode?: InferenceMode;
+  /**
+   * Security groups of the endpoint's models, so `connections` can open paths to resources they call.
+   * @default - none
+   */
+  readonly securityGroups?: ec2.ISecurityGroup[];
 }
 
 /** A weighted production variant for A/B tests, with its own model and instance type. */
@@ -311,8 +316,10 @@ export interface InferenceEndpointProps {
    */
   readonly scaleToZero?: ScaleToZeroOptions;
   /**
-   * Topic the rollback alarms notify.
-   * @default - a new PlatformAlarmTopic, child `AlarmTopic`
+   * Topic the rollback alarms notify (ALARM and OK). `PlatformMonitoring.monitorEndpoint()` also
+   * wires them to the monitoring topic, whenever it is called.
+   * @default - a new KMS-encrypted topic, child `AlarmTopic`, with no subscriber: synth warns unless the
+   * endpoint is monitored with `PlatformMonitoring.monitorEndpoint()` or you subscribe to `alarmTopic`
    */
   readonly alarmTopic?: sns.ITopic;
   /**

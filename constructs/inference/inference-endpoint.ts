@@ -1,5 +1,6 @@
 import {
   Annotations,
+  type IResource,
   ArnFormat,
   Fn,
   RemovalPolicy,
@@ -9,14 +10,15 @@ import {
   Token,
 } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import type * as sns from 'aws-cdk-lib/aws-sns';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { CfnEndpoint, CfnEndpointConfig, CfnInferenceComponent } from 'aws-cdk-lib/aws-sagemaker';
-import { Construct, type IConstruct } from 'constructs';
+import type { Construct } from 'constructs';
 import { USAGE_METADATA_KEY, type UsageAssumptions } from '../../cost/usage-metadata';
 import { acknowledgeFindings } from '../core/compliance';
-import { PlatformAlarmTopic } from '../monitoring/alarm-topic';
+import { notifyTopic } from '../core/alarm-actions';
 import { InferenceAutoScaling, type InferenceAutoScalingOptions } from './autoscaling';
 import { RollbackAlarms, renderComponentDeployment, renderEndpointDeployment } from './deployment';
 import type {
@@ -37,16 +39,20 @@ import { productionVariants, shadowProductionVariants, variantInstanceFloors } f
 // is the order of the API reference.
 export type { InferenceMode } from './inference-endpoint-props';
 
-/** An endpoint this app created or imported. */
-export interface IInferenceEndpoint extends IConstruct {
+/** A SageMaker endpoint this app created or imported: grants, metrics, its models' network paths and rollback alarms. */
+export interface IInferenceEndpoint extends IResource, ec2.IConnectable {
   /** The endpoint name. */
   readonly endpointName: string;
   /** The endpoint ARN. */
   readonly endpointArn: string;
   /** Production variant names; the first is the default for per-variant metrics. */
-  readonly variantNames: string[];
-  /** How the endpoint serves requests. */
+  readonly variantNames: readonly string[];
+  /** How the endpoint serves requests; serverless endpoints have no instance metrics. */
   readonly mode: InferenceMode;
+  /** Alarms that roll back a guarded update (empty for imported endpoints and with autoRollback off). */
+  readonly rollbackAlarms: readonly cloudwatch.IAlarm[];
+  /** Sends the rollback alarms' ALARM and OK transitions to a topic too (`PlatformMonitoring.monitorEndpoint()` calls it). */
+  notifyRollbackAlarms(topic: sns.ITopic): void;
   /** Lets a principal invoke the endpoint (the calls that fit its mode). */
   grantInvoke(grantee: iam.IGrantable): iam.Grant;
   /** Any metric of the endpoint in `AWS/SageMaker` by `EndpointName` and `VariantName`. */
@@ -94,6 +100,9 @@ export class InferenceEndpoint extends InferenceEndpointBase {
       public readonly endpointName = attrs.endpointName;
       public readonly variantNames = attrs.variantNames ?? [DEFAULT_VARIANT];
       public readonly mode = attrs.mode ?? 'real-time';
+      public readonly connections = new ec2.Connections({ securityGroups: attrs.securityGroups });
+      public readonly rollbackAlarms: readonly cloudwatch.IAlarm[] = [];
+      public notifyRollbackAlarms(): void {}
       // SageMaker writes endpoint names into ARNs in lower case.
       public readonly endpointArn = Stack.of(scope).formatArn({
         service: 'sagemaker',
@@ -109,16 +118,18 @@ export class InferenceEndpoint extends InferenceEndpointBase {
 
   public readonly endpointName: string;
   public readonly endpointArn: string;
-  public readonly variantNames: string[];
+  public readonly variantNames: readonly string[];
   public readonly mode: InferenceMode;
+  /** The security groups of every model (empty for serverless endpoints, which run outside the VPC). */
+  public readonly connections: ec2.Connections;
   /** Alarms that roll an update back (empty when autoRollback is off). */
-  public readonly rollbackAlarms: cloudwatch.IAlarm[];
+  public readonly rollbackAlarms: readonly cloudwatch.Alarm[];
   /** The key of volumes, capture and async output. */
   public readonly encryptionKey: kms.IKey;
   /** The model of each production variant, by variant name, and of the shadow variant. */
-  public readonly models: Record<string, InferenceModel> = {};
+  public readonly models: Readonly<Record<string, InferenceModel>>;
   /** Autoscaling, by variant name (or the inference component's variant for scale-to-zero). */
-  public readonly autoScaling: Record<string, InferenceAutoScaling> = {};
+  public readonly autoScaling: Readonly<Record<string, InferenceAutoScaling>>;
   /** The L1 endpoint configuration. */
   public readonly endpointConfig: CfnEndpointConfig;
   /** The L1 endpoint. */
@@ -127,8 +138,9 @@ export class InferenceEndpoint extends InferenceEndpointBase {
   public readonly inferenceComponent?: CfnInferenceComponent;
   /** The inference component's name (scale-to-zero only). */
   public readonly inferenceComponentName?: string;
-  /** The topic the rollback alarms notify. */
+  /** The topic the rollback alarms notify: `alarmTopic` or one created here. */
   public readonly alarmTopic: sns.ITopic;
+  private readonly notifiedTopics = new Set<sns.ITopic>();
 
   constructor(scope: Construct, id: string, props: InferenceEndpointProps) {
     super(scope, id);
@@ -168,7 +180,7 @@ export class InferenceEndpoint extends InferenceEndpointBase {
         enableKeyRotation: true,
         removalPolicy,
       });
-    this.alarmTopic = props.alarmTopic ?? new PlatformAlarmTopic(this, 'AlarmTopic', { removalPolicy }).topic;
+    this.alarmTopic = props.alarmTopic ?? this.newAlarmTopic(removalPolicy);
 
     const inVpc = mode !== 'serverless';
     const capture = props.dataCapture;
@@ -188,10 +200,14 @@ export class InferenceEndpoint extends InferenceEndpointBase {
         networkIsolation: inVpc ? (props.networkIsolation ?? true) : false,
         encryptionKeys: inVpc ? [...new Set([this.encryptionKey, captureKey])] : [],
       });
-      this.models[variantName] = model;
+      models[variantName] = model;
       return model;
     };
 
+    const models: Record<string, InferenceModel> = {};
+    this.models = models;
+    const autoScalers: Record<string, InferenceAutoScaling> = {};
+    this.autoScaling = autoScalers;
     const primaryModel = newModel('Model', primaryName, props);
     const variantModels = variants.map((x) => newModel(`Model-${x.variantName}`, x.variantName, x));
     const shadowName = shadow?.variantName ?? 'Shadow';
@@ -320,10 +336,8 @@ export class InferenceEndpoint extends InferenceEndpointBase {
 
     // ---- rollback alarms and rollout
     const alarms = autoRollback
-      ? new RollbackAlarms(
-          this,
-          'RollbackAlarms',
-          componentMode
+      ? new RollbackAlarms(this, 'RollbackAlarms', {
+          target: componentMode
             ? { kind: 'inference-component', inferenceComponentName: this.inferenceComponentName! }
             : {
                 kind: 'variants',
@@ -331,11 +345,29 @@ export class InferenceEndpoint extends InferenceEndpointBase {
                 variantNames: this.variantNames,
                 async: mode === 'async',
               },
-          deployment.alarmThresholds ?? {},
-          this.alarmTopic,
-        )
+          thresholds: deployment.alarmThresholds,
+          topic: this.alarmTopic,
+        })
       : undefined;
     this.rollbackAlarms = alarms?.alarms ?? [];
+    this.notifiedTopics.add(this.alarmTopic);
+    this.connections = new ec2.Connections({
+      securityGroups: [...new Set(allModels.flatMap((m) => m.securityGroups))],
+    });
+    if (!props.alarmTopic && this.rollbackAlarms.length > 0) {
+      // Checked at synth, so monitorEndpoint() may come later in the app.
+      this.node.addValidation({
+        validate: () => {
+          if (this.notifiedTopics.size === 1) {
+            Annotations.of(this).addWarningV2(
+              'cdk-ml-platform:unsubscribed-alarm-topic',
+              `The rollback alarms of ${this.node.path} notify only the topic created here, which has no subscriber: pass alarmTopic, call PlatformMonitoring.monitorEndpoint() on this endpoint, or subscribe to endpoint.alarmTopic.`,
+            );
+          }
+          return [];
+        },
+      });
+    }
     const alarmNames = alarms?.alarmNames ?? [];
     if (componentMode) {
       this.inferenceComponent!.deploymentConfig = renderComponentDeployment(deployment, alarmNames);
@@ -372,7 +404,7 @@ export class InferenceEndpoint extends InferenceEndpointBase {
 
     // ---- autoscaling
     if (componentMode) {
-      this.autoScaling[primaryName] = new InferenceAutoScaling(
+      autoScalers[primaryName] = new InferenceAutoScaling(
         this,
         'AutoScaling',
         {
@@ -392,7 +424,7 @@ export class InferenceEndpoint extends InferenceEndpointBase {
       ];
       for (const [variantName, options] of scaled) {
         if (!options) continue;
-        this.autoScaling[variantName] = new InferenceAutoScaling(
+        autoScalers[variantName] = new InferenceAutoScaling(
           this,
           variantName === primaryName ? 'AutoScaling' : `AutoScaling-${variantName}`,
           {
@@ -418,6 +450,24 @@ export class InferenceEndpoint extends InferenceEndpointBase {
       this.endpointConfig.addMetadata(USAGE_METADATA_KEY, clean);
       this.inferenceComponent?.addMetadata(USAGE_METADATA_KEY, clean);
     }
+  }
+
+  /** Sends the rollback alarms' ALARM and OK transitions to a topic too; a topic is added once. */
+  public notifyRollbackAlarms(topic: sns.ITopic): void {
+    if (this.notifiedTopics.has(topic)) return;
+    this.notifiedTopics.add(topic);
+    for (const alarm of this.rollbackAlarms) notifyTopic(alarm, topic);
+  }
+
+  /** An encrypted, TLS-only topic for the rollback alarms when the user gives none. */
+  private newAlarmTopic(removalPolicy: RemovalPolicy): sns.ITopic {
+    const topic = new sns.Topic(this, 'AlarmTopic', {
+      masterKey: this.encryptionKey,
+      enforceSSL: true,
+      displayName: `Rollback alarms of ${this.node.path}`,
+    });
+    topic.applyRemovalPolicy(removalPolicy);
+    return topic;
   }
 }
 

@@ -1,38 +1,11 @@
 import { Duration, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import { Construct, type IConstruct } from 'constructs';
+import { Construct } from 'constructs';
+import type { IInferenceEndpoint } from '../inference/inference-endpoint';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { notifyTopic } from '../core/alarm-actions';
 import { PropValidator } from '../core/errors';
 import { EndpointEventRules } from './events';
-
-/** Options of an endpoint metric: `variantName` picks the production variant. */
-export type EndpointMetricOptions = cloudwatch.MetricOptions & { variantName?: string };
-
-/**
- * What monitoring needs from a SageMaker endpoint. `InferenceEndpoint` (and `IInferenceEndpoint`
- * importers) satisfy it.
- */
-export interface MonitorableEndpoint extends IConstruct {
-  readonly endpointName: string;
-  readonly variantNames: readonly string[];
-  /** `real-time`, `async`, `serverless` or `scale-to-zero`; serverless endpoints have no instance metrics. */
-  readonly mode: string;
-  /** Alarms that roll back a guarded deployment (shown on the dashboard). */
-  readonly rollbackAlarms: readonly cloudwatch.IAlarm[];
-  /** Any metric in `AWS/SageMaker` by `EndpointName` and `VariantName`. */
-  metric(metricName: string, props?: EndpointMetricOptions): cloudwatch.IMetric;
-  metricInvocations(props?: EndpointMetricOptions): cloudwatch.IMetric;
-  metricModelLatency(props?: EndpointMetricOptions): cloudwatch.IMetric;
-  metricInvocation5XXErrors(props?: EndpointMetricOptions): cloudwatch.IMetric;
-  metricInvocation4XXErrors(props?: EndpointMetricOptions): cloudwatch.IMetric;
-  metricInvocationsPerInstance(props?: EndpointMetricOptions): cloudwatch.IMetric;
-  metricCpuUtilization(props?: EndpointMetricOptions): cloudwatch.IMetric;
-  metricGpuUtilization(props?: EndpointMetricOptions): cloudwatch.IMetric;
-  metricGpuMemoryUtilization(props?: EndpointMetricOptions): cloudwatch.IMetric;
-  metricMemoryUtilization(props?: EndpointMetricOptions): cloudwatch.IMetric;
-  metricApproximateBacklogSize(props?: EndpointMetricOptions): cloudwatch.IMetric;
-}
 
 /** Alarm thresholds of an endpoint (per production variant). */
 export interface InferenceAlarmThresholds {
@@ -59,7 +32,7 @@ export interface InferenceAlarmThresholds {
 }
 
 export interface InferenceMonitoringProps {
-  readonly endpoint: MonitorableEndpoint;
+  readonly endpoint: IInferenceEndpoint;
   /** The topic every alarm (ALARM and OK) and event rule notifies; CloudWatch and EventBridge are admitted to its policy. */
   readonly alarmTopic: sns.ITopic;
   /**
@@ -80,7 +53,7 @@ export interface InferenceMonitoringProps {
  * failed updates and rollbacks, and dashboard rows.
  */
 export class InferenceMonitoring extends Construct {
-  public readonly endpoint: MonitorableEndpoint;
+  public readonly endpoint: IInferenceEndpoint;
   public readonly endpointEvents: EndpointEventRules;
   public readonly alarms: cloudwatch.Alarm[] = [];
   /** Dashboard rows for this endpoint, top to bottom. */
@@ -364,7 +337,7 @@ export class InferenceMonitoring extends Construct {
  * `Invocations`, so a ratio to it would never fire there.
  */
 function errorRate(
-  endpoint: MonitorableEndpoint,
+  endpoint: IInferenceEndpoint,
   variantName: string,
   kind: 'server' | 'client',
 ): cloudwatch.MathExpression {

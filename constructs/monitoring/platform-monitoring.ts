@@ -3,19 +3,16 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as logs from 'aws-cdk-lib/aws-logs';
-import { Construct } from 'constructs';
+import { Construct, type IConstruct } from 'constructs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { notifyTopic } from '../core/alarm-actions';
 import { MlPlatformValidationError } from '../core/errors';
+import type { IInferenceEndpoint } from '../inference/inference-endpoint';
 import { PlatformAlarmTopic } from './alarm-topic';
 import { BatchQueueMetrics } from './batch-queue-metrics';
 import { AnomalyMonitorScope, CostGuardrails } from './cost-guardrails';
 import { PlatformDashboard } from './dashboards';
-import {
-  InferenceMonitoring,
-  type InferenceAlarmThresholds,
-  type MonitorableEndpoint,
-} from './inference-monitoring';
+import { InferenceMonitoring, type InferenceAlarmThresholds } from './inference-monitoring';
 import { monitoredId } from './private/naming';
 import { tagComponent } from './tagging';
 import {
@@ -193,7 +190,7 @@ export class PlatformMonitoring extends Construct {
 
   /** Watches an endpoint: error-rate, latency (and backlog) alarms, failed updates and rollbacks to the topic, graphs. */
   public monitorEndpoint(
-    endpoint: MonitorableEndpoint,
+    endpoint: IInferenceEndpoint,
     thresholds?: InferenceAlarmThresholds,
   ): InferenceMonitoring {
     this.checkNotMonitored(endpoint, 'endpoint');
@@ -202,6 +199,8 @@ export class PlatformMonitoring extends Construct {
       alarmTopic: this.alarmTopic,
       thresholds: { ...this.props.inferenceThresholds, ...thresholds },
     });
+    // Rollback alarms the endpoint created notify this topic too, whatever topic they had.
+    endpoint.notifyRollbackAlarms(this.alarmTopic);
     this.inferenceMonitors.push(monitor);
     this.platformDashboard.addInferenceSection(monitor.widgets);
     return monitor;
@@ -221,7 +220,7 @@ export class PlatformMonitoring extends Construct {
     if (alarms.length > 0) this.platformDashboard.addAlarmSection(title, alarms);
   }
 
-  private checkNotMonitored(target: Construct | MonitorableEndpoint, prop: string): void {
+  private checkNotMonitored(target: IConstruct, prop: string): void {
     const path = target.node.path;
     if (this.monitored.has(path)) {
       throw new MlPlatformValidationError('PlatformMonitoring', this, [

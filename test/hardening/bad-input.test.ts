@@ -33,6 +33,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
+  type IInferenceEndpoint,
   InferenceEndpoint,
   InferenceInstanceType,
   InferenceModel,
@@ -49,7 +50,6 @@ import {
   PlatformDashboard,
   PlatformMonitoring,
   TrainingMonitoring,
-  type MonitorableEndpoint,
   type MonitorableTrainingCluster,
 } from '../../constructs/monitoring';
 import { MlNetwork } from '../../constructs/network';
@@ -485,7 +485,7 @@ const CONSTRUCT_ROWS: ConstructRow[] = [
     'InferenceMonitoring: an endpoint without variants',
     (fx) =>
       new InferenceMonitoring(fx.stack, 'Inference', {
-        endpoint: new VariantlessEndpoint(fx.stack, 'Endpoint') as unknown as MonitorableEndpoint,
+        endpoint: new VariantlessEndpoint(fx.stack, 'Endpoint') as unknown as IInferenceEndpoint,
         alarmTopic: new PlatformAlarmTopic(fx.stack, 'Alarms').topic,
       }),
     'endpoint.variantNames',

@@ -1,18 +1,25 @@
 /**
  * Grants and metrics shared by created and imported `InferenceEndpoint`s.
  */
+import { Resource } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { Construct } from 'constructs';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import type { IInferenceEndpoint } from '../inference-endpoint';
 import type { InferenceMetricOptions, InferenceMode } from '../inference-endpoint-props';
 
 /** Metrics and grants shared by created and imported endpoints. */
-export abstract class InferenceEndpointBase extends Construct implements IInferenceEndpoint {
+export abstract class InferenceEndpointBase extends Resource implements IInferenceEndpoint {
   public abstract readonly endpointName: string;
   public abstract readonly endpointArn: string;
-  public abstract readonly variantNames: string[];
+  public abstract readonly variantNames: readonly string[];
   public abstract readonly mode: InferenceMode;
+  public abstract readonly connections: ec2.Connections;
+  public abstract readonly rollbackAlarms: readonly cloudwatch.IAlarm[];
+
+  /** Sends the rollback alarms' ALARM and OK transitions to a topic too (none for imported endpoints). */
+  public abstract notifyRollbackAlarms(topic: sns.ITopic): void;
   /** Extra resources invocation may name (the inference component of scale-to-zero endpoints). */
   protected readonly invokeResources: string[] = [];
 

@@ -4,10 +4,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import type {
-  EndpointMetricOptions,
-  MonitorableEndpoint,
-} from '../../../constructs/monitoring/inference-monitoring';
+import { type IInferenceEndpoint, InferenceEndpoint } from '../../../constructs/inference';
 import { PlatformMonitoring } from '../../../constructs/monitoring/platform-monitoring';
 import { applyCostAllocationTags } from '../../../constructs/monitoring/tagging';
 import type { MonitorableTrainingCluster } from '../../../constructs/monitoring/training-monitoring';
@@ -67,86 +64,15 @@ export class FakeTrainingCluster extends Construct implements MonitorableTrainin
   }
 }
 
-/** An endpoint shaped like `InferenceEndpoint`, with the AWS/SageMaker metrics it exposes. */
-export class FakeEndpoint extends Construct implements MonitorableEndpoint {
-  public readonly rollbackAlarms: cloudwatch.IAlarm[];
-
-  constructor(
-    scope: Construct,
-    id: string,
-    public readonly endpointName: string,
-    public readonly variantNames: string[],
-    public readonly mode: 'real-time' | 'async' | 'scale-to-zero',
-  ) {
-    super(scope, id);
-    this.rollbackAlarms = [
-      cloudwatch.Alarm.fromAlarmArn(
-        this,
-        'Rollback',
-        `arn:aws:cloudwatch:${ENV.region}:${ENV.account}:alarm:${endpointName}-rollback-5xx`,
-      ),
-    ];
-  }
-
-  metricInvocations(p?: EndpointMetricOptions) {
-    return this.sageMakerMetric('AWS/SageMaker', 'Invocations', 'Sum', p);
-  }
-  metricModelLatency(p?: EndpointMetricOptions) {
-    return this.sageMakerMetric('AWS/SageMaker', 'ModelLatency', 'Average', p);
-  }
-  metricInvocation5XXErrors(p?: EndpointMetricOptions) {
-    return this.sageMakerMetric('AWS/SageMaker', 'Invocation5XXErrors', 'Sum', p);
-  }
-  metricInvocation4XXErrors(p?: EndpointMetricOptions) {
-    return this.sageMakerMetric('AWS/SageMaker', 'Invocation4XXErrors', 'Sum', p);
-  }
-  metricInvocationsPerInstance(p?: EndpointMetricOptions) {
-    return this.sageMakerMetric('AWS/SageMaker', 'InvocationsPerInstance', 'Sum', p);
-  }
-  metricCpuUtilization(p?: EndpointMetricOptions) {
-    return this.sageMakerMetric('/aws/sagemaker/Endpoints', 'CPUUtilization', 'Average', p);
-  }
-  metricGpuUtilization(p?: EndpointMetricOptions) {
-    return this.sageMakerMetric('/aws/sagemaker/Endpoints', 'GPUUtilization', 'Average', p);
-  }
-  metricGpuMemoryUtilization(p?: EndpointMetricOptions) {
-    return this.sageMakerMetric('/aws/sagemaker/Endpoints', 'GPUMemoryUtilization', 'Average', p);
-  }
-  metricMemoryUtilization(p?: EndpointMetricOptions) {
-    return this.sageMakerMetric('/aws/sagemaker/Endpoints', 'MemoryUtilization', 'Average', p);
-  }
-  metricApproximateBacklogSize(p?: EndpointMetricOptions) {
-    // Backlog metrics are per endpoint: the variant is not a dimension.
-    const rest: cloudwatch.MetricOptions = { ...p };
-    delete (rest as EndpointMetricOptions).variantName;
-    return new cloudwatch.Metric({
-      namespace: 'AWS/SageMaker',
-      metricName: 'ApproximateBacklogSize',
-      dimensionsMap: { EndpointName: this.endpointName },
-      statistic: 'Average',
-      ...rest,
-    });
-  }
-
-  metric(metricName: string, p?: EndpointMetricOptions) {
-    return this.sageMakerMetric('AWS/SageMaker', metricName, 'Sum', p);
-  }
-
-  private sageMakerMetric(
-    namespace: string,
-    metricName: string,
-    statistic: string,
-    p?: EndpointMetricOptions,
-  ) {
-    const { variantName, ...rest } = p ?? {};
-    return new cloudwatch.Metric({
-      namespace,
-      metricName,
-      dimensionsMap: { EndpointName: this.endpointName, VariantName: variantName ?? this.variantNames[0] },
-      statistic,
-      ...rest,
-    });
-  }
+/** An endpoint created elsewhere, imported with its name, variants and mode: what monitoring reads. */
+export function fakeEndpoint(
+  scope: Construct,
+  id: string,
+  endpointName: string,
+  variantNames: string[],
+  mode: 'real-time' | 'async' | 'scale-to-zero',
+): IInferenceEndpoint {
+  return InferenceEndpoint.fromEndpointAttributes(scope, id, { endpointName, variantNames, mode });
 }
 
 /** An imported VPC: real subnets to place the function in, no resources of its own to check. */
@@ -180,7 +106,7 @@ export function buildMonitoredStack(app: App): { stack: Stack; monitoring: Platf
   monitoring.monitorTrainingCluster(
     new FakeTrainingCluster(stack, 'LlmCluster', { clusterName: 'llm', onDemand: true }),
   );
-  monitoring.monitorEndpoint(new FakeEndpoint(stack, 'Chat', 'chat', ['blue', 'green'], 'real-time'));
-  monitoring.monitorEndpoint(new FakeEndpoint(stack, 'Batchy', 'embeddings-async', ['AllTraffic'], 'async'));
+  monitoring.monitorEndpoint(fakeEndpoint(stack, 'Chat', 'chat', ['blue', 'green'], 'real-time'));
+  monitoring.monitorEndpoint(fakeEndpoint(stack, 'Batchy', 'embeddings-async', ['AllTraffic'], 'async'));
   return { stack, monitoring };
 }

@@ -1,4 +1,4 @@
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { App, type CfnElement, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { rmSync } from 'node:fs';
@@ -16,7 +16,7 @@ import { MlPlatformValidationError } from '../../../constructs/core/errors';
 import { formatFindings, nagApp, synthFindings, type Finding } from '../../support/nag';
 import { inferenceFixtures } from '../inference/fixtures';
 import { NO_BUNDLING, trainingStack } from '../training/fixtures';
-import { buildMonitoredStack, ENV, FakeEndpoint, FakeTrainingCluster, importedVpc } from './fixtures';
+import { buildMonitoredStack, ENV, fakeEndpoint, FakeTrainingCluster, importedVpc } from './fixtures';
 import { hashScrubbingSerializer, renderCfnString } from './snapshot-serializer';
 
 expect.addSnapshotSerializer(hashScrubbingSerializer);
@@ -579,14 +579,19 @@ describe('validation', () => {
     [
       'a 5xx rate above 100%',
       (s) =>
-        monitoringIn(s).monitorEndpoint(new FakeEndpoint(s, 'E', 'e', ['v'], 'real-time'), {
+        monitoringIn(s).monitorEndpoint(fakeEndpoint(s, 'E', 'e', ['v'], 'real-time'), {
           serverErrorRatePercent: 150,
         }),
       'thresholds.serverErrorRatePercent must be a number from 0 to 100, got 150',
     ],
     [
       'an endpoint without variants',
-      (s) => monitoringIn(s).monitorEndpoint(new FakeEndpoint(s, 'E', 'e', [], 'real-time')),
+      (s) => {
+        // The importer refuses an empty list; an endpoint of another implementation might not.
+        const e = fakeEndpoint(s, 'E', 'e', ['v'], 'real-time');
+        Object.defineProperty(e, 'variantNames', { value: [] });
+        return monitoringIn(s).monitorEndpoint(e);
+      },
       'endpoint.variantNames must be at least one variant name, got []',
     ],
     [
@@ -601,7 +606,7 @@ describe('validation', () => {
       'an endpoint monitored twice',
       (s) => {
         const m = monitoringIn(s);
-        const e = new FakeEndpoint(s, 'E', 'e', ['v'], 'real-time');
+        const e = fakeEndpoint(s, 'E', 'e', ['v'], 'real-time');
         m.monitorEndpoint(e);
         m.monitorEndpoint(e);
       },
@@ -661,6 +666,8 @@ describe('with the real GpuTrainingCluster and InferenceEndpoint', () => {
   let realTemplate: Template;
   let cluster: GpuTrainingCluster;
   let stackOf: (c: unknown) => unknown;
+  let realEndpoint: InferenceEndpoint;
+  let realMonitoring: PlatformMonitoring;
 
   beforeAll(() => {
     // GIVEN the real training cluster (spot + on-demand fallback) and a real async endpoint
@@ -689,6 +696,8 @@ describe('with the real GpuTrainingCluster and InferenceEndpoint', () => {
     // WHEN
     monitoring.monitorTrainingCluster(cluster);
     monitoring.monitorEndpoint(endpoint);
+    realEndpoint = endpoint;
+    realMonitoring = monitoring;
     realTemplate = Template.fromStack(f.stack);
     stackOf = (c) => f.stack.resolve(c);
   });
@@ -722,6 +731,22 @@ describe('with the real GpuTrainingCluster and InferenceEndpoint', () => {
       MetricName: 'ApproximateBacklogSize',
       Dimensions: [{ Name: 'EndpointName', Value: Match.anyValue() }],
     });
+  });
+
+  test('monitorEndpoint() wires the rollback alarms the endpoint made before it to the monitoring topic; no unsubscribed-topic warning', () => {
+    // THEN
+    const monitoringTopic = stackOf(realMonitoring.alarmTopic.topicArn);
+    expect(realEndpoint.rollbackAlarms.length).toBeGreaterThan(0);
+    for (const alarm of realEndpoint.rollbackAlarms) {
+      const id = Stack.of(alarm).getLogicalId(alarm.node.defaultChild as CfnElement);
+      const props = realTemplate.toJSON().Resources[id]?.Properties;
+      expect(props?.AlarmActions, alarm.node.path).toContainEqual(monitoringTopic);
+      expect(props?.OKActions, alarm.node.path).toContainEqual(monitoringTopic);
+    }
+    const warnings = realEndpoint.node.metadata.filter((m) =>
+      String(m.data).includes('unsubscribed-alarm-topic'),
+    );
+    expect(warnings).toEqual([]);
   });
 
   test("the failed-job rule and the queue-metrics function cover every one of the cluster's queues", () => {
