@@ -1,4 +1,5 @@
-import { readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, Stack, Validations, type CfnResource } from 'aws-cdk-lib';
 import * as batch from 'aws-cdk-lib/aws-batch';
@@ -15,7 +16,7 @@ import {
   DeployPreflightChecks,
   reservableConcurrency,
 } from '../../../lib/preflight';
-import { CDK_JSON_CONTEXT, contextApp } from '../../support/nag';
+import { CDK_JSON_CONTEXT, contextApp, synthFindings } from '../../support/nag';
 import { preflightApp, preflightFindingsByStack } from './preflight-findings';
 
 const ACCOUNT = '123456789012';
@@ -62,6 +63,23 @@ describe('DeployPreflightChecks', () => {
       expect(rule.explanation).toMatch(/"[^"]{20,}"|AWS .+ guide/);
     },
   );
+
+  test('applyDeployPreflight registers the pack on the app and returns it', () => {
+    // GIVEN
+    const app = new App({ outdir: mkdtempSync(join(tmpdir(), 'preflight-apply-')) });
+    // WHEN
+    const pack = applyDeployPreflight(app, { lambdaConcurrencyQuota: 1000 });
+    modelOnOwnBucket(new Stack(app, 'Models', { env: { region: 'us-east-1' } }));
+    // THEN
+    expect(pack).toBeInstanceOf(DeployPreflightChecks);
+    expect(synthFindings(app).filter((f) => f.pack === 'DeployPreflight')).toEqual([
+      {
+        pack: 'DeployPreflight',
+        rule: 'DeployPreflight-SageMakerModelArtifactFromSameStack[PrimaryContainer.ModelDataUrl::s3://${Artifacts}/churn/model.tar.gz]',
+        path: 'Models/Model',
+      },
+    ]);
+  });
 
   test.each([-1, 1.5, Number.NaN])('lambdaConcurrencyQuota %s is rejected with the value', (quota) => {
     // THEN
@@ -137,8 +155,8 @@ describe('DeployPreflightChecks', () => {
     ]);
   });
 
-  describe('registered on the reference app, next to a user stack whose model data is in its own new bucket', () => {
-    // GIVEN the reference platform's composition (compliance packs included) plus one user stack
+  describe('on the reference app, next to a user stack whose model data is in its own new bucket', () => {
+    // GIVEN the reference platform's composition (which registers the compliance packs and this pack) plus one user stack
     let message: string;
     let preflight: Array<{ rule: string; path: string }>;
     beforeAll(() => {
@@ -148,7 +166,6 @@ describe('DeployPreflightChecks', () => {
         presets: ['dev'],
       });
       addReferencePlatform(app, config);
-      applyDeployPreflight(app);
       modelOnOwnBucket(new Stack(app, 'UserModels', { env: { region: 'us-east-1' } }));
       // WHEN
       try {
