@@ -12,7 +12,11 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { batchJobStatePattern, capacityCancellationDetail } from '../core/batch-job-events';
 import { chooseVpcSubnets, type ChosenSubnets } from '../core/subnets';
-import { DEFAULT_EFA_INSTANCE_TYPES, DEFAULT_TRAINING_INSTANCE_TYPES, type GpuInstanceSpec } from './gpu-instance-types';
+import {
+  DEFAULT_EFA_INSTANCE_TYPES,
+  DEFAULT_TRAINING_INSTANCE_TYPES,
+  type GpuInstanceSpec,
+} from './gpu-instance-types';
 import type { GpuTrainingClusterProps } from './gpu-training-cluster-props';
 import {
   createGpuJobDefinition,
@@ -201,8 +205,12 @@ export class GpuTrainingCluster extends GpuTrainingClusterBase {
   constructor(scope: Construct, id: string, props: GpuTrainingClusterProps) {
     super(scope, id);
     // --- validate ---
-    const instanceTypes = (props.instanceTypes ?? DEFAULT_TRAINING_INSTANCE_TYPES.map(toInstanceType)).map(String);
-    const efaTypes = props.efa ? (props.efa.instanceTypes ?? DEFAULT_EFA_INSTANCE_TYPES.map(toInstanceType)).map(String) : [];
+    const instanceTypes = (props.instanceTypes ?? DEFAULT_TRAINING_INSTANCE_TYPES.map(toInstanceType)).map(
+      String,
+    );
+    const efaTypes = props.efa
+      ? (props.efa.instanceTypes ?? DEFAULT_EFA_INSTANCE_TYPES.map(toInstanceType)).map(String)
+      : [];
     const clusterName = props.clusterName ?? defaultClusterName(this);
     const maxGpus = props.maxGpus ?? 8;
     const minGpus = props.minGpus ?? 0;
@@ -424,7 +432,8 @@ export class GpuTrainingCluster extends GpuTrainingClusterBase {
       instanceRole,
       launchTemplate: this.sharedLaunchTemplate(),
     });
-    if (this.props.expectedUsage) recordSpotUsage(computeEnvironment, this.props.expectedUsage, this.clusterName);
+    if (this.props.expectedUsage)
+      recordSpotUsage(computeEnvironment, this.props.expectedUsage, this.clusterName);
     return { computeEnvironment, queue: queue('SpotQueue', computeEnvironment, 10) };
   }
 
@@ -446,7 +455,8 @@ export class GpuTrainingCluster extends GpuTrainingClusterBase {
       instanceRole,
       launchTemplate: this.sharedLaunchTemplate(),
     });
-    if (this.props.expectedUsage) recordOnDemandUsage(computeEnvironment, this.clusterName, this.afterSpotReclaims);
+    if (this.props.expectedUsage)
+      recordOnDemandUsage(computeEnvironment, this.clusterName, this.afterSpotReclaims);
     return { computeEnvironment, queue: queue('OnDemandQueue', computeEnvironment, 10) };
   }
 
@@ -495,7 +505,9 @@ export class GpuTrainingCluster extends GpuTrainingClusterBase {
     if (!this.props.alarmTopic) return undefined;
     return new events.Rule(this, 'CapacityCancellations', {
       description: `Jobs of ${this.clusterName} cancelled after ${this.capacityTimeout.toHumanString()} without capacity`,
-      eventPattern: batchJobStatePattern(capacityCancellationDetail(this.jobQueues.map((q) => q.jobQueueArn))),
+      eventPattern: batchJobStatePattern(
+        capacityCancellationDetail(this.jobQueues.map((q) => q.jobQueueArn)),
+      ),
       targets: [new targets.SnsTopic(this.props.alarmTopic)],
     });
   }

@@ -148,7 +148,11 @@ describe('checkpointExpiration', () => {
       clusterName: 'own',
       checkpointBucket: bucket,
       checkpointExpiration: Duration.days(14),
-      instanceTypes: [new ec2.InstanceType('g6.xlarge'), new ec2.InstanceType('g5.xlarge'), new ec2.InstanceType('g6e.xlarge')],
+      instanceTypes: [
+        new ec2.InstanceType('g6.xlarge'),
+        new ec2.InstanceType('g5.xlarge'),
+        new ec2.InstanceType('g6e.xlarge'),
+      ],
     });
     Template.fromStack(stack).hasResourceProperties('AWS::S3::Bucket', {
       LifecycleConfiguration: {
