@@ -69,7 +69,9 @@ export function publishersOf(topic: CfnTopic): TopicPublisher[] {
 export function sourceConditionsAdmit(statement: Statement, publisher: TopicPublisher): boolean {
   const sourceArns = conditionValues(statement, 'aws:SourceArn');
   if (sourceArns === undefined) return true;
-  return sourceArns.some(
-    (arn) => arn === '*' || arn.split(':')[2] === publisher.arnService || arn.split(':')[2] === '*',
-  );
+  return sourceArns.some((arn) => {
+    // References render as `${AWS::Partition}`, whose own colons would shift the ARN's fields.
+    const service = arn.replace(/\$\{[^}]*\}/g, '*').split(':')[2];
+    return arn === '*' || service === publisher.arnService || service === '*';
+  });
 }

@@ -1,4 +1,4 @@
-import { CfnResource, Fn, Stack, type Environment } from 'aws-cdk-lib';
+import { Aws, CfnResource, Fn, Stack, type Environment } from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as batch from 'aws-cdk-lib/aws-batch';
 import * as budgets from 'aws-cdk-lib/aws-budgets';
@@ -515,6 +515,16 @@ const CASES: Record<string, RuleCases> = {
             TLS_ONLY,
             allowPublish(t, SERVICE.budget, {
               ArnLike: { 'aws:SourceArn': `arn:aws:budgets::${ACCOUNT}:*` },
+            }),
+          ],
+        }),
+      'aws:SourceArn built with the partition reference (`arn:${AWS::Partition}:budgets::…`)': (s) =>
+        topicWith(s, {
+          publishers: ['budget'],
+          policy: (t) => [
+            TLS_ONLY,
+            allowPublish(t, SERVICE.budget, {
+              ArnLike: { 'aws:SourceArn': `arn:${Aws.PARTITION}:budgets::${ACCOUNT}:*` },
             }),
           ],
         }),
