@@ -272,11 +272,10 @@ export class InferenceEndpoint extends InferenceEndpointBase {
         [
           'NIST.800.53.R5-SageMakerEndpointConfigurationKMSKeyConfigured',
           'HIPAA.Security-SageMakerEndpointConfigurationKMSKeyConfigured',
-          'MlPlatform-SageMakerEndpointConfigKms',
         ],
         mode === 'serverless'
           ? `${this.node.path} is serverless: SageMaker manages its storage and the API takes no KmsKeyId for serverless variants.`
-          : `${this.node.path} uses ${instanceTypes.filter((t) => t.hasInstanceStorage).join(', ')} with local NVMe storage, encrypted by the instance hardware; SageMaker rejects a KmsKeyId for these types.`,
+          : `${this.node.path} uses ${[...new Set(instanceTypes.filter((t) => t.hasInstanceStorage).map(String))].join(', ')} with local NVMe storage, encrypted by the instance hardware; SageMaker rejects a KmsKeyId for these types.`,
       );
     }
     if (mode === 'serverless') {

@@ -21,6 +21,18 @@ const INSTANCE_STORE_FAMILIES = new Set([
 ]);
 
 /**
+ * Whether a SageMaker hosting instance type (`ml.g5.xlarge`, or `g5.xlarge`) has local NVMe instance
+ * storage. The CreateEndpointConfig reference: "You can't request a KmsKeyId when using an instance
+ * type with local storage." By EC2 naming, families whose attribute letters include `d` carry
+ * instance store (c5d, m6id, g4dn, p3dn, p4d, p4de); the families above ship NVMe without the letter.
+ * The one list both the construct and the rule packs read.
+ */
+export function hasLocalNvmeStorage(instanceType: string): boolean {
+  const family = instanceType.replace(/^ml\./, '').split('.')[0];
+  return INSTANCE_STORE_FAMILY.test(family) || INSTANCE_STORE_FAMILIES.has(family);
+}
+
+/**
  * A SageMaker hosting instance type (`ml.<family>.<size>`), checked when it is created.
  *
  * Pricing and validation need the literal name, so tokens are refused.
@@ -111,7 +123,7 @@ export class InferenceInstanceType {
    * SageMaker rejects an endpoint configuration `KmsKeyId` when any variant uses one of these.
    */
   public get hasInstanceStorage(): boolean {
-    return INSTANCE_STORE_FAMILY.test(this.family) || INSTANCE_STORE_FAMILIES.has(this.family);
+    return hasLocalNvmeStorage(this.name);
   }
 
   /** The name SageMaker expects, e.g. `ml.g5.xlarge`. */

@@ -259,6 +259,18 @@ const CASES: Record<string, RuleCases> = {
     notApplicable: {
       'serverless-only configuration': (s) =>
         endpointConfig(s, { kmsKeyId: undefined, productionVariants: [SERVERLESS_VARIANT] }),
+      'ml.g5.xlarge variant: local NVMe, SageMaker rejects a KmsKeyId': (s) =>
+        endpointConfig(s, {
+          kmsKeyId: undefined,
+          productionVariants: [{ ...INSTANCE_VARIANT, instanceType: 'ml.g5.xlarge' }],
+        }),
+      'ml.m5.xlarge variant next to an ml.g4dn.xlarge shadow (local NVMe)': (s) =>
+        endpointConfig(s, {
+          kmsKeyId: undefined,
+          shadowProductionVariants: [
+            { ...INSTANCE_VARIANT, variantName: 'Shadow', instanceType: 'ml.g4dn.xlarge' },
+          ],
+        }),
     },
   },
   SageMakerDataCaptureKms: {

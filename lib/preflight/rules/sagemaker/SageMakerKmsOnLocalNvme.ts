@@ -2,7 +2,7 @@ import { Stack, type CfnResource } from 'aws-cdk-lib';
 import { CfnEndpointConfig } from 'aws-cdk-lib/aws-sagemaker';
 import { NagRuleCompliance, type NagRuleResult } from 'cdk-nag';
 import { isSet } from '../../../nag/private/resolve';
-import { hasLocalNvme } from '../../private/instance-storage';
+import { hasLocalNvmeStorage } from '../../../../constructs/inference/instance-type';
 import { variantsOf } from '../../private/sagemaker';
 import { member, prop } from '../../private/stack-index';
 
@@ -20,7 +20,7 @@ export function SageMakerKmsOnLocalNvme(node: CfnResource): NagRuleResult {
     return NagRuleCompliance.NOT_APPLICABLE;
   const findings = variantsOf(node).flatMap((variant) => {
     const instanceType: unknown = Stack.of(node).resolve(member(variant.props, 'instanceType'));
-    if (typeof instanceType !== 'string' || !hasLocalNvme(instanceType)) return [];
+    if (typeof instanceType !== 'string' || !hasLocalNvmeStorage(instanceType)) return [];
     return [`${variant.name}::${instanceType}`];
   });
   return findings.length === 0 ? NagRuleCompliance.COMPLIANT : findings;
