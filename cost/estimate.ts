@@ -7,6 +7,7 @@ import { isMissingPrice, serviceCodeOf } from './pricing/service-codes';
 import { catalogRegions, createPriceBook, loadCatalog } from './catalog';
 import { CostInputError } from './errors';
 import { lookupType } from './pricing/registry';
+import { CAPACITY_BLOCK_FEE_SOURCE } from './pricing/reservation';
 import { describeSources } from './sources';
 import type { LineDraft, PricingModule, PricingResult, ResolvedResource } from './pricing/types';
 import { resolveTemplate, type ResolvedTemplate } from './template/resolve';
@@ -26,6 +27,13 @@ import type {
 import { resourceUsage, unmatchedUsageKeys, unmatchedUsageStacks, type UsageFile } from './usage';
 import { validateResourceCounts } from './validate-properties';
 import type { UsageNumberKey } from './usage-metadata';
+
+/** Sources of prices that come from the template rather than the catalog. */
+const REPORT_ONLY_SOURCES: Readonly<Record<string, unknown>> = {
+  [CAPACITY_BLOCK_FEE_SOURCE]: {
+    what: 'The Capacity Block price quoted at purchase, recorded in the usage metadata (reservation.upfrontFeeUsd)',
+  },
+};
 
 export interface EstimateOptions {
   /** Region for environment-agnostic stacks and template files. A stack's own environment wins. */
@@ -79,7 +87,7 @@ export function estimateStacks(stacks: readonly LoadedStack[], options: Estimate
       capturedAt: catalog.capturedAt,
       regions: catalogRegions(catalog),
       sources: describeSources(
-        catalog.sources,
+        { ...catalog.sources, ...REPORT_ONLY_SOURCES },
         estimates.flatMap((e) => e.lines.map((l) => l.priceSource)),
       ),
     },
@@ -298,6 +306,7 @@ function toLine(stackName: string, resource: ResolvedResource, d: LineDraft): Co
     ...(d.price.usageType !== undefined ? { usageType: d.price.usageType } : {}),
     priceSource: d.price.source,
     priceCapturedAt: d.price.capturedAt,
+    ...(d.chargeFrequency !== undefined ? { chargeFrequency: d.chargeFrequency } : {}),
     ...(d.notes && d.notes.length > 0 ? { notes: [...d.notes] } : {}),
     ...(Object.keys(resource.tags).length > 0 ? { tags: { ...resource.tags } } : {}),
     ...(inTotals ? { scenarios: scenarioCharges(d, up) } : {}),

@@ -62,6 +62,6 @@ export type { ReportFormat } from './render/index';
 export { loadCatalog, createPriceBook, catalogRegions, validateCatalog } from './catalog/index';
 export { PRICING_MODULES, KNOWN_FREE_TYPES, lookupType } from './pricing/registry';
 export { CostInputError, EXIT_OK, EXIT_GUARDRAIL, EXIT_BAD_INPUT } from './errors';
-export { USAGE_METADATA_KEY, USAGE_NUMBER_KEYS } from './usage-metadata';
-export type { UsageAssumptions, UsageNumberKey } from './usage-metadata';
+export { RESERVATION_KINDS, USAGE_METADATA_KEY, USAGE_NUMBER_KEYS } from './usage-metadata';
+export type { ReservationKind, ReservationUsage, UsageAssumptions, UsageNumberKey } from './usage-metadata';
 export type * from './types';

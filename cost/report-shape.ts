@@ -38,6 +38,7 @@ const LINE: Shape = {
   usageType: [str, false, 'a string'],
   priceSource: [str, true, 'a string'],
   priceCapturedAt: [str, false, 'a string'],
+  chargeFrequency: [str, false, 'a string'],
   conditional: [bool, false, 'true or false'],
   notes: [strings, false, 'a list of strings'],
   tags: [stringMap, false, 'a mapping of strings'],

@@ -94,6 +94,11 @@ export interface CostLine {
   readonly priceCapturedAt?: string;
   /** Set when the resource has a condition that could not be decided. */
   readonly conditional?: boolean;
+  /**
+   * Set on a one-time charge (a Capacity Block's upfront fee): its monthly figures are the whole
+   * fee, paid once, not every month. Absent on recurring and usage-based lines.
+   */
+  readonly chargeFrequency?: 'One-Time';
   /** Explanations worth showing (which type a figure assumes, scale to zero, ...). */
   readonly notes?: readonly string[];
   /** Cost-allocation tags of the resource (team, cost-center, ...). */

@@ -37,6 +37,43 @@ export interface UsageAssumptions {
   readonly monthlyReadRequestUnits?: number;
   /** Free-form note shown next to the assumptions in reports. */
   readonly note?: string;
+  /**
+   * The EC2 capacity reservation or Capacity Block a Batch compute environment launches into
+   * (written by `GpuTrainingCluster` for each `reservedCapacity` entry). The estimator bills the
+   * reservation instead of the environment's instance-hours (see ReservationUsage).
+   */
+  readonly reservation?: ReservationUsage;
+}
+
+/** The two kinds of reserved EC2 capacity a training cluster can target. */
+export const RESERVATION_KINDS = ['capacity-reservation', 'capacity-block'] as const;
+export type ReservationKind = (typeof RESERVATION_KINDS)[number];
+
+/**
+ * Reserved capacity behind one compute environment, as AWS bills it:
+ * - `capacity-reservation` (On-Demand Capacity Reservation): "you are charged the equivalent
+ *   On-Demand rate whether you run instances in reserved capacity or not" (EC2 User Guide,
+ *   "Capacity Reservation pricing and billing"): instanceCount × every hour of the month at
+ *   on-demand; the instances launched into it cost nothing more.
+ * - `capacity-block` (EC2 Capacity Block for ML): one upfront fee for the whole block, paid when
+ *   it is purchased; `upfrontFeeUsd` is the quoted price when the construct knows it.
+ */
+export interface ReservationUsage {
+  readonly kind: ReservationKind;
+  /** `cr-` followed by 17 hex digits (both kinds are capacity reservations to the EC2 API). */
+  readonly reservationId: string;
+  /** EC2 instance type of the reservation, e.g. `p5.48xlarge`. */
+  readonly instanceType: string;
+  /** Instances reserved (a positive integer). */
+  readonly instanceCount: number;
+  /** Availability zone, e.g. `us-east-1a`. */
+  readonly availabilityZone: string;
+  /** Capacity Block only: when the block ends (ISO-8601, UTC). */
+  readonly endsAt?: string;
+  /** Capacity Block only, optional: when the block starts (ISO-8601, UTC). */
+  readonly startsAt?: string;
+  /** Capacity Block only, optional: the quoted upfront price of the block in USD. */
+  readonly upfrontFeeUsd?: number;
 }
 
 /** The numeric keys a usage file or metadata block may set. */

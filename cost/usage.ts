@@ -18,7 +18,13 @@ import { readInputFile } from './fs';
 import { checkNestingDepth } from './limits';
 import type { ResolvedResource, ResourceUsage } from './pricing/types';
 import type { UsageSource } from './types';
-import { USAGE_METADATA_KEY, USAGE_NUMBER_KEYS, type UsageNumberKey } from './usage-metadata';
+import {
+  RESERVATION_KINDS,
+  USAGE_METADATA_KEY,
+  USAGE_NUMBER_KEYS,
+  type ReservationUsage,
+  type UsageNumberKey,
+} from './usage-metadata';
 import { parseYaml, YamlLimitError } from './yaml';
 
 /** One resource's entry in a usage file. */
@@ -133,6 +139,7 @@ export function resourceUsage(
   const values: Partial<Record<UsageNumberKey, number>> = {};
   const sources: Partial<Record<UsageNumberKey, UsageSource>> = {};
   const origins: Partial<Record<UsageNumberKey, string>> = {};
+  let reservation: ReservationUsage | undefined;
   const meta = resource.metadata[USAGE_METADATA_KEY];
   if (meta !== undefined) {
     const where = `stack ${stackName} resource ${resource.logicalId}: ${USAGE_METADATA_KEY} metadata`;
@@ -150,6 +157,7 @@ export function resourceUsage(
       sources[key] = 'usage-metadata';
       if (typeof m.source === 'string') origins[key] = m.source;
     }
+    if (m.reservation !== undefined) reservation = parseReservation(m.reservation, `${where} reservation`);
   }
   const entry = file ? findEntry(file, stackName, resource) : undefined;
   if (entry && file) {
@@ -168,7 +176,75 @@ export function resourceUsage(
       origins[key] = file.path;
     }
   }
-  return { values, sources, origins };
+  return { values, sources, origins, ...(reservation ? { reservation } : {}) };
+}
+
+/** A value that CloudFormation resolves at deploy time (`{ "Ref": ... }`) in metadata the construct wrote. */
+const DEPLOY_TIME = '(known at deploy time)';
+
+/**
+ * Validates the `reservation` block of usage metadata (the contract in usage-metadata.ts). The
+ * id and zone may be tokens the template resolves at deploy time: they only label lines. What
+ * prices the reservation (kind, type, count, dates, fee) must be literal.
+ */
+export function parseReservation(raw: unknown, where: string): ReservationUsage {
+  const fail = (key: string, what: string, v: unknown): never => {
+    throw new CostInputError(`${where}.${key} ${what}, got ${JSON.stringify(v) ?? String(v)}`);
+  };
+  if (!isPlainObject(raw)) throw new CostInputError(`${where} must be an object`);
+  const r = raw;
+  const kind = r.kind;
+  if (typeof kind !== 'string' || !(RESERVATION_KINDS as readonly string[]).includes(kind))
+    fail('kind', `must be one of ${RESERVATION_KINDS.join(', ')}`, kind);
+  const label = (key: string): string => {
+    const v = r[key];
+    if (typeof v === 'string' && v.length > 0) return v;
+    if (isPlainObject(v)) return DEPLOY_TIME;
+    return fail(key, 'must be a non-empty string', v);
+  };
+  const reservationId = label('reservationId');
+  const availabilityZone = label('availabilityZone');
+  const instanceType = r.instanceType;
+  if (typeof instanceType !== 'string' || !/^[a-z0-9-]+\.[a-z0-9-]+$/.test(instanceType))
+    fail('instanceType', 'must be an EC2 instance type such as p5.48xlarge', instanceType);
+  const instanceCount = r.instanceCount;
+  if (typeof instanceCount !== 'number' || !Number.isInteger(instanceCount) || instanceCount < 1)
+    fail('instanceCount', 'must be a positive integer', instanceCount);
+  const date = (key: 'endsAt' | 'startsAt'): string | undefined => {
+    const v = r[key];
+    if (v === undefined) return undefined;
+    // ISO-8601 with a time and an explicit zone: `2027-01-15T11:30:00Z`.
+    if (
+      typeof v !== 'string' ||
+      !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(v) ||
+      Number.isNaN(Date.parse(v))
+    )
+      return fail(key, 'must be an ISO-8601 date and time in UTC, e.g. 2027-01-15T11:30:00Z', v);
+    return v;
+  };
+  const endsAt = date('endsAt');
+  const startsAt = date('startsAt');
+  const fee = r.upfrontFeeUsd;
+  if (fee !== undefined && (typeof fee !== 'number' || !Number.isFinite(fee) || fee < 0))
+    fail('upfrontFeeUsd', 'must be a non-negative number', fee);
+  if (kind === 'capacity-block') {
+    if (endsAt === undefined) fail('endsAt', 'is required for a capacity-block', endsAt);
+    if (startsAt !== undefined && endsAt !== undefined && Date.parse(startsAt) >= Date.parse(endsAt))
+      fail('startsAt', `must be before endsAt ${endsAt}`, startsAt);
+  } else {
+    for (const key of ['endsAt', 'startsAt', 'upfrontFeeUsd'] as const)
+      if (r[key] !== undefined) fail(key, 'applies to a capacity-block only', r[key]);
+  }
+  return {
+    kind: kind as ReservationUsage['kind'],
+    reservationId,
+    instanceType: instanceType as string,
+    instanceCount: instanceCount as number,
+    availabilityZone,
+    ...(endsAt !== undefined ? { endsAt } : {}),
+    ...(startsAt !== undefined ? { startsAt } : {}),
+    ...(fee !== undefined ? { upfrontFeeUsd: fee as number } : {}),
+  };
 }
 
 function findEntry(file: UsageFile, stackName: string, resource: ResolvedResource): UsageEntry | undefined {

@@ -15,6 +15,7 @@
 import type { CatalogPrice } from '../types';
 import { asArray, asNumber, asRecord, asString, isUnknownValue } from '../template/values';
 import { ebsLines, findLaunchTemplate, launchTemplateData, type PerScenario } from './launch-template';
+import { withReservation } from './reservation';
 import { fmt } from './unit-price-helpers';
 import { HOURS_PER_MONTH, type LineDraft, type PricingModule } from './types';
 
@@ -26,7 +27,10 @@ interface TypePrice {
   readonly vcpus: number;
 }
 
-export const priceBatchComputeEnvironment: PricingModule = ({ resource, prices, template, usage }) => {
+export const priceBatchComputeEnvironment: PricingModule = (input) =>
+  withReservation(input, priceBatchCapacity(input));
+
+const priceBatchCapacity: PricingModule = ({ resource, prices, template, usage }) => {
   const p = resource.properties;
   if (asString(p.Type)?.toUpperCase() === 'UNMANAGED') return { kind: 'free' };
   const cr = asRecord(p.ComputeResources);

@@ -4,7 +4,7 @@
  * registry (cost/pricing/registry.ts) maps CloudFormation types to modules.
  */
 import type { CatalogPrice, PricingCategory, UsageSource } from '../types';
-import type { UsageNumberKey } from '../usage-metadata';
+import type { ReservationUsage, UsageNumberKey } from '../usage-metadata';
 
 /** A value the resolver could not decide (a Ref to a resource attribute, an unset parameter, ...). */
 export interface Unknown {
@@ -35,6 +35,8 @@ export interface ResourceUsage {
   readonly sources: Readonly<Partial<Record<UsageNumberKey, UsageSource>>>;
   /** Who set each value: the metadata's `source`, or the usage file's path. */
   readonly origins: Readonly<Partial<Record<UsageNumberKey, string>>>;
+  /** The reserved capacity the resource launches into (metadata only; see usage-metadata.ts). */
+  readonly reservation?: ReservationUsage;
 }
 
 /** Looks prices up in the catalog for the stack's region. Returns undefined when not in the catalog. */
@@ -80,6 +82,8 @@ export interface LineDraft {
   readonly notes?: readonly string[];
   /** The max scenario's pricing category when it differs (spot lines are priced on-demand at max). @default pricingCategory */
   readonly maxPricingCategory?: PricingCategory;
+  /** FOCUS ChargeFrequency when not the default (`Recurring`, or `Usage-Based` for usage-based lines): a Capacity Block's fee is `One-Time`. */
+  readonly chargeFrequency?: 'One-Time';
   /** Template properties that set the quantities (`MinCapacity`, `ComputeResources.MaxvCpus`, ...), for diffs. */
   readonly drivers?: Readonly<Record<string, string | number | readonly (string | number)[]>>;
 }

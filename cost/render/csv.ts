@@ -128,7 +128,7 @@ function lineRow(
     PricingUnit: line.unit,
     PricingCategory: charge.pricingCategory,
     ChargeCategory: 'Usage',
-    ChargeFrequency: line.usageBased ? 'Usage-Based' : 'Recurring',
+    ChargeFrequency: line.chargeFrequency ?? (line.usageBased ? 'Usage-Based' : 'Recurring'),
     ChargeDescription: text(description),
     ServiceName: service.name,
     ServiceCategory: service.category,
