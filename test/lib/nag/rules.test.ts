@@ -8,22 +8,9 @@ import * as fsx from 'aws-cdk-lib/aws-fsx';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { NagRuleCompliance } from 'cdk-nag';
-import { beforeAll, describe, expect, test } from 'vitest';
-import { ML_PLATFORM_RULES, type MlPlatformRule } from '../../../lib/nag';
+import { ML_PLATFORM_RULES } from '../../../lib/nag';
+import { describeRuleTable, type RuleCases } from '../../support/rule-table';
 import { mlPlatformApp, packFindingsByStack } from './pack-findings';
-
-// One fixture = one minimal stack. It returns the resource the rule judges (and reports on).
-type Fixture = (stack: Stack) => CfnResource;
-
-interface RuleCases {
-  readonly compliant: Record<string, Fixture>;
-  readonly nonCompliant: Record<string, Fixture>;
-  /** Resources of the rule's type the rule does not judge: NOT_APPLICABLE, never a finding. */
-  readonly notApplicable?: Record<string, Fixture>;
-  /** Settings only known at deploy time: the rule cannot validate them and says so with a finding. */
-  readonly unresolvable?: Record<string, Fixture>;
-}
 
 const ACCOUNT = '123456789012';
 const KEY_ARN = `arn:aws:kms:us-east-1:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
@@ -413,89 +400,11 @@ const CASES: Record<string, RuleCases> = {
   },
 };
 
-const RULES = new Map<string, MlPlatformRule>(ML_PLATFORM_RULES.map((r) => [r.name, r]));
-
-interface Row {
-  readonly rule: string;
-  readonly description: string;
-  readonly stackName: string;
-  readonly fixture: Fixture;
-}
-
-function rows(kind: keyof RuleCases): Row[] {
-  return Object.entries(CASES).flatMap(([rule, cases]) =>
-    Object.entries(cases[kind] ?? {}).map(([description, fixture], i) => ({
-      rule,
-      description,
-      stackName: `${rule}-${kind}-${i}`,
-      fixture,
-    })),
-  );
-}
-
-const COMPLIANT = rows('compliant');
-const NON_COMPLIANT = rows('nonCompliant');
-const NOT_APPLICABLE = rows('notApplicable');
-const UNRESOLVABLE = rows('unresolvable');
-
-// GIVEN one app holding every fixture, each in its own stack, synthesized once for the whole file
-const judged = new Map<string, CfnResource>();
-let findings: Map<string, string[]>;
-
-beforeAll(() => {
-  const app = mlPlatformApp();
-  for (const row of [...COMPLIANT, ...NON_COMPLIANT, ...NOT_APPLICABLE, ...UNRESOLVABLE]) {
-    judged.set(row.stackName, row.fixture(new Stack(app, row.stackName)));
-  }
-  // WHEN
-  findings = packFindingsByStack(app);
-});
-
-function findingsIn(stackName: string): string[] {
-  return [...(findings.get(stackName) ?? [])].sort();
-}
-
-function ruleOf(row: Row): MlPlatformRule {
-  const rule = RULES.get(row.rule);
-  if (!rule) throw new Error(`no rule named ${row.rule} in ML_PLATFORM_RULES`);
-  return rule;
-}
-
-describe('MlPlatform rules', () => {
-  test('every rule of the pack has compliant and non-compliant fixtures, and every fixture names a rule', () => {
-    // THEN
-    expect(Object.keys(CASES).sort()).toEqual(ML_PLATFORM_RULES.map((r) => r.name).sort());
-    for (const cases of Object.values(CASES)) {
-      expect(Object.keys(cases.compliant).length).toBeGreaterThan(0);
-      expect(Object.keys(cases.nonCompliant).length).toBeGreaterThan(0);
-    }
-  });
-
-  test.each(COMPLIANT)('$rule: compliant ($description)', (row) => {
-    const node = judged.get(row.stackName)!;
-    // THEN the rule judged the resource (not skipped it) and the whole pack reports nothing in the stack
-    expect(ruleOf(row).rule(node)).toBe(NagRuleCompliance.COMPLIANT);
-    expect(findingsIn(row.stackName)).toEqual([]);
-  });
-
-  test.each(NON_COMPLIANT)('$rule: non-compliant ($description)', (row) => {
-    const node = judged.get(row.stackName)!;
-    // THEN exactly this rule fires, on this resource
-    expect(ruleOf(row).rule(node)).toBe(NagRuleCompliance.NON_COMPLIANT);
-    expect(findingsIn(row.stackName)).toEqual([`MlPlatform-${row.rule} at ${node.node.path}`]);
-  });
-
-  test.each(NOT_APPLICABLE)('$rule: NOT_APPLICABLE is no finding ($description)', (row) => {
-    const node = judged.get(row.stackName)!;
-    // THEN
-    expect(ruleOf(row).rule(node)).toBe(NagRuleCompliance.NOT_APPLICABLE);
-    expect(findingsIn(row.stackName)).toEqual([]);
-  });
-
-  test.each(UNRESOLVABLE)('$rule: a deploy-time value cannot pass unseen ($description)', (row) => {
-    const node = judged.get(row.stackName)!;
-    // THEN the rule refuses to guess, and cdk-nag turns that into a finding on the resource
-    expect(() => ruleOf(row).rule(node)).toThrow(/could not be validated/);
-    expect(findingsIn(row.stackName)).toEqual([`MlPlatform-${row.rule} at ${node.node.path}`]);
-  });
+describeRuleTable({
+  title: 'MlPlatform rules',
+  prefix: 'MlPlatform',
+  rules: ML_PLATFORM_RULES,
+  cases: CASES,
+  app: mlPlatformApp,
+  findingsByStack: packFindingsByStack,
 });

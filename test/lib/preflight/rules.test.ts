@@ -1,4 +1,4 @@
-import { Aws, CfnResource, Fn, Stack, type Environment } from 'aws-cdk-lib';
+import { Aws, CfnResource, Fn, Stack } from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as batch from 'aws-cdk-lib/aws-batch';
 import * as budgets from 'aws-cdk-lib/aws-budgets';
@@ -14,26 +14,9 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import { NagRuleCompliance } from 'cdk-nag';
-import { beforeAll, describe, expect, test } from 'vitest';
-import { deployPreflightRules, type DeployPreflightRule } from '../../../lib/preflight';
+import { deployPreflightRules } from '../../../lib/preflight';
+import { describeRuleTable, type RuleCases } from '../../support/rule-table';
 import { preflightApp, preflightFindingsByStack } from './preflight-findings';
-
-// One fixture = one minimal stack. It returns the resource the rule judges (and reports on).
-type Fixture = (stack: Stack) => CfnResource;
-/** A non-compliant fixture with the finding details it must produce (`Rule[detail]`); none = no detail. */
-type NonCompliant = Fixture | [Fixture, string[]];
-
-interface RuleCases {
-  readonly compliant: Record<string, Fixture>;
-  readonly nonCompliant: Record<string, NonCompliant>;
-  /** Resources of the rule's type the rule does not judge: NOT_APPLICABLE, never a finding. */
-  readonly notApplicable?: Record<string, Fixture>;
-  /** Settings only known at deploy time: the rule cannot validate them and says so with a finding. */
-  readonly unresolvable?: Record<string, Fixture>;
-  /** The environment of a fixture's stack, by description (default: us-east-1; null: environment-agnostic). */
-  readonly env?: Record<string, Environment | null>;
-}
 
 const ACCOUNT = '123456789012';
 const ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/ml-model-execution`;
@@ -1069,106 +1052,12 @@ const CASES: Record<string, RuleCases> = {
   },
 };
 
-const RULES = new Map<string, DeployPreflightRule>(
-  deployPreflightRules({ lambdaConcurrencyQuota: TABLE_LAMBDA_QUOTA }).map((r) => [r.name, r]),
-);
-
-interface Row {
-  readonly rule: string;
-  readonly description: string;
-  readonly stackName: string;
-  readonly fixture: Fixture;
-  readonly details: string[] | undefined;
-  readonly env: Environment | undefined;
-}
-
-function rows(kind: 'compliant' | 'nonCompliant' | 'notApplicable' | 'unresolvable'): Row[] {
-  return Object.entries(CASES).flatMap(([rule, cases]) =>
-    Object.entries<NonCompliant>(cases[kind] ?? {}).map(([description, entry], i) => {
-      const env = cases.env?.[description];
-      return {
-        rule,
-        description,
-        stackName: `${rule}-${kind}-${i}`,
-        fixture: Array.isArray(entry) ? entry[0] : entry,
-        details: Array.isArray(entry) ? entry[1] : undefined,
-        env: env === null ? undefined : (env ?? { region: 'us-east-1' }),
-      };
-    }),
-  );
-}
-
-const COMPLIANT = rows('compliant');
-const NON_COMPLIANT = rows('nonCompliant');
-const NOT_APPLICABLE = rows('notApplicable');
-const UNRESOLVABLE = rows('unresolvable');
-
-// GIVEN one app holding every fixture, each in its own stack, synthesized once for the whole file
-const judged = new Map<string, CfnResource>();
-let findings: Map<string, string[]>;
-
-beforeAll(() => {
-  const app = preflightApp({ lambdaConcurrencyQuota: TABLE_LAMBDA_QUOTA });
-  for (const row of [...COMPLIANT, ...NON_COMPLIANT, ...NOT_APPLICABLE, ...UNRESOLVABLE]) {
-    judged.set(row.stackName, row.fixture(new Stack(app, row.stackName, { env: row.env })));
-  }
-  // WHEN
-  findings = preflightFindingsByStack(app);
-});
-
-function findingsIn(stackName: string): string[] {
-  return [...(findings.get(stackName) ?? [])].sort();
-}
-
-function ruleOf(row: Row): DeployPreflightRule {
-  const rule = RULES.get(row.rule);
-  if (!rule) throw new Error(`no rule named ${row.rule} in deployPreflightRules()`);
-  return rule;
-}
-
-describe('DeployPreflight rules', () => {
-  test('every rule of the pack has compliant and non-compliant fixtures, and every fixture names a rule', () => {
-    // THEN
-    expect(Object.keys(CASES).sort()).toEqual([...RULES.keys()].sort());
-    for (const cases of Object.values(CASES)) {
-      expect(Object.keys(cases.compliant).length).toBeGreaterThan(0);
-      expect(Object.keys(cases.nonCompliant).length).toBeGreaterThan(0);
-    }
-  });
-
-  test.each(COMPLIANT)('$rule: compliant ($description)', (row) => {
-    const node = judged.get(row.stackName)!;
-    // THEN the rule judged the resource (not skipped it) and the whole pack reports nothing in the stack
-    expect(ruleOf(row).rule(node)).toBe(NagRuleCompliance.COMPLIANT);
-    expect(findingsIn(row.stackName)).toEqual([]);
-  });
-
-  test.each(NON_COMPLIANT)('$rule: non-compliant ($description)', (row) => {
-    const node = judged.get(row.stackName)!;
-    const id = `DeployPreflight-${row.rule}`;
-    // THEN exactly this rule fires, on this resource, naming what is wrong
-    if (row.details === undefined) {
-      expect(ruleOf(row).rule(node)).toBe(NagRuleCompliance.NON_COMPLIANT);
-      expect(findingsIn(row.stackName)).toEqual([`${id} at ${node.node.path}`]);
-    } else {
-      expect([...(ruleOf(row).rule(node) as string[])].sort()).toEqual([...row.details].sort());
-      expect(findingsIn(row.stackName)).toEqual(
-        row.details.map((d) => `${id}[${d}] at ${node.node.path}`).sort(),
-      );
-    }
-  });
-
-  test.each(NOT_APPLICABLE)('$rule: NOT_APPLICABLE is no finding ($description)', (row) => {
-    const node = judged.get(row.stackName)!;
-    // THEN
-    expect(ruleOf(row).rule(node)).toBe(NagRuleCompliance.NOT_APPLICABLE);
-    expect(findingsIn(row.stackName)).toEqual([]);
-  });
-
-  test.each(UNRESOLVABLE)('$rule: a deploy-time value cannot pass unseen ($description)', (row) => {
-    const node = judged.get(row.stackName)!;
-    // THEN the rule refuses to guess, and cdk-nag turns that into a finding on the resource
-    expect(() => ruleOf(row).rule(node)).toThrow(/could not be validated/);
-    expect(findingsIn(row.stackName)).toEqual([`DeployPreflight-${row.rule} at ${node.node.path}`]);
-  });
+describeRuleTable({
+  title: 'DeployPreflight rules',
+  prefix: 'DeployPreflight',
+  rules: deployPreflightRules({ lambdaConcurrencyQuota: TABLE_LAMBDA_QUOTA }),
+  cases: CASES,
+  app: () => preflightApp({ lambdaConcurrencyQuota: TABLE_LAMBDA_QUOTA }),
+  findingsByStack: preflightFindingsByStack,
+  defaultEnv: { region: 'us-east-1' },
 });
