@@ -7,6 +7,7 @@
  */
 import { asArray, asNumber, asRecord, asString } from '../template/values';
 import { fixed, fmt, priceLines } from './unit-price-helpers';
+import { ebsLines, findLaunchTemplate, launchTemplateData } from './launch-template';
 import { HOURS_PER_MONTH, type LineDraft, type PricingModule } from './types';
 
 export const priceEksCluster: PricingModule = ({ resource, usage, prices }) =>
@@ -21,15 +22,30 @@ export const priceEksCluster: PricingModule = ({ resource, usage, prices }) =>
     },
   ]);
 
-export const priceEksNodegroup: PricingModule = ({ resource, prices }) => {
+export const priceEksNodegroup: PricingModule = ({ resource, prices, template }) => {
   const p = resource.properties;
+  // A node group names its launch template as `{ Id | Name, Version }` (AWS::EKS::Nodegroup
+  // LaunchTemplateSpecification), not as the `LaunchTemplateId | LaunchTemplateName` of EC2.
+  const ltSpec = asRecord(p.LaunchTemplate);
+  const lt = ltSpec
+    ? findLaunchTemplate(template, { LaunchTemplateId: ltSpec.Id, LaunchTemplateName: ltSpec.Name })
+    : undefined;
+  const ltData = launchTemplateData(lt);
   // "If you don't specify an instance type in a launch template or for instanceTypes, then t3.medium is used" (EKS CreateNodegroup).
   const types = (asArray(p.InstanceTypes) ?? []).map(asString);
   if (types.some((t) => t === undefined) && types.length > 0)
     return { kind: 'unpriced', reason: 'InstanceTypes is not known before deployment' };
-  if (p.LaunchTemplate !== undefined && types.length === 0)
-    return { kind: 'unpriced', reason: 'the instance type comes from the launch template: not read yet' };
-  const type = (types[0] as string | undefined) ?? 't3.medium';
+  const ltType = ltData.InstanceType;
+  if (
+    ltSpec !== undefined &&
+    types.length === 0 &&
+    (lt === undefined || (ltType !== undefined && asString(ltType) === undefined))
+  )
+    return {
+      kind: 'unpriced',
+      reason: 'the instance type comes from a launch template that is not known before deployment',
+    };
+  const type = (types[0] as string | undefined) ?? asString(ltType) ?? 't3.medium';
   const scaling = asRecord(p.ScalingConfig) ?? {};
   // EKS defaults: minSize 1, maxSize 2, desiredSize 2 (CreateNodegroup scalingConfig).
   const min = asNumber(scaling.MinSize) ?? 1;
@@ -55,8 +71,16 @@ export const priceEksNodegroup: PricingModule = ({ resource, prices }) => {
         ? [`priced on the first of ${types.length} instance types (${types.join(', ')})`]
         : []),
       ...(spot ? ['SPOT capacity can cost up to on-demand; the spot discount is not applied'] : []),
-      'node EBS volumes (DiskSize, default 20 GB) are billed as EBS',
+      ...(lt === undefined ? ['node EBS volumes (DiskSize, default 20 GB) are billed as EBS'] : []),
     ],
   };
-  return { kind: 'priced', lines: [line] };
+  // Volumes of the launch template's block device mappings, one set per node, pro-rated by
+  // node-hours like the instances ("the launch template ... block device mappings", EKS
+  // launch template support); the EC2 default volume type is gp2.
+  const ebs = ebsLines(ltData.BlockDeviceMappings, line.quantity, prices, 'gp2');
+  return {
+    kind: 'priced',
+    lines: [{ ...line, notes: [...(line.notes ?? []), ...ebs.notes] }, ...ebs.lines],
+    unpriced: ebs.unpriced,
+  };
 };

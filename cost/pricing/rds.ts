@@ -5,9 +5,9 @@
  * Multi-AZ instance rate covers both) and Multi-AZ storage is billed at its own rate.
  * Aurora members (DBClusterIdentifier) and other engines are unpriced with the reason.
  */
-import { asBoolean, asNumber, asString } from '../template/values';
+import { asBoolean, asNumber, asString, refTarget } from '../template/values';
 import { fixed, fmt, priceLines, type LineSpec } from './unit-price-helpers';
-import { HOURS_PER_MONTH, type PricingModule } from './types';
+import { HOURS_PER_MONTH, type PricingModule, type TemplateView } from './types';
 
 const ENGINES: Readonly<Record<string, string>> = { postgres: 'postgres', mysql: 'mysql' };
 
@@ -16,8 +16,29 @@ function gp3Baseline(sizeGb: number): { iops: number; throughput: number } {
   return sizeGb >= 400 ? { iops: 12000, throughput: 500 } : { iops: 3000, throughput: 125 };
 }
 
-export const priceRdsInstance: PricingModule = ({ resource, usage, prices }) => {
-  const p = resource.properties;
+/**
+ * A read replica of an instance in the same template (`SourceDBInstanceIdentifier: !Ref Main`)
+ * runs the source's engine on storage like the source's: "By default, a read replica is created
+ * with the same storage type as the source DB instance" (RDS User Guide, Working with read
+ * replicas), and CloudFormation rejects Engine/AllocatedStorage-less replicas of nothing. The
+ * replica's own properties (class, Multi-AZ, an explicit storage) win.
+ */
+function withSource(
+  props: Readonly<Record<string, unknown>>,
+  template: TemplateView,
+): Readonly<Record<string, unknown>> {
+  const sourceId = refTarget(props.SourceDBInstanceIdentifier);
+  const source = sourceId !== undefined ? template.resource(sourceId) : undefined;
+  if (source?.type !== 'AWS::RDS::DBInstance') return props;
+  const inherited: Record<string, unknown> = {};
+  for (const key of ['Engine', 'AllocatedStorage', 'StorageType', 'Iops', 'StorageThroughput'])
+    if (props[key] === undefined && source.properties[key] !== undefined)
+      inherited[key] = source.properties[key];
+  return { ...inherited, ...props };
+}
+
+export const priceRdsInstance: PricingModule = ({ resource, usage, prices, template }) => {
+  const p = withSource(resource.properties, template);
   if (p.DBClusterIdentifier !== undefined)
     return { kind: 'unpriced', reason: 'Aurora cluster members are billed at Aurora rates: not priced' };
   const engine = asString(p.Engine)?.toLowerCase();

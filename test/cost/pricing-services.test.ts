@@ -78,6 +78,44 @@ describe('RDS DB instances', () => {
     const stack = priceResources({ Db: { Type: 'AWS::RDS::DBInstance', Properties: props } });
     expect(stack.unpriced[0].reason).toContain(reason);
   });
+
+  // "By default, a read replica is created with the same storage type as the source DB instance"
+  // (RDS User Guide); the engine is the source's (aws-cloudformation-templates RDS_MySQL_With_Read_Replica).
+  test('a read replica of an instance in the template inherits its engine and storage; its own class wins', () => {
+    const stack = priceResources({
+      Main: {
+        Type: 'AWS::RDS::DBInstance',
+        Properties: { Engine: 'mysql', DBInstanceClass: 'db.t3.medium', AllocatedStorage: 5 },
+      },
+      Replica: {
+        Type: 'AWS::RDS::DBInstance',
+        Properties: { SourceDBInstanceIdentifier: { Ref: 'Main' }, DBInstanceClass: 'db.t3.small' },
+      },
+    });
+    expect(stack.unpriced).toEqual([]);
+    expect(linesOf(stack, 'Replica').map((l) => l.component)).toEqual([
+      'DB instance (db.t3.small, mysql, Single-AZ)',
+      'Storage (gp2, Single-AZ)',
+    ]);
+    // 730 × 0.034 (db.t3.small mysql) + 5 × 0.115 (gp2) for the replica
+    close(
+      linesOf(stack, 'Replica').reduce((a, l) => a + l.monthly.expected, 0),
+      730 * 0.034 + 5 * 0.115,
+    );
+  });
+
+  test('a replica of an instance outside the template (an ARN) still needs its own Engine', () => {
+    const stack = priceResources({
+      Replica: {
+        Type: 'AWS::RDS::DBInstance',
+        Properties: {
+          SourceDBInstanceIdentifier: 'arn:aws:rds:us-east-1:111122223333:db:main',
+          DBInstanceClass: 'db.t3.small',
+        },
+      },
+    });
+    expect(stack.unpriced[0].reason).toContain('RDS engine (unresolved) is not priced');
+  });
 });
 
 describe('EKS', () => {
@@ -105,6 +143,50 @@ describe('EKS', () => {
     close(stack.totals.min, 1.006 * 730);
     close(stack.totals.expected, 2 * 1.006 * 730);
     close(stack.totals.max, 4 * 1.006 * 730);
+  });
+
+  // AWS::EKS::Nodegroup LaunchTemplateSpecification is `{ Id | Name, Version }`; the launch
+  // template's block device mappings are each node's volumes (aws-cloudformation-templates EKS/template.yaml).
+  test.each([
+    ['Id', { Ref: 'Lt' }],
+    ['Name', 'nodes-lt'],
+  ])(
+    'a node group whose launch template is named by %s prices its type and EBS volumes per node',
+    (key, value) => {
+      const stack = priceResources({
+        Lt: {
+          Type: 'AWS::EC2::LaunchTemplate',
+          Properties: {
+            LaunchTemplateName: 'nodes-lt',
+            LaunchTemplateData: {
+              InstanceType: 'g5.xlarge',
+              BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { VolumeSize: 80, VolumeType: 'gp3' } }],
+            },
+          },
+        },
+        Nodes: {
+          Type: 'AWS::EKS::Nodegroup',
+          Properties: {
+            LaunchTemplate: { [key]: value },
+            ScalingConfig: { MinSize: 1, DesiredSize: 2, MaxSize: 3 },
+          },
+        },
+      });
+      expect(linesOf(stack, 'Nodes').map((l) => l.component)).toEqual([
+        'Node instances (g5.xlarge, on-demand)',
+        'EBS storage (gp3, /dev/xvda, 80 GB per instance)',
+      ]);
+      // 2 × 730 × 1.006 (g5.xlarge) + 2 × 80 × 0.08 (gp3 GB-Mo us-east-1)
+      close(stack.totals.expected, 2 * 730 * 1.006 + 2 * 80 * 0.08);
+      close(stack.totals.max, 3 * 730 * 1.006 + 3 * 80 * 0.08);
+    },
+  );
+
+  test('a node group whose launch template is not in the template is unpriced with the reason', () => {
+    const stack = priceResources({
+      Nodes: { Type: 'AWS::EKS::Nodegroup', Properties: { LaunchTemplate: { Id: 'lt-0123456789abcdef0' } } },
+    });
+    expect(stack.unpriced[0].reason).toContain('launch template that is not known before deployment');
   });
 });
 
