@@ -45,6 +45,11 @@ export function writeCostReports(
 
 const TOP_DRIVERS = 3;
 
+/** `variant AllTraffic` out of `Instance usage (ml.g5.xlarge, real-time hosting, variant AllTraffic)`; else the charge. */
+function chargeName(component: string): string {
+  return /\bvariant [^,)]+/.exec(component)?.[0] ?? component;
+}
+
 /** One screen: per stack the min / expected / max, the top cost drivers and the unpriced count. */
 export function summarize(report: CostReport): string {
   const out = ['Estimated monthly cost (min / expected / max, USD, 730 h month):'];
@@ -52,10 +57,20 @@ export function summarize(report: CostReport): string {
     out.push(
       `  ${s.stackName} (${s.region}): ${formatUsd(s.totals.min)} / ${formatUsd(s.totals.expected)} / ${formatUsd(s.totals.max)}`,
     );
-    const top = topDrivers(report, TOP_DRIVERS, s.stackName);
+    const top = topDrivers(report, TOP_DRIVERS, s.stackName).map(({ line }) => ({
+      line,
+      label: resourceLabel(line, s.stackName),
+    }));
+    // One resource may bill several lines (an endpoint config's variants): name the charge then.
+    const repeated = (label: string) => top.filter((t) => t.label === label).length > 1;
     if (top.length > 0)
       out.push(
-        `    top: ${top.map(({ line }) => `${resourceLabel(line, s.stackName)} ${formatUsd(line.monthly.expected)}`).join(', ')}`,
+        `    top: ${top
+          .map(
+            ({ line, label }) =>
+              `${repeated(label) ? `${label} (${chargeName(line.component)})` : label} ${formatUsd(line.monthly.expected)}`,
+          )
+          .join(', ')}`,
       );
     if (s.unpriced.length > 0) out.push(`    UNPRICED: ${s.unpriced.length} resource(s), see the report`);
     if (s.budget) out.push(`    ${budgetSummary(s.budget.amount, s.totals)}`);

@@ -2,9 +2,10 @@
  * `npm run docs`: regenerates the generated parts of the documentation.
  *   - docs/API.md from the public barrel lib/index.ts (scripts/docs/api-doc.ts);
  *   - the acknowledged-findings table in docs/compliance.md from the synthesized reference
- *     platform (scripts/docs/security-doc.ts).
+ *     platform (scripts/docs/security-doc.ts);
+ *   - the README's sample of what `cdk synth` prints, from the same synth (scripts/docs/synth-sample.ts).
  * `npm run docs -- --check` writes nothing and exits 1 when a file is stale. The tests
- * (test/lib/api-doc.test.ts, test/lib/platform.test.ts) run the same comparison.
+ * (test/lib/api-doc.test.ts, test/lib/platform.test.ts) run the same comparisons.
  */
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
@@ -12,10 +13,11 @@ import { writeFileAtomic } from '../cost/fs';
 import { API_DOC, readApi, renderApiDoc, ROOT } from './docs/api-doc';
 import {
   COMPLIANCE_DOC,
-  referencePlatformAcknowledgments,
   renderSecurityTable,
   replaceSecurityBlock,
+  synthesizeReferencePlatform,
 } from './docs/security-doc';
+import { README, renderSynthSample, replaceSynthSample } from './docs/synth-sample';
 
 interface Generated {
   readonly path: string;
@@ -34,7 +36,9 @@ function readOrEmpty(path: string): string {
 function generate(): Generated[] {
   const api = readOrEmpty(API_DOC);
   const compliance = readFileSync(COMPLIANCE_DOC, 'utf8');
-  const table = renderSecurityTable(referencePlatformAcknowledgments());
+  const readme = readFileSync(README, 'utf8');
+  const reference = synthesizeReferencePlatform();
+  const table = renderSecurityTable(reference.acknowledgments);
   return [
     { path: API_DOC, current: api, next: renderApiDoc(readApi()) },
     {
@@ -42,6 +46,7 @@ function generate(): Generated[] {
       current: compliance,
       next: replaceSecurityBlock(compliance, table),
     },
+    { path: README, current: readme, next: replaceSynthSample(readme, renderSynthSample(reference.summary)) },
   ];
 }
 

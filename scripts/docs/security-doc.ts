@@ -7,9 +7,12 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { App, Validations } from 'aws-cdk-lib';
+import { PATH_METADATA_ENABLE_CONTEXT } from 'aws-cdk-lib/cx-api';
 import type { IConstruct } from 'constructs';
 import { CONFIG_CONTEXT_KEY, readPlatformConfig } from '../../lib/config';
+import { compliancePacksOf } from '../../constructs/core/compliance';
 import { addReferencePlatform } from '../../lib/platform-app';
+import { writeSynthReports } from '../../lib/synth-reports';
 
 export const COMPLIANCE_DOC = resolve(__dirname, '..', '..', 'docs', 'compliance.md');
 
@@ -79,20 +82,28 @@ export function currentSecurityBlock(readme: string): string {
   return readme.slice(start, end + SECURITY_END.length);
 }
 
+/** What `npm run docs` needs from one synth of the reference platform. */
+export interface ReferenceSynth {
+  readonly acknowledgments: AcknowledgmentRow[];
+  /** The one-screen summary `cdk synth` prints (lib/synth-reports.ts). */
+  readonly summary: string;
+}
+
 /**
- * Synthesizes the reference platform as `cdk synth` does (cdk.json's context, every pack) into a
- * throw-away directory and returns its acknowledgements.
+ * Synthesizes the reference platform as `cdk synth` does (cdk.json's context, path metadata, every
+ * pack, the synth-time reports) into a throw-away directory and returns its acknowledgements and
+ * printed summary.
  */
-export function referencePlatformAcknowledgments(): AcknowledgmentRow[] {
+export function synthesizeReferencePlatform(): ReferenceSynth {
   const cdkJson = JSON.parse(readFileSync(resolve(__dirname, '..', '..', 'cdk.json'), 'utf8')) as {
     context: Record<string, unknown>;
   };
   const outdir = mkdtempSync(join(tmpdir(), 'cdk.out-docs-'));
   try {
-    const app = new App({ outdir, context: cdkJson.context });
+    const app = new App({ outdir, context: { ...cdkJson.context, [PATH_METADATA_ENABLE_CONTEXT]: true } });
     addReferencePlatform(app, readPlatformConfig(cdkJson.context[CONFIG_CONTEXT_KEY]));
-    app.synth();
-    return collectAcknowledgments(app);
+    const { summary } = writeSynthReports(app, app.synth(), compliancePacksOf(app));
+    return { acknowledgments: collectAcknowledgments(app), summary };
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }

@@ -2,10 +2,12 @@ import { readFileSync, rmSync } from 'node:fs';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { COMPLIANCE_PACKS } from '../../constructs/core/compliance';
+import { PATH_METADATA_ENABLE_CONTEXT } from 'aws-cdk-lib/cx-api';
+import { COMPLIANCE_PACKS, compliancePacksOf } from '../../constructs/core/compliance';
 import { readPlatformConfig } from '../../lib/config';
 import { addReferencePlatform } from '../../lib/platform-app';
 import { MlPlatformStack } from '../../lib/platform-stack';
+import { writeSynthReports } from '../../lib/synth-reports';
 import { CDK_JSON_CONTEXT, contextApp, formatFindings, synthFindings, type Finding } from '../support/nag';
 import {
   collectAcknowledgments,
@@ -13,6 +15,7 @@ import {
   currentSecurityBlock,
   renderSecurityTable,
 } from '../../scripts/docs/security-doc';
+import { currentSynthSample, README, renderSynthSample } from '../../scripts/docs/synth-sample';
 import { expectValidationError } from '../support/validation';
 
 // The reference platform is synthesized once for the whole file: it is the slowest fixture.
@@ -21,13 +24,18 @@ let dev: Template;
 let prod: Template;
 let stacks: MlPlatformStack[];
 let app: App;
+/** What the synth step printed (compliance line and cost summary). */
+let printed: string;
 
 beforeAll(() => {
-  app = contextApp(); // addReferencePlatform registers the packs itself
+  // addReferencePlatform registers the packs itself; path metadata on, as `cdk synth` sets it
+  app = contextApp({ context: { [PATH_METADATA_ENABLE_CONTEXT]: true } });
   stacks = addReferencePlatform(app, readPlatformConfig(CDK_JSON_CONTEXT['cdk-ml-platform']));
   dev = Template.fromStack(stacks[0]);
   prod = Template.fromStack(stacks[1]);
-  findings = synthFindings(app);
+  findings = synthFindings(app, (assembly) => {
+    printed = writeSynthReports(app, assembly, compliancePacksOf(app)).summary;
+  });
 });
 
 describe('reference platform', () => {
@@ -284,5 +292,13 @@ test('docs/compliance.md lists every acknowledged finding, where and why (npm ru
   for (const row of rows) expect(row.reason.length).toBeGreaterThanOrEqual(20);
   expect(currentSecurityBlock(doc), 'docs/compliance.md is stale: run npm run docs').toBe(
     renderSecurityTable(rows),
+  );
+});
+
+test("the README's sample synth output is what the reference platform prints (npm run docs regenerates it)", () => {
+  expect(printed).toMatch(/^Compliance: AwsSolutions 0 findings/);
+  expect(printed).toContain('MlPlatform-prod (us-east-1):');
+  expect(currentSynthSample(readFileSync(README, 'utf8')), 'README.md is stale: run npm run docs').toBe(
+    renderSynthSample(printed),
   );
 });

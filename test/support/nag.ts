@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, type AppProps } from 'aws-cdk-lib';
+import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { applyCompliancePacks } from '../../constructs/core/compliance';
 
 /** One unacknowledged finding from the validation report. */
@@ -36,10 +37,12 @@ export function nagApp(props: AppProps = {}): App {
  * Synthesizes an app and returns every unacknowledged finding of every validation plugin
  * (cdk-nag packs and CDK's CloudFormation validation). An empty list means the app is clean.
  */
-export function synthFindings(app: App): Finding[] {
+export function synthFindings(app: App, onClean?: (assembly: CloudAssembly) => void): Finding[] {
   const outdir = app.outdir;
   try {
-    app.synth();
+    const assembly = app.synth();
+    // A clean synth's assembly, before its directory goes (e.g. to price it).
+    onClean?.(assembly);
     return [];
   } catch (e) {
     const message = (e as Error).message;
