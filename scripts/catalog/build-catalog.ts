@@ -1,7 +1,8 @@
 /**
  * Builds the bundled price catalog (cost/catalog/catalog.json) from the price data kept in the
- * repository (scripts/catalog-data: ec2-prices.csv, price-facts.json and the extract of
- * v0rts/aws-price-watcher, aws-price-watcher.json). Build time only: nothing under cost/ imports
+ * repository (scripts/catalog-data: ec2-prices.csv, price-facts.json, the extract of
+ * v0rts/aws-price-watcher, aws-price-watcher.json, and rows read from verbatim excerpts of AWS's
+ * offer files, offer-excerpts.json). Build time only: nothing under cost/ imports
  * this file. Deterministic: the same data gives byte-identical output.
  *
  *   npx tsx scripts/catalog/build-catalog.ts [dataDir] [--out FILE]
@@ -30,6 +31,7 @@ import {
 } from '../../cost/catalog/normalise';
 import { parseExtract, type PriceWatcherExtract } from './extract-price-watcher';
 import { priceWatcherPrices, priceWatcherSources } from './price-watcher';
+import { offerExcerptPrices, parseOfferExcerpts, type OfferExcerpts } from './offer-excerpts';
 import { sageMakerFacts } from './sagemaker-prices';
 import { unitPricesFor } from './unit-prices';
 
@@ -43,11 +45,17 @@ export const DEFAULT_DATA_DIR = resolve(__dirname, '..', 'catalog-data');
 
 /**
  * Builds the catalog from the text of ec2-prices.csv, the parsed price-facts.json and (optional)
- * the price-watcher extract. Earlier sources win for the same (region, service, key): the CSV's
- * EC2 rows (they carry specs and spot ratios, and karpenter's 2026-07 us-east-1 figures), then the
- * facts, then the price-watcher extract, which fills every other type and region it prices.
+ * the price-watcher extract and the offer-file excerpts. Earlier sources win for the same
+ * (region, service, key): the CSV's EC2 rows (they carry specs and spot ratios, and karpenter's
+ * 2026-07 us-east-1 figures), then the facts, then the price-watcher extract, which fills every
+ * other type and region it prices, then the offer-file excerpts (only keys nothing else has).
  */
-export function buildCatalog(csvText: string, facts: Json, extract?: PriceWatcherExtract): Catalog {
+export function buildCatalog(
+  csvText: string,
+  facts: Json,
+  extract?: PriceWatcherExtract,
+  excerpts?: OfferExcerpts,
+): Catalog {
   const rows = parseCsv(csvText) as unknown as Ec2PriceRow[];
   const meta = (facts as { _meta?: { sources?: Record<string, unknown>; generated?: string } })._meta ?? {};
   const factsCapturedAt = /(\d{4}-\d{2}-\d{2})/.exec(meta.generated ?? '')?.[1];
@@ -89,11 +97,17 @@ export function buildCatalog(csvText: string, facts: Json, extract?: PriceWatche
     );
   }
   if (extract) for (const { region, price } of priceWatcherPrices(extract, specs)) add(region, price);
+  // Only for regions the catalog already has: a region with two NAT prices and nothing else
+  // would look priced.
+  if (excerpts)
+    for (const { region, price } of offerExcerptPrices(excerpts))
+      if (byRegion.has(region)) add(region, price);
   return normaliseCatalog({
     version: extract ? `facts-${factsCapturedAt}+apw-${extract.commitDate}` : `facts-${factsCapturedAt}`,
     sources: {
       ...((meta.sources ?? {}) as Record<string, unknown>),
       ...(extract ? priceWatcherSources(extract) : {}),
+      ...(excerpts?.sources ?? {}),
     },
     regions: [...byRegion.entries()].map(([region, prices]) => ({ region, prices })),
   });
@@ -104,7 +118,8 @@ export function buildCatalogFiles(dataDir: string, outPath: string): Catalog {
   const csvText = readFileSync(join(dataDir, 'ec2-prices.csv'), 'utf8');
   const facts = JSON.parse(readFileSync(join(dataDir, 'price-facts.json'), 'utf8')) as Json;
   const extract = parseExtract(readFileSync(join(dataDir, 'aws-price-watcher.json'), 'utf8'));
-  const catalog = buildCatalog(csvText, facts, extract);
+  const excerpts = parseOfferExcerpts(readFileSync(join(dataDir, 'offer-excerpts.json'), 'utf8'));
+  const catalog = buildCatalog(csvText, facts, extract, excerpts);
   const problems = validateCatalog(catalog);
   if (problems.length > 0) throw new Error(`the built catalog is invalid:\n  ${problems.join('\n  ')}`);
   writeFileAtomic(outPath, serializeCatalog(catalog));

@@ -107,6 +107,9 @@ function instanceKind(p: CatalogPrice): string | undefined {
   const u = p.usageType ?? '';
   if (/^BoxUsage:/.test(u)) return 'ec2';
   if (/^Train:ml\./.test(p.key)) return 'train';
+  if (/^Processing:ml\./.test(p.key)) return 'processing';
+  if (/^AsyncInf:ml\./.test(p.key)) return 'async';
+  if (/^Tsform:ml\./.test(p.key)) return 'transform';
   if (/^Host:ml\./.test(u)) return 'host';
   if (/^(InstanceUsage|Multi-AZUsage):db\./.test(u)) return 'rds';
   if (/^ESInstance:/.test(u)) return 'es';
@@ -183,6 +186,9 @@ export function renderKeysMarkdown(catalog: Catalog): string {
     `| AmazonEC2 | \`<instanceType>\`, e.g. \`g5.xlarge\` | Hrs | \`BoxUsage:<instanceType>\` (Linux, shared tenancy, on-demand) | ${count('ec2').prices} in ${count('ec2').regions} region(s) |`,
     `| AmazonSageMaker | \`ml.<type>\`, e.g. \`ml.g5.xlarge\` (real-time hosting) | Hrs | \`Host:ml.<type>\` | ${count('host').prices} in ${count('host').regions} region(s) |`,
     `| AmazonSageMaker | \`Train:ml.<type>\` (training) | Hrs | \`Train:ml.<type>\` | ${count('train').prices} in ${count('train').regions} region(s) |`,
+    `| AmazonSageMaker | \`Processing:ml.<type>\` (processing jobs, model-monitor schedules) | Hrs | \`Processing:ml.<type>\` | ${count('processing').prices} in ${count('processing').regions} region(s) |`,
+    `| AmazonSageMaker | \`AsyncInf:ml.<type>\` (asynchronous inference) | Hrs | \`AsyncInf:ml.<type>\` | ${count('async').prices} in ${count('async').regions} region(s) |`,
+    `| AmazonSageMaker | \`Tsform:ml.<type>\` (batch transform) | Hrs | \`Tsform:ml.<type>\` | ${count('transform').prices} in ${count('transform').regions} region(s) |`,
     `| AmazonRDS | \`RDS:<engine>:db.<class>:<Single-AZ\\|Multi-AZ>\` (engine \`postgres\` or \`mysql\`; our key) | Hrs | \`InstanceUsage:db.<class>\` / \`Multi-AZUsage:db.<class>\` | ${count('rds').prices} in ${count('rds').regions} region(s) |`,
     `| AmazonES | \`<type>.search\`, e.g. \`m6g.large.search\` (OpenSearch Service) | Hrs | \`ESInstance:<type>.search\` | ${count('es').prices} in ${count('es').regions} region(s) |`,
     `| AmazonMSK | \`kafka.<type>\`, e.g. \`kafka.m5.large\` (provisioned brokers) | Hrs | \`Kafka.<type>\` | ${count('msk').prices} in ${count('msk').regions} region(s) |`,
@@ -191,6 +197,10 @@ export function renderKeysMarkdown(catalog: Catalog): string {
     '`spotRatio` (median spot price over the region’s availability zones ÷ on-demand, 0 < r ≤ 1; absent when no zone offered spot',
     'below on-demand) and `interruptionBucket` (AWS Spot Instance Advisor: `<5%`, `5-10%`, `10-15%`, `15-20%`, `>20%`).',
     'SageMaker P4d/P5 hosting is absent on purpose: the only sourced figures are from before the June 2025 price cut.',
+    'SageMaker components are separate SKUs with their own rates (a Studio-Notebook, processing or async hour is not a hosting',
+    'hour): a module prices one component only from its own key and reports the others unpriced, never borrowing a rate.',
+    'Processing, async and batch-transform keys follow AWS’s usage types (`Processing:ml.m5.xlarge`, `AsyncInf:ml.g5.xlarge`,',
+    '`Tsform:ml.g4dn.xlarge`); no citable source gives them yet (docs/prices.md lists what was searched).',
     '',
     '## Unit prices',
     '',
@@ -214,10 +224,12 @@ export function renderKeysMarkdown(catalog: Catalog): string {
     '## Keys the pricing modules ask for that no source gives yet',
     '',
     'These resolve to unpriced until `cdk-ml-cost prices refresh` fills them: `AmazonFSx/Lustre-SCRATCH_2-SSD`, `Lustre-SCRATCH_1-SSD`,',
-    '`Lustre-PERSISTENT_1-SSD-<tier>` and HDD tiers, FSx outside us-east-1, NAT gateway prices outside us-east-1 (us-west-2 has the',
-    'hourly rate only), EBS outside the regions listed above, SageMaker hosting outside us-east-1, us-west-2 and eu-west-1,',
-    'OpenSearch storage, RDS engines other than PostgreSQL and MySQL. The price-watcher snapshot carries no NAT, EBS or SageMaker',
-    'hosting data, and its FSx and OpenSearch storage dimensions are not labelled.',
+    '`Lustre-PERSISTENT_1-SSD-<tier>` and HDD tiers, FSx PERSISTENT_2 in the regions missing from its rows above, NAT gateway prices',
+    'outside us-east-1 and eu-west-1 (us-west-2 has the hourly rate only), EBS outside the regions listed above, SageMaker hosting',
+    'outside us-east-1, us-west-2 and eu-west-1, SageMaker processing, async inference and batch transform, SageMaker Feature Store',
+    '(`FeatureStore-*`), OpenSearch storage, RDS engines other than PostgreSQL and MySQL. The price-watcher snapshot carries no NAT,',
+    'EBS or SageMaker hosting data; of its FSx rates (keyed by AWS regionless rate code, not by label) only the four PERSISTENT_2',
+    'SSD tiers are labelled (price-facts.json `fsx_lustre.label_method`).',
     '',
   );
   return out.join('\n');

@@ -125,6 +125,25 @@ export const PRICE_WATCHER_UNIT_SPECS: readonly PriceWatcherUnitSpec[] = [
     key: 'VpcEndpoint-GWLBE-Bytes',
     unit: 'GB',
   },
+  // FSx for Lustre PERSISTENT_2 SSD storage by throughput tier (MB/s/TiB). AWS's fsx data file
+  // keys its rates by regionless rate code, not by label: the same code is the same rate in every
+  // region. The four codes were labelled once (price-facts.json `fsx_lustre.label_method`) by
+  // matching their Tokyo values to a published per-tier table (DevelopersIO, 2022-09-03), and
+  // their us-east-1 values agree with the facts' 0.145 / 0.21 / 0.34 / 0.6.
+  ...(
+    [
+      ['zgFPJ0cUYXdd2jLTiOuDcSYRtdFhYRqCjCbYd49h1Y8 SSD new', 125],
+      ['yMXUnsAV3uitn3E4G7Z25YOoTEwD6fTeQCq0JdEjw-0 SSD new', 250],
+      ['JCLdXKhp6UDel_cRam0smdbULMkLKcxzWLKN2kvL6Rs SSD new', 500],
+      ['SJkcZfTtuEZ8xiIULvUsQp_CzFRvoWE-3TKzTnlPRVo SSD new', 1000],
+    ] as const
+  ).map(([dimension, tier]) => ({
+    file: 'fsx',
+    dimension,
+    service: 'AmazonFSx',
+    key: `Lustre-PERSISTENT_2-SSD-${tier}`,
+    unit: 'GB-Mo',
+  })),
   // Secrets Manager: a secret-month; API calls per request.
   {
     file: 'secretsmanager',

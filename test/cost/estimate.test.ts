@@ -275,8 +275,10 @@ describe('fixed-price resources at list price', () => {
   };
   const expectedByRegion: Record<string, Record<string, number | 'unpriced'>> = {
     'us-east-1': { Nat: 730 * 0.045, Endpoint: 3 * 730 * 0.01, Key: 1, Alarm: 0.1, Dashboard: 3 },
-    // NAT gateway hours in eu-west-1 have no citable source yet (price-facts.json): unpriced, not guessed
-    'eu-west-1': { Nat: 'unpriced', Endpoint: 3 * 730 * 0.011, Key: 1, Alarm: 0.1, Dashboard: 3 },
+    // eu-west-1 NAT: 0.048 $/h in AWS's EC2 offer file for eu-west-1 (publication 2026-09-25)
+    'eu-west-1': { Nat: 730 * 0.048, Endpoint: 3 * 730 * 0.011, Key: 1, Alarm: 0.1, Dashboard: 3 },
+    // NAT gateway hours in ap-northeast-1 have no citable source yet (docs/prices.md): unpriced, not guessed
+    'ap-northeast-1': { Nat: 'unpriced', Key: 1, Alarm: 0.1 },
   };
 
   test.each(Object.entries(expectedByRegion))('%s', (region, expected) => {

@@ -318,15 +318,15 @@ describe('OpenSearch and MSK', () => {
 });
 
 describe('unpriced lines say what would price them; coverage by resource count', () => {
-  test('a NAT gateway in eu-west-1 is unpriced with the refresh command', () => {
+  test('a NAT gateway in ap-northeast-1 is unpriced with the refresh command', () => {
     const stack = priceResources(
       { Nat: { Type: 'AWS::EC2::NatGateway', Properties: {} } },
-      { region: 'eu-west-1' },
+      { region: 'ap-northeast-1' },
     );
     expect(stack.unpriced).toEqual([
       expect.objectContaining({
         logicalId: 'Nat',
-        pricedBy: 'cdk-ml-cost prices refresh --services AmazonEC2 --regions eu-west-1',
+        pricedBy: 'cdk-ml-cost prices refresh --services AmazonEC2 --regions ap-northeast-1',
       }),
     ]);
   });
@@ -352,7 +352,7 @@ describe('unpriced lines say what would price them; coverage by resource count',
         Nat: { Type: 'AWS::EC2::NatGateway', Properties: {} },
         Thing: { Type: 'AWS::Foo::Bar', Properties: {} },
       },
-      { region: 'eu-west-1' },
+      { region: 'ap-northeast-1' },
     );
     expect(stack.free.map((f) => f.logicalId)).toEqual(['Doc', 'Listener']);
     expect(stack.coverage).toEqual({ resources: 5, priced: 1, free: 2, unpriced: 2, unpricedShare: 0.4 });

@@ -582,8 +582,8 @@ describe('free and unpriced', () => {
     [
       'a NAT gateway',
       resource('AWS::EC2::NatGateway', {}),
-      'eu-west-1',
-      `no NatGateway-Hours price for eu-west-1 in the catalog (captured ${CAPTURED})`,
+      'ap-northeast-1',
+      `no NatGateway-Hours price for ap-northeast-1 in the catalog (captured ${CAPTURED})`,
     ],
     [
       'a Lustre SCRATCH_2 file system',
@@ -602,8 +602,8 @@ describe('free and unpriced', () => {
         StorageCapacity: 1200,
         LustreConfiguration: { DeploymentType: 'PERSISTENT_2', PerUnitStorageThroughput: 125 },
       }),
-      'eu-west-1',
-      `no Lustre-PERSISTENT_2-SSD-125 price for eu-west-1 in the catalog (captured ${CAPTURED})`,
+      'sa-east-1',
+      `no Lustre-PERSISTENT_2-SSD-125 price for sa-east-1 in the catalog (captured ${CAPTURED})`,
     ],
     [
       'an ONTAP file system',

@@ -43,11 +43,28 @@ describe('the reference platform priced in its own region', () => {
   });
 
   // What is still missing outside us-east-1 is the catalog's documented gaps (docs/prices.md):
-  // no citable NAT gateway, EBS or SageMaker hosting price for these regions yet, and g6/g6e
-  // instances, which AWS does not offer in eu-west-1 (absent from AWS's EC2 pricing data there).
-  // Each such line names the refresh that fills it; nothing else may be unpriced.
-  const DOCUMENTED_GAP =
-    /no NatGateway-Hours price|no EBS:VolumeUsage\.gp3 price|has no AmazonSageMaker hosting price|instance type (g6|g6e)\.[a-z0-9.,\s g6e]+ has no AmazonEC2 price/;
+  // no citable EBS or SageMaker hosting price for these regions yet, no NAT gateway price for
+  // ap-northeast-1 (eu-west-1's comes from AWS's EC2 offer file), and g6/g6e instances, which AWS
+  // does not offer in eu-west-1 (absent from AWS's EC2 pricing data there). Each such line names
+  // the refresh that fills it; nothing else may be unpriced.
+  const DOCUMENTED_GAP: Record<string, RegExp> = {
+    'eu-west-1':
+      /no EBS:VolumeUsage\.gp3 price|has no AmazonSageMaker hosting price|instance type (g6|g6e)\.[a-z0-9.,\s g6e]+ has no AmazonEC2 price/,
+    'ap-northeast-1':
+      /no NatGateway-Hours price|no EBS:VolumeUsage\.gp3 price|has no AmazonSageMaker hosting price/,
+  };
+
+  test('eu-west-1: the NAT gateways are priced from the region offer file, hours and data', () => {
+    const report = reports.get('eu-west-1')!;
+    const nat = report.stacks
+      .flatMap((s) => s.lines)
+      .filter((l) => l.resourceType === 'AWS::EC2::NatGateway');
+    expect(nat.length).toBeGreaterThan(0);
+    for (const l of nat) expect(l.unitPrice).toBe(0.048);
+    expect(
+      report.stacks.flatMap((s) => s.unpriced).filter((u) => u.resourceType === 'AWS::EC2::NatGateway'),
+    ).toEqual([]);
+  });
 
   test.each(['eu-west-1', 'ap-northeast-1'])(
     '%s: only documented gaps are unpriced, each with its refresh command',
@@ -55,7 +72,7 @@ describe('the reference platform priced in its own region', () => {
       const report = reports.get(region)!;
       const unpriced = report.stacks.flatMap((s) => s.unpriced);
       const undocumented = unpriced.filter(
-        (u) => !DOCUMENTED_GAP.test(u.reason) && !FEATURE_STORE.test(u.reason),
+        (u) => !DOCUMENTED_GAP[region].test(u.reason) && !FEATURE_STORE.test(u.reason),
       );
       expect(undocumented).toEqual([]);
       for (const u of unpriced)
