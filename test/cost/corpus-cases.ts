@@ -31,8 +31,6 @@ const H = 730;
 const IPV4 = 0.005; // AmazonVPC PublicIPv4:InUseAddress, every region (apw:vpc)
 const noNat = (region: string, ...ids: string[]): string[] =>
   ids.map((id) => `${id}: no NatGateway-Hours price for ${region} in the catalog (captured 2026-11-27)`);
-const noFsx = (region: string, id: string): string =>
-  `${id}: no Lustre-PERSISTENT_2-SSD-250 price for ${region} in the catalog (captured 2026-11-27)`;
 
 const CFT = 'aws-cloudformation-templates';
 const ADT = 'awsome-distributed-training';
@@ -125,11 +123,11 @@ export const CORPUS_CASES: readonly CorpusCase[] = [
   {
     file: `${CFT}/VPC/VPC_With_Managed_NAT_And_Private_Subnet.yaml`,
     region: 'eu-west-1',
-    work: 'the 2 Elastic IPs; the NAT gateways have no eu-west-1 rate in the catalog',
-    monthly: 2 * H * IPV4,
+    work: '2 NAT gateways and their 2 Elastic IPs at the eu-west-1 rates',
+    // 2 × 730 × 0.048 (NatGateway-Hours eu-west-1, AWS EC2 offer file 2026-09-25) + 2 × 730 × 0.005
+    monthly: 2 * H * 0.048 + 2 * H * IPV4,
     resources: 26,
     free: 22,
-    unpriced: noNat('eu-west-1', 'NATGateway0', 'NATGateway1'),
   },
   {
     file: `${ADT}/1.architectures/1.vpc_network/1.vpc-multi-az.yaml`,
@@ -170,12 +168,12 @@ export const CORPUS_CASES: readonly CorpusCase[] = [
   {
     file: `${SMM}/cfn_templates/env-vpc.yaml`,
     region: 'eu-west-1',
-    work: '2 EIPs + 15 interface endpoints × 2 AZ at the eu-west-1 rate; NAT unpriced',
-    // 15 × 2 × 730 × 0.011 (VpcEndpoint-Hours eu-west-1, apw_v0rts)
-    monthly: 2 * H * IPV4 + 15 * 2 * H * 0.011,
+    work: '2 NAT gateways + 2 EIPs + 15 interface endpoints × 2 AZ at the eu-west-1 rates',
+    // 2 × 730 × 0.048 (NatGateway-Hours eu-west-1, AWS EC2 offer file 2026-09-25) + 2 × 730 × 0.005
+    // + 15 × 2 × 730 × 0.011 (VpcEndpoint-Hours eu-west-1, apw_v0rts)
+    monthly: 2 * H * 0.048 + 2 * H * IPV4 + 15 * 2 * H * 0.011,
     resources: 55,
     free: 36,
-    unpriced: noNat('eu-west-1', 'NATGateway1', 'NATGateway2'),
   },
   {
     file: `${SMM}/cfn_templates/env-kms.yaml`,
@@ -324,11 +322,11 @@ export const CORPUS_CASES: readonly CorpusCase[] = [
   {
     file: `${ADT}/1.architectures/5.sagemaker-hyperpod/2.SageMakerVPC.yaml`,
     region: 'us-west-2',
-    work: 'NAT + EIP; FSx has no us-west-2 rate in the catalog',
-    monthly: H * 0.045 + H * IPV4,
+    work: 'NAT + EIP + FSx Lustre PERSISTENT_2 1,200 GB at 250 MB/s/TiB at the us-west-2 rates',
+    // 730 × 0.045 + 730 × 0.005 + 1,200 × 0.21 (Lustre PERSISTENT_2 SSD 250 GB-Mo us-west-2, apw:fsx)
+    monthly: H * 0.045 + H * IPV4 + 1200 * 0.21,
     resources: 26,
     free: 21,
-    unpriced: [noFsx('us-west-2', 'FSxLFilesystem')],
   },
   {
     file: `${ADT}/1.architectures/5.sagemaker-hyperpod/3.FSxLustre.yaml`,
