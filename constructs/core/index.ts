@@ -6,3 +6,4 @@ export * from './lake-layout';
 export * from './wildcards';
 export * from './topic-publishers';
 export * from './alarm-actions';
+export * from './clock';

@@ -8,6 +8,7 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type { TrainingScratchOptions } from './scratch-file-system';
+import type { TrainingReservation } from './training-reservation';
 
 /** On-demand capacity that jobs move to after repeated spot reclaims. */
 export interface OnDemandFallbackOptions {
@@ -143,6 +144,15 @@ export interface GpuTrainingClusterProps {
    * @default - no EFA
    */
   readonly efa?: EfaOptions;
+  /**
+   * Reserved EC2 capacity (On-Demand Capacity Reservations and Capacity Blocks for ML) the cluster
+   * launches into. Each gets an on-demand compute environment whose launch template targets the
+   * reservation, in the reservation's availability zone, with EFA interfaces when its instance type
+   * has them, and its own job queue (`reservedCapacity`), evaluated before the other queues. Capacity
+   * Blocks notify `alarmTopic` a day and an hour before they end.
+   * @default - none
+   */
+  readonly reservedCapacity?: TrainingReservation[];
   /**
    * FSx for Lustre shared scratch mounted at `/fsx` on every instance and in every job.
    * @default - none

@@ -9,8 +9,13 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
-import type { Construct } from 'constructs';
+import type * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import { Construct } from 'constructs';
 import { batchJobStatePattern, capacityCancellationDetail } from '../core/batch-job-events';
+import { synthTime } from '../core/clock';
+import { acknowledgeGrantPolicy } from '../core/compliance';
+import { PropValidator } from '../core/errors';
+import { acknowledgePolicyWildcards } from '../core/wildcards';
 import { chooseVpcSubnets, type ChosenSubnets } from '../core/subnets';
 import {
   DEFAULT_EFA_INSTANCE_TYPES,
@@ -38,9 +43,17 @@ import { SubmitJobGrants } from './private/grants';
 import { createInstanceRole } from './private/instance-role';
 import { allowServicesToUseKey } from './private/key-policy';
 import { allowTrafficWithinGroup } from './private/node-traffic';
+import {
+  addExpiryNotices,
+  createNoticeRole,
+  recordReservationUsage,
+  validateReservations,
+  type CheckedReservation,
+} from './private/reservations';
 import { validateClusterProps, validateGpuJob, validateMultiNodeJob } from './private/validate';
 import { TrainingScratchFileSystem } from './scratch-file-system';
 import { SpotToOnDemandRetry } from './spot-retry';
+import type { TrainingReservation } from './training-reservation';
 
 // The props live in gpu-training-cluster-props.ts; re-exported here in their former order, which
 // is the order of the API reference.
@@ -77,6 +90,19 @@ export interface IGpuTrainingCluster extends IResource, ec2.IConnectable {
   metricGpuUtilization(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
   /** Average GPU memory utilisation (%) across the cluster's GPUs (`nvidia_smi_utilization_memory`). */
   metricGpuMemoryUtilization(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+}
+
+/** The capacity `GpuTrainingCluster` made for one entry of `reservedCapacity`. */
+export interface ReservedTrainingCapacity {
+  /** The reservation's name (its id unless named): the key of its constructs. */
+  readonly name: string;
+  readonly reservation: TrainingReservation;
+  /** On-demand compute environment launching into the reservation only. */
+  readonly computeEnvironment: batch.IManagedEc2EcsComputeEnvironment;
+  /** Queue of the reservation's compute environment; submit jobs meant for the reserved instances here. */
+  readonly queue: batch.IJobQueue;
+  /** The expiry notices of a Capacity Block (a day and an hour before its end); empty otherwise. */
+  readonly expiryNotices: readonly scheduler.ISchedule[];
 }
 
 /** A cluster made elsewhere (another stack or app), for monitoring and `grantSubmitJob`. */
@@ -165,8 +191,10 @@ export class GpuTrainingCluster extends GpuTrainingClusterBase {
   public readonly onDemandQueue?: batch.IJobQueue;
   /** Queue of multi-node EFA jobs, when `efa` is set. */
   public readonly efaQueue?: batch.IJobQueue;
-  /** Every queue of the cluster: spot, then on-demand, then EFA. */
+  /** Every queue of the cluster: spot, then on-demand, then EFA, then one per reservation. */
   public readonly jobQueues: readonly batch.IJobQueue[];
+  /** What each entry of `reservedCapacity` became, in the order given. */
+  public readonly reservedCapacity: readonly ReservedTrainingCapacity[];
   public readonly spotComputeEnvironment: batch.IManagedEc2EcsComputeEnvironment;
   public readonly onDemandComputeEnvironment?: batch.IManagedEc2EcsComputeEnvironment;
   public readonly efaComputeEnvironment?: batch.IManagedEc2EcsComputeEnvironment;
@@ -198,6 +226,7 @@ export class GpuTrainingCluster extends GpuTrainingClusterBase {
   private readonly afterSpotReclaims: number;
   private readonly jobContext: TrainingJobContext;
   private readonly spotRetry?: SpotToOnDemandRetry;
+  private readonly reservedSpecs: CheckedReservation[];
   private readonly definitions: batch.IJobDefinition[] = [];
   private readonly submitGrants = new SubmitJobGrants(this.node.path);
   private nodeTrafficAllowed = false;
@@ -230,6 +259,7 @@ export class GpuTrainingCluster extends GpuTrainingClusterBase {
       selection: props.vpcSubnets,
       defaultType: ec2.SubnetType.PRIVATE_WITH_EGRESS,
     });
+    this.reservedSpecs = this.validateReservedCapacity(props.reservedCapacity ?? []);
     if (instanceTypes.length === 1) {
       Annotations.of(this).addWarningV2(
         'cdk-ml-platform:singleSpotInstanceType',
@@ -303,6 +333,8 @@ export class GpuTrainingCluster extends GpuTrainingClusterBase {
       queues.push(this.efaQueue);
       this.allowNodeTraffic();
     }
+    this.reservedCapacity = this.addReservedCapacity(instanceRole, queue);
+    queues.push(...this.reservedCapacity.map((r) => r.queue));
     this.jobQueues = queues;
     this.capacityCancellationRule = this.notifyCapacityCancellations();
 
@@ -340,17 +372,26 @@ export class GpuTrainingCluster extends GpuTrainingClusterBase {
    */
   public addMultiNodeJob(id: string, props: MultiNodeGpuJobProps): batch.MultiNodeJobDefinition {
     const efa = props.efa ?? false;
+    const reserved = this.reservedSpecs.map((r) => r.reservation.instanceType.toString());
+    const reservedEfa = this.reservedSpecs
+      .filter((r) => r.spec.efaInterfaces > 0)
+      .map((r) => r.reservation.instanceType.toString());
     const { instanceType, spec } = validateMultiNodeJob(`${this.node.path}/${id}`, props, {
       instanceTypes: this.instanceTypes,
       efaInstanceTypes: this.efaInstanceTypes,
       hasEfa: this.efaComputeEnvironment !== undefined,
       hasOnDemand: this.onDemandComputeEnvironment !== undefined,
+      reservedInstanceTypes: reserved,
+      reservedEfaInstanceTypes: reservedEfa,
     });
+    // The EFA environment's template has the fewest interfaces of its types; a reservation's has
+    // every interface of its own type.
+    const efaDevices = this.efaInstanceTypes.includes(instanceType) ? this.efaInterfaces : spec.efaInterfaces;
     const perNode = {
       gpus: props.gpusPerNode ?? spec.gpus,
       vcpus: props.vcpusPerNode ?? spec.vcpus,
       memory: props.memoryPerNode ?? Size.mebibytes(Math.floor(spec.memoryGiB * 1024 * 0.9)),
-      efaDevices: efa ? this.efaInterfaces : 0,
+      efaDevices: efa ? efaDevices : 0,
     };
     this.allowNodeTraffic();
     const definition = createMultiNodeJobDefinition(this, id, this.jobContext, props, {
@@ -396,19 +437,120 @@ export class GpuTrainingCluster extends GpuTrainingClusterBase {
     });
   }
 
-  private launchTemplate(id: string, efaInterfaces?: number): ec2.LaunchTemplate {
+  private launchTemplate(
+    id: string,
+    efaInterfaces?: number,
+    reserved?: { scope: Construct; reservation: TrainingReservation },
+  ): ec2.LaunchTemplate {
     const lustre: LustreMount | undefined = this.scratchFileSystem && {
       dnsName: this.scratchFileSystem.fileSystem.dnsName,
       mountName: this.scratchFileSystem.fileSystem.mountName,
     };
-    return new GpuLaunchTemplate(this, id, {
+    return new GpuLaunchTemplate(reserved?.scope ?? this, id, {
       clusterName: this.clusterName,
       metricsNamespace: GPU_METRICS_NAMESPACE,
       encryptionKey: this.encryptionKey,
       rootVolumeSize: this.props.rootVolumeSize,
       lustre,
       ...(efaInterfaces !== undefined && { efaInterfaces, securityGroup: this.securityGroup }),
+      ...(reserved && {
+        capacityReservation: {
+          reservationId: reserved.reservation.reservationId,
+          capacityBlock: reserved.reservation.isCapacityBlock,
+        },
+      }),
     }).launchTemplate;
+  }
+
+  /** Checks `reservedCapacity` against the chosen subnets and the synth clock; throws once for all problems. */
+  private validateReservedCapacity(reservations: readonly TrainingReservation[]): CheckedReservation[] {
+    if (reservations.length === 0) return [];
+    const v = new PropValidator('GpuTrainingCluster', this);
+    const checked = validateReservations(v, reservations, {
+      now: synthTime(this),
+      subnetAzs: this.subnets.availabilityZones,
+    });
+    for (const { reservation: r } of checked) {
+      // Unresolved subnet zones (environment-agnostic stack) cannot be matched to the reservation's.
+      const inZone = this.subnets.subnets.filter((s) => s.availabilityZone === r.availabilityZone);
+      if (this.subnets.availabilityZones.length === 0 && inZone.length === 0) {
+        v.check(
+          false,
+          `reservedCapacity[${reservations.indexOf(r)}].availabilityZone`,
+          r.availabilityZone,
+          "a zone the cluster can find a subnet in: the subnets' zones are unresolved (an environment-agnostic stack); give the stack an env with account and region",
+        );
+      }
+    }
+    v.throwIfAny();
+    return checked;
+  }
+
+  /**
+   * One on-demand compute environment per reservation, launching into it only, with its queue at
+   * priority 20 (the other queues have 10): "Job queues with a higher priority (or a higher integer
+   * value for the priority parameter) are evaluated first when associated with the same compute
+   * environment" (Batch API, CreateJobQueue.priority).
+   */
+  private addReservedCapacity(instanceRole: iam.IRole, queue: JobQueueFactory): ReservedTrainingCapacity[] {
+    const now = synthTime(this);
+    const topic = this.props.alarmTopic;
+    let noticeRole: iam.Role | undefined;
+    const result = this.reservedSpecs.map(({ reservation: r, spec }) => {
+      const scope = new Construct(this, `Reserved-${r.name}`);
+      const efaInterfaces = spec.efaInterfaces > 0 ? spec.efaInterfaces : undefined;
+      if (efaInterfaces) this.allowNodeTraffic();
+      const computeEnvironment = createComputeEnvironment(scope, 'ComputeEnvironment', {
+        vpc: this.props.vpc,
+        // "Your instance can't launch in a subnet in a different Availability Zone from the
+        // Availability Zone where your Capacity Block is located" (EC2 user guide); a targeted
+        // capacity reservation matches only instances of its zone.
+        vpcSubnets: {
+          subnets: this.subnets.subnets.filter((s) => s.availabilityZone === r.availabilityZone),
+        },
+        securityGroup: this.securityGroup,
+        spot: false,
+        allocationStrategy: batch.AllocationStrategy.BEST_FIT_PROGRESSIVE,
+        instanceTypes: [r.instanceType.toString()],
+        // Nothing runs idle: a Capacity Block cannot launch before it starts, and a reservation is
+        // billed whether its instances run or not.
+        minvCpus: 0,
+        // Exactly the reserved instances: a launch beyond them has no reserved capacity to target.
+        maxvCpus: r.instanceCount * spec.vcpus,
+        instanceRole,
+        // No placement group: "Instances that run inside a Capacity Block are automatically placed
+        // close together inside Amazon EC2 UltraClusters" (EC2 API, CapacityBlock), and a placement
+        // group the reservation was not made in would keep instances from matching it.
+        launchTemplate: this.launchTemplate('LaunchTemplate', efaInterfaces, { scope, reservation: r }),
+      });
+      recordReservationUsage(computeEnvironment, r, this.clusterName);
+      let expiryNotices: scheduler.Schedule[] = [];
+      if (r.isCapacityBlock && topic) {
+        noticeRole ??= createNoticeRole(this, 'ReservationNoticeRole', topic);
+        expiryNotices = addExpiryNotices(scope, r, this.clusterName, topic, noticeRole, now);
+      } else if (r.isCapacityBlock) {
+        Annotations.of(scope).addWarningV2(
+          'cdk-ml-platform:capacityBlockWithoutNotice',
+          `Capacity Block ${r.reservationId} ends at ${r.endsAt} and EC2 terminates its instances then; set alarmTopic so the cluster notifies it a day and an hour before.`,
+        );
+      }
+      return {
+        name: r.name,
+        reservation: r,
+        computeEnvironment,
+        queue: queue('Queue', computeEnvironment, 20, scope),
+        expiryNotices,
+      };
+    });
+    if (noticeRole) {
+      const topicName = topic!.node.path;
+      acknowledgeGrantPolicy(noticeRole, `sns:Publish on ${topicName} and its key`);
+      acknowledgePolicyWildcards(
+        noticeRole.node.tryFindChild('DefaultPolicy'),
+        `kms:GenerateDataKey* is how SNS documents the data-key actions a publisher to an encrypted topic needs; the statement names only the key of ${topicName}.`,
+      );
+    }
+    return result;
   }
 
   private addSpotCapacity(

@@ -20,6 +20,7 @@ export {
   GpuLaunchTemplate,
   gpuMetricsAgentConfig,
   type GpuLaunchTemplateProps,
+  type LaunchTemplateReservation,
   type LustreMount,
 } from './launch-template';
 export {
@@ -30,3 +31,9 @@ export {
   type TrainingScratchOptions,
 } from './scratch-file-system';
 export { SpotToOnDemandRetry, type SpotToOnDemandRetryProps } from './spot-retry';
+export {
+  TrainingReservation,
+  TrainingReservationKind,
+  type CapacityBlockOptions,
+  type CapacityReservationOptions,
+} from './training-reservation';

@@ -43,6 +43,19 @@ export interface GpuLaunchTemplateProps {
    * @default - nothing mounted
    */
   readonly lustre?: LustreMount;
+  /**
+   * A capacity reservation (or Capacity Block) every instance launches into.
+   * @default - none: instances launch into open on-demand (or spot) capacity
+   */
+  readonly capacityReservation?: LaunchTemplateReservation;
+}
+
+/** The reservation a launch template targets. */
+export interface LaunchTemplateReservation {
+  /** The capacity reservation id (`cr-...`); a Capacity Block has one too. */
+  readonly reservationId: string;
+  /** Whether the reservation is an EC2 Capacity Block for ML (market type `capacity-block`). */
+  readonly capacityBlock: boolean;
 }
 
 /**
@@ -110,6 +123,27 @@ export class GpuLaunchTemplate extends Construct {
         })),
       );
     }
+    if (props.capacityReservation) targetReservation(this.launchTemplate, props.capacityReservation);
+  }
+}
+
+/**
+ * The L2 launch template cannot target a reservation (aws/aws-cdk#35453): L1 overrides.
+ * - `CapacityReservationTarget` alone, no `CapacityReservationPreference`: "Specifies an instance's
+ *   Capacity Reservation targeting option. You can specify only one option at a time"
+ *   (CloudFormation, AWS::EC2::LaunchTemplate CapacityReservationSpecification).
+ * - A Capacity Block also needs market type `capacity-block` ("Allowed values: spot |
+ *   capacity-block | interruptible-capacity-reservation", InstanceMarketOptions.MarketType), and
+ *   "To use your Capacity Block, you must specify the Capacity Block reservation ID when launching
+ *   instances" (EC2 user guide, Launch instances using Capacity Blocks).
+ */
+function targetReservation(template: ec2.LaunchTemplate, reservation: LaunchTemplateReservation): void {
+  const cfn = template.node.defaultChild as ec2.CfnLaunchTemplate;
+  cfn.addPropertyOverride('LaunchTemplateData.CapacityReservationSpecification', {
+    CapacityReservationTarget: { CapacityReservationId: reservation.reservationId },
+  });
+  if (reservation.capacityBlock) {
+    cfn.addPropertyOverride('LaunchTemplateData.InstanceMarketOptions', { MarketType: 'capacity-block' });
   }
 }
 

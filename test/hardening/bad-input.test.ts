@@ -58,6 +58,7 @@ import {
   GpuLaunchTemplate,
   GpuTrainingCluster,
   SpotToOnDemandRetry,
+  TrainingReservation,
   TrainingScratchFileSystem,
 } from '../../constructs/training';
 import { main } from '../../cost/cli/main';
@@ -118,6 +119,17 @@ function cluster(fx: Fx, props: Partial<ConstructorParameters<typeof GpuTraining
     checkpointBucket: fx.bucket,
     ...props,
   });
+}
+
+const RESERVED = {
+  reservationId: 'cr-0123456789abcdef0',
+  instanceType: new ec2.InstanceType('p5.48xlarge'),
+  availabilityZone: 'us-east-1a',
+  instanceCount: 2,
+};
+
+function reserved(override: Partial<typeof RESERVED> & { name?: string } = {}): TrainingReservation {
+  return TrainingReservation.capacityReservation({ ...RESERVED, ...override });
 }
 
 function endpoint(fx: Fx, props: Partial<ConstructorParameters<typeof InferenceEndpoint>[2]> = {}) {
@@ -267,6 +279,51 @@ const CONSTRUCT_ROWS: ConstructRow[] = [
     (fx) => cluster(fx, { onDemandFallback: { maxGpus: 4, afterSpotReclaims: 0 } }),
     'onDemandFallback.afterSpotReclaims',
     '0',
+  ],
+  [
+    'GpuTrainingCluster: a reservation in a zone the cluster has no subnet in',
+    (fx) => cluster(fx, { reservedCapacity: [reserved({ availabilityZone: 'us-east-1f' })] }),
+    'reservedCapacity[0].availabilityZone',
+    '"us-east-1f"',
+  ],
+  [
+    'GpuTrainingCluster: a reservation of no instances',
+    (fx) => cluster(fx, { reservedCapacity: [reserved({ instanceCount: 0 })] }),
+    'reservedCapacity[0].instanceCount',
+    '0',
+  ],
+  [
+    'GpuTrainingCluster: a reservation of a CPU instance type',
+    (fx) =>
+      cluster(fx, { reservedCapacity: [reserved({ instanceType: new ec2.InstanceType('c5.24xlarge') })] }),
+    'reservedCapacity[0].instanceType',
+    '"c5.24xlarge"',
+  ],
+  [
+    'GpuTrainingCluster: a Capacity Block that has ended',
+    (fx) =>
+      cluster(fx, {
+        reservedCapacity: [
+          TrainingReservation.capacityBlock({ ...RESERVED, endsAt: '2020-01-15T11:30:00Z' }),
+        ],
+      }),
+    'reservedCapacity[0].endsAt',
+    '"2020-01-15T11:30:00Z"',
+  ],
+  [
+    'GpuTrainingCluster: a Capacity Block end that is not ISO-8601',
+    (fx) =>
+      cluster(fx, {
+        reservedCapacity: [TrainingReservation.capacityBlock({ ...RESERVED, endsAt: '15/01/2027 11:30' })],
+      }),
+    'reservedCapacity[0].endsAt',
+    '"15/01/2027 11:30"',
+  ],
+  [
+    'GpuTrainingCluster: one reservation listed twice',
+    (fx) => cluster(fx, { reservedCapacity: [reserved(), reserved({ name: 'again' })] }),
+    'reservedCapacity[1].reservationId',
+    '"cr-0123456789abcdef0"',
   ],
   [
     'GpuTrainingCluster: an FSx size Lustre does not offer',

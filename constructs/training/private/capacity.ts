@@ -97,7 +97,12 @@ export function recordOnDemandUsage(
 }
 
 /** Makes one job queue over one compute environment. */
-export type JobQueueFactory = (id: string, ce: batch.IComputeEnvironment, priority: number) => batch.JobQueue;
+export type JobQueueFactory = (
+  id: string,
+  ce: batch.IComputeEnvironment,
+  priority: number,
+  scope?: Construct,
+) => batch.JobQueue;
 
 /**
  * Creates the fair-share scheduling policy (`FairShare`, when `fairShare` is set) and returns a
@@ -115,8 +120,8 @@ export function jobQueueFactory(
       })
     : undefined;
   const timeLimits = capacityTimeLimits(capacityTimeout);
-  return (id, ce, priority) =>
-    new batch.JobQueue(scope, id, {
+  return (id, ce, priority, queueScope = scope) =>
+    new batch.JobQueue(queueScope, id, {
       computeEnvironments: [{ computeEnvironment: ce, order: 1 }],
       priority,
       schedulingPolicy,

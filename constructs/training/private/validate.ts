@@ -33,6 +33,10 @@ export interface MultiNodeCapacity {
   readonly efaInstanceTypes: string[];
   readonly hasEfa: boolean;
   readonly hasOnDemand: boolean;
+  /** Instance types of `reservedCapacity` (on-demand capacity, so multi-node jobs may run there). */
+  readonly reservedInstanceTypes?: string[];
+  /** The reserved types with EFA. */
+  readonly reservedEfaInstanceTypes?: string[];
 }
 
 /** Checks the props of a `GpuTrainingCluster`; throws one `MlPlatformValidationError` listing every problem. */
@@ -139,22 +143,30 @@ export function validateMultiNodeJob(
   capacity: MultiNodeCapacity,
 ): { instanceType: string; spec: GpuInstanceSpec } {
   const efa = props.efa ?? false;
-  const instanceType =
-    props.instanceType?.toString() ?? (efa ? capacity.efaInstanceTypes[0] : capacity.instanceTypes[0]);
+  const reservedEfa = capacity.reservedEfaInstanceTypes ?? [];
+  const reserved = capacity.reservedInstanceTypes ?? [];
+  // Reserved capacity is on-demand: multi-node jobs may run there, EFA jobs on reserved EFA types.
+  const pool = [
+    ...new Set(
+      efa
+        ? [...(capacity.hasEfa ? capacity.efaInstanceTypes : []), ...reservedEfa]
+        : [...(capacity.hasOnDemand ? capacity.instanceTypes : []), ...reserved],
+    ),
+  ];
+  const instanceType = props.instanceType?.toString() ?? pool[0];
   const v = new PropValidator('GpuTrainingCluster.addMultiNodeJob', path);
   v.range('nodes', props.nodes, 2, 1000);
   v.range('retryAttempts', props.retryAttempts, 1, 10);
   validateJobCommon(v, props);
-  const pool = efa ? capacity.efaInstanceTypes : capacity.instanceTypes;
   const spec = instanceType === undefined ? undefined : gpuInstanceSpec(instanceType);
-  if (efa && !capacity.hasEfa) {
+  if (efa && !capacity.hasEfa && reservedEfa.length === 0) {
     v.check(
       false,
       'efa',
       true,
-      'false unless the cluster has EFA capacity: set the `efa` prop of GpuTrainingCluster',
+      'false unless the cluster has EFA capacity: set the `efa` prop of GpuTrainingCluster (or reserve an EFA instance type in reservedCapacity)',
     );
-  } else if (!efa && !capacity.hasOnDemand) {
+  } else if (!efa && !capacity.hasOnDemand && reserved.length === 0) {
     v.check(
       false,
       'efa',

@@ -809,7 +809,7 @@ describe('bad input', () => {
     [
       'EFA on a cluster without EFA capacity',
       (c) => c.addMultiNodeJob('Job', { image: IMAGE, nodes: 2, efa: true }),
-      '[V/Cluster/Job] GpuTrainingCluster.addMultiNodeJob: efa must be false unless the cluster has EFA capacity: set the `efa` prop of GpuTrainingCluster, got true',
+      '[V/Cluster/Job] GpuTrainingCluster.addMultiNodeJob: efa must be false unless the cluster has EFA capacity: set the `efa` prop of GpuTrainingCluster (or reserve an EFA instance type in reservedCapacity), got true',
     ],
     [
       'a multi-node job of one node',
