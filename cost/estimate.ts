@@ -9,7 +9,11 @@ import { CostInputError } from './errors';
 import { lookupType } from './pricing/registry';
 import { CAPACITY_BLOCK_FEE_SOURCE } from './pricing/reservation';
 import { describeSources } from './sources';
-import type { LineDraft, PricingModule, PricingResult, ResolvedResource } from './pricing/types';
+import type { LineDraft, PriceBook, PricingModule, PricingResult, ResolvedResource } from './pricing/types';
+import { isComputePrice, pricingOptions } from './commitments/models';
+import { applyCommitments } from './commitments/apply';
+import type { CommitmentsFile } from './commitments/file';
+import { savingsPotential } from './commitments/potential';
 import { resolveTemplate, type ResolvedTemplate } from './template/resolve';
 import type { LoadedStack } from './template/load';
 import { asNumber, asRecord, asString } from './template/values';
@@ -50,6 +54,8 @@ export interface EstimateOptions {
   readonly catalog?: Catalog;
   /** ISO timestamp to write as `generatedAt` (pin it for golden tests). @default now */
   readonly generatedAt?: string;
+  /** Existing Savings Plans and Reserved Instances to bill covered usage with (`--commitments`). */
+  readonly commitments?: CommitmentsFile;
   /** Modules by type, for tests. @default the registry */
   readonly modules?: Readonly<Record<string, PricingModule>>;
 }
@@ -78,7 +84,7 @@ export function estimateStacks(stacks: readonly LoadedStack[], options: Estimate
   const estimates = stacks.map((s) => estimateStack(s, catalog, options));
   const totals = sumRanges(estimates.map((e) => e.totals));
   checkFiniteTotals(totals, 'the estimate');
-  return {
+  const list: CostReport = {
     schemaVersion: 1,
     currency: 'USD',
     generatedAt: options.generatedAt ?? new Date().toISOString(),
@@ -94,6 +100,12 @@ export function estimateStacks(stacks: readonly LoadedStack[], options: Estimate
     stacks: estimates,
     totals,
   };
+  const potential = savingsPotential(list);
+  const withPotential = potential ? { ...list, savingsPotential: potential } : list;
+  if (!options.commitments) return withPotential;
+  const committed = applyCommitments(withPotential, options.commitments);
+  checkFiniteTotals(committed.totals, 'the estimate with commitments');
+  return committed;
 }
 
 /**
@@ -198,7 +210,7 @@ function estimateStack(stack: LoadedStack, catalog: Catalog, options: EstimateOp
     const results = alternative ? [primary, run(alternative)] : [primary];
 
     const branchLines = results.map((r) =>
-      r.kind === 'priced' ? r.lines.map((d) => toLine(stack.stackName, resource, d)) : [],
+      r.kind === 'priced' ? r.lines.map((d) => toLine(stack.stackName, resource, d, prices)) : [],
     );
     const reasons = [
       ...new Set(
@@ -271,7 +283,7 @@ function estimateStack(stack: LoadedStack, catalog: Catalog, options: EstimateOp
   };
 }
 
-function toLine(stackName: string, resource: ResolvedResource, d: LineDraft): CostLine {
+function toLine(stackName: string, resource: ResolvedResource, d: LineDraft, prices: PriceBook): CostLine {
   const up = d.unitPrice ?? { min: d.price.value, expected: d.price.value, max: d.price.value };
   const inTotals = !d.usageBased || d.hasUsage;
   const where = `stack ${stackName} resource ${resource.logicalId} (${resource.type}): ${d.component}`;
@@ -311,6 +323,9 @@ function toLine(stackName: string, resource: ResolvedResource, d: LineDraft): Co
     ...(Object.keys(resource.tags).length > 0 ? { tags: { ...resource.tags } } : {}),
     ...(inTotals ? { scenarios: scenarioCharges(d, up) } : {}),
     ...(d.drivers && Object.keys(d.drivers).length > 0 ? { drivers: driverText(d.drivers) } : {}),
+    ...(inTotals && isComputePrice(d.price)
+      ? { pricingOptions: pricingOptions(d.price, d.quantity.expected, prices) }
+      : {}),
   };
 }
 

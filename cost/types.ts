@@ -66,6 +66,46 @@ export interface ScenarioCharge {
   readonly pricingCategory: PricingCategory;
 }
 
+/** Pricing models a compute line can be bought under (cost/commitments/models.ts). */
+export type PricingModelName =
+  | 'on-demand'
+  | 'spot'
+  | 'compute-savings-plan-1y'
+  | 'compute-savings-plan-3y'
+  | 'ec2-instance-savings-plan-1y'
+  | 'ec2-instance-savings-plan-3y'
+  | 'sagemaker-savings-plan-1y'
+  | 'sagemaker-savings-plan-3y'
+  | 'reserved-1y'
+  | 'reserved-3y';
+
+/** What a compute line's expected instance-hours would cost under one pricing model. */
+export interface PricingOption {
+  readonly model: PricingModelName;
+  /** USD per instance-hour under this model (no-upfront rates for commitments). */
+  readonly unitPrice: number;
+  /** Expected instance-hours × unitPrice, USD per month. */
+  readonly expected: number;
+  /** Catalog source id of the rate. */
+  readonly source: string;
+  readonly capturedAt?: string;
+  /**
+   * Commitments only: rate ÷ on-demand, the share of the term's hours the capacity must run for
+   * the commitment (billed every hour) to cost no more than on-demand for the hours used.
+   */
+  readonly breakEvenUtilisation?: number;
+}
+
+/** How `--commitments` changed a line's expected figure (the line's monthly.expected is after it). */
+export interface LineCommitment {
+  /** Expected cost at the line's own prices, before commitments. */
+  readonly listExpected: number;
+  /** Expected instance-hours billed at commitment rates instead. */
+  readonly coveredHours: number;
+  /** The commitments that covered them, e.g. `compute-savings-plan-1y #1`. */
+  readonly coveredBy: readonly string[];
+}
+
 /** One cost component of one resource. */
 export interface CostLine {
   readonly stackName: string;
@@ -119,6 +159,13 @@ export interface CostLine {
    * when the cost moves (`MinCapacity 2 → 3`).
    */
   readonly drivers?: Readonly<Record<string, string>>;
+  /**
+   * Compute lines (EC2/Batch instance-hours, SageMaker hosting and training): the expected
+   * instance-hours under each pricing model with a sourced price, on-demand first.
+   */
+  readonly pricingOptions?: readonly PricingOption[];
+  /** Set when `--commitments` covered part of the line's expected instance-hours. */
+  readonly commitment?: LineCommitment;
 }
 
 export interface UnpricedResource {
@@ -178,6 +225,49 @@ export interface ReportSource {
   readonly url?: string;
 }
 
+/** What `--commitments` did to the estimate (cost/commitments/apply.ts). */
+export interface CommitmentSummary {
+  /** The commitments file. */
+  readonly file: string;
+  readonly plans: readonly {
+    /** `savingsPlans[0]`, `reservations[1]`: the entry in the file. */
+    readonly id: string;
+    readonly description: string;
+    /** USD per month billed for it, used or not. */
+    readonly monthlyCommitment: number;
+    /** USD per month of it that expected usage takes. */
+    readonly usedExpected: number;
+    /** usedExpected ÷ monthlyCommitment. */
+    readonly utilisation: number;
+  }[];
+  /** Commitment billed but not used by any usage, per scenario (in the report totals). */
+  readonly unused: CostRange;
+  /** The report totals before commitments. */
+  readonly listTotals: CostRange;
+  /** Share of the eligible expected on-demand compute cost that commitments cover. */
+  readonly coverage: number;
+  /** Expected on-demand cost of the covered hours, USD per month. */
+  readonly coveredOnDemandExpected: number;
+  /** listTotals.expected − totals.expected. */
+  readonly savingsExpected: number;
+  readonly notes?: readonly string[];
+}
+
+/** What the cheapest sourced pricing option of each compute line would save on the expected figure. */
+export interface SavingsPotential {
+  /** USD per month: Σ over compute lines of (expected − the cheapest option's expected), where positive. */
+  readonly expected: number;
+  readonly lines: readonly {
+    readonly stackName: string;
+    readonly logicalId: string;
+    readonly component: string;
+    readonly expected: number;
+    readonly cheapest: PricingOption;
+    /** The cheapest 1-year commitment's break-even utilisation, when one is sourced. */
+    readonly oneYearBreakEven?: { readonly model: PricingModelName; readonly utilisation: number };
+  }[];
+}
+
 export interface CostReport {
   readonly schemaVersion: 1;
   readonly currency: 'USD';
@@ -190,5 +280,10 @@ export interface CostReport {
     readonly sources?: Readonly<Record<string, ReportSource>>;
   };
   readonly stacks: readonly StackEstimate[];
+  /** Includes `commitments.unused` when commitments were applied. */
   readonly totals: CostRange;
+  /** Set by `--commitments`. */
+  readonly commitments?: CommitmentSummary;
+  /** Present when any compute line has a cheaper sourced option than its expected price. */
+  readonly savingsPotential?: SavingsPotential;
 }

@@ -1,6 +1,6 @@
 /**
  * `cdk-ml-cost estimate <cdk.out | template> [--region R] [--parameter K=V]... [--usage FILE]
- *   [--format table|json|md|csv|html] [--out FILE] [--fail-above USD] [--az-count N]`
+ *   [--commitments FILE] [--format table|json|md|csv|html] [--out FILE] [--fail-above USD] [--az-count N]`
  *
  * Everything is validated before anything is written: bad input exits 2 with one line on stderr
  * and no file. The report is written (or printed) before the guardrail is checked, so a tripped
@@ -16,19 +16,22 @@ import { renderJson } from '../render/json';
 import { renderTable } from '../render/table';
 import { loadInput } from '../template/load';
 import { loadUsageFile } from '../usage';
+import { loadCommitmentsFile } from '../commitments/file';
 import type { CostReport } from '../types';
 import { parseArgs } from './args';
 import type { CliCommand } from './io';
 
 export const ESTIMATE_USAGE =
   'usage: cdk-ml-cost estimate <cdk.out | template.json|yaml> [--region R] [--parameter K=V]... [--usage FILE] ' +
-  '[--format table|json|md|csv|html] [--scenario expected|min|max|all] [--out FILE] [--fail-above USD] [--az-count N]';
+  '[--commitments FILE] [--format table|json|md|csv|html] [--scenario expected|min|max|all] [--out FILE] [--fail-above USD] [--az-count N]';
 
 export interface EstimateArgs {
   readonly input: string;
   readonly region?: string;
   readonly parameters: Readonly<Record<string, string>>;
   readonly usage?: string;
+  /** Savings Plans and Reserved Instances file (cost/commitments/file.ts). */
+  readonly commitments?: string;
   readonly format: ReportFormat;
   /** CSV only: which scenario's rows (default expected, so the cost column sums to the expected total). */
   readonly scenario?: CsvScenario;
@@ -45,6 +48,7 @@ export function parseEstimateArgs(argv: readonly string[]): EstimateArgs {
       '--region',
       '--parameter',
       '--usage',
+      '--commitments',
       '--format',
       '--scenario',
       '--out',
@@ -106,6 +110,7 @@ export function parseEstimateArgs(argv: readonly string[]): EstimateArgs {
     ...(region !== undefined ? { region } : {}),
     parameters,
     ...(single['--usage'] !== undefined ? { usage: single['--usage'] } : {}),
+    ...(single['--commitments'] !== undefined ? { commitments: single['--commitments'] } : {}),
     format,
     ...(scenario !== undefined ? { scenario } : {}),
     ...(single['--out'] !== undefined ? { out: single['--out'] } : {}),
@@ -120,7 +125,9 @@ export const runEstimate: CliCommand = async (argv, io) => {
   const generatedAt = pinnedTime(io.env.SOURCE_DATE_EPOCH);
   const stacks = loadInput(at(args.input));
   const usage = args.usage !== undefined ? loadUsageFile(at(args.usage)) : undefined;
+  const commitments = args.commitments !== undefined ? loadCommitmentsFile(at(args.commitments)) : undefined;
   const report = estimateStacks(stacks, {
+    ...(commitments ? { commitments } : {}),
     ...(args.region !== undefined ? { region: args.region } : {}),
     parameters: args.parameters,
     ...(usage ? { usage } : {}),
@@ -129,12 +136,13 @@ export const runEstimate: CliCommand = async (argv, io) => {
   });
   const text = await render(report, args.format, args.scenario);
   if (args.out !== undefined) {
-    // Never onto what this run read: the template(s), the assembly's manifest, the usage file.
+    // Never onto what this run read: the template(s), the assembly's manifest, the usage and commitments files.
     const inputs = [
       at(args.input),
       join(at(args.input), 'manifest.json'),
       ...stacks.map((s) => s.templatePath),
       ...(args.usage !== undefined ? [at(args.usage)] : []),
+      ...(args.commitments !== undefined ? [at(args.commitments)] : []),
     ];
     writeFileAtomic(at(args.out), text, { inputs, what: '--out' });
   } else io.stdout(text);
