@@ -18,7 +18,7 @@
 import { groupBy, memoOnView, resourcesOfType } from './view-index';
 import { asArray, asNumber, asRecord, asString, isUnknownValue, partsOf } from '../template/values';
 import type { PerScenario } from './launch-template';
-import { fmt } from './unit-price-helpers';
+import { fmt, perUsage, priceLines } from './unit-price-helpers';
 import {
   HOURS_PER_MONTH,
   type LineDraft,
@@ -60,8 +60,57 @@ export const priceSageMakerEndpointConfig: PricingModule = (input) => {
     }
   }
   if (lines.length === 0) return { kind: 'unpriced', reason: unpriced.join('; ') };
-  return { kind: 'priced', lines, unpriced };
+  const data = priceDataProcessed(input, endpoints.length, variants, async);
+  return {
+    kind: 'priced',
+    lines: [...lines, ...data.lines],
+    unpriced: [...unpriced, ...data.unpriced],
+  };
 };
+
+/**
+ * Data processed through the endpoint(s): "Data Processing IN" and "Data Processing OUT" are
+ * billed per GB for real-time and asynchronous inference, and serverless inference is billed for
+ * "the amount of data processed" (SageMaker pricing, Inference). AWS lists the same per-GB rate
+ * in and out, so one usage-based line prices `monthlyDataGb` (GB in + out, on the endpoint config)
+ * at the IN rate; a region whose OUT rate differs says so in a note. Without usage the line shows
+ * its rate as "depends on usage" and stays out of the totals; a missing rate is a note, not an
+ * unpriced resource (the instances are priced).
+ */
+function priceDataProcessed(
+  { prices, usage }: PricingInput,
+  endpointCount: number,
+  variants: readonly { v: Readonly<Record<string, unknown>> }[],
+  async: boolean,
+): VariantResult {
+  const serverless = variants.every(({ v }) => asRecord(v.ServerlessConfig) !== undefined);
+  const key = serverless ? 'ServerlessInf:Data-Bytes' : 'Host:Data-Bytes-In';
+  const out = serverless ? undefined : prices.price('AmazonSageMaker', 'Host:Data-Bytes-Out');
+  const inRate = prices.price('AmazonSageMaker', key);
+  const mode = serverless ? 'serverless' : async ? 'async inference' : 'real-time hosting';
+  const result = priceLines(prices, usage, [
+    {
+      service: 'AmazonSageMaker',
+      key,
+      component: `Data processed in and out (${mode})`,
+      quantity: perUsage(
+        'monthlyDataGb',
+        `GB${endpointCount > 1 ? ` over ${endpointCount} endpoints` : ''}`,
+        true,
+      ),
+      notes:
+        out && inRate && out.value !== inRate.value
+          ? [`data out is billed at ${out.value} $/GB here (Host:Data-Bytes-Out); the line uses the IN rate`]
+          : [],
+    },
+  ]);
+  if (result.kind === 'priced') return { lines: [...result.lines], unpriced: [...(result.unpriced ?? [])] };
+  // No rate for the region and no usage set: nothing is missing from the totals.
+  return {
+    lines: [],
+    unpriced: result.kind === 'unpriced' && usage.values.monthlyDataGb !== undefined ? [result.reason] : [],
+  };
+}
 
 /** Inference components are priced through the instances of their endpoint (see the file comment). */
 export const priceSageMakerInferenceComponent: PricingModule = () => ({ kind: 'free' });

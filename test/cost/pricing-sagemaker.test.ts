@@ -458,3 +458,75 @@ describe('invariants', () => {
     );
   });
 });
+
+// "Data Processing IN / Data Processing OUT" per GB for real-time and asynchronous inference, and
+// "the amount of data processed" for serverless (SageMaker pricing, Inference): one usage-based line.
+describe('data processed through an endpoint (issue 14)', () => {
+  const realTime = (
+    usage?: Record<string, unknown>,
+    variant: Record<string, unknown> = { InstanceType: 'ml.m5.large', InitialInstanceCount: 1 },
+    region = 'us-east-1',
+  ) =>
+    priceResources(
+      {
+        Cfg: {
+          Type: 'AWS::SageMaker::EndpointConfig',
+          ...(usage ? { Metadata: { 'cdk-ml-platform:usage': { source: 'test', ...usage } } } : {}),
+          Properties: { ProductionVariants: [{ VariantName: 'v', ...variant }] },
+        },
+        Ep: endpoint(),
+      },
+      { region },
+    );
+
+  test('without usage: the per-GB rate is shown as depending on usage, out of the totals', () => {
+    const stack = realTime();
+    const data = linesOf(stack, 'Cfg').find((l) => l.component.startsWith('Data processed'));
+    expect(data).toMatchObject({
+      component: 'Data processed in and out (real-time hosting)',
+      usageBased: true,
+      inTotals: false,
+      unitPrice: 0.016,
+      usageType: 'Host:Data-Bytes-In',
+    });
+    // 730 × 0.115 (ml.m5.large hosting us-east-1): the data line adds nothing without usage
+    expect(stack.totals.expected).toBeCloseTo(730 * 0.115, 6);
+  });
+
+  test('with monthlyDataGb: GB × 0.016 (Host:Data-Bytes-In us-east-1), min 0 (no traffic when idle)', () => {
+    const stack = realTime({ monthlyDataGb: 500 });
+    const data = linesOf(stack, 'Cfg').find((l) => l.component.startsWith('Data processed'));
+    expect(data?.monthly).toEqual({
+      min: 0,
+      expected: expect.closeTo(500 * 0.016, 6),
+      max: expect.closeTo(500 * 0.016, 6),
+    });
+    expect(stack.totals.expected).toBeCloseTo(730 * 0.115 + 500 * 0.016, 6);
+  });
+
+  test('serverless endpoints use the serverless data rate', () => {
+    const stack = realTime(
+      { monthlyDataGb: 10 },
+      { ServerlessConfig: { MemorySizeInMB: 2048, MaxConcurrency: 5 } },
+    );
+    const data = linesOf(stack, 'Cfg').find((l) => l.component.startsWith('Data processed'));
+    expect(data).toMatchObject({
+      component: 'Data processed in and out (serverless)',
+      usageType: 'ServerlessInf:Data-Bytes',
+    });
+    expect(data?.monthly.expected).toBeCloseTo(10 * 0.016, 6);
+  });
+
+  test('a region without the data rate: the instances stay priced; only usage that cannot be priced is unpriced', () => {
+    const variant = { InstanceType: 'ml.g5.2xlarge', InitialInstanceCount: 1 };
+    const idle = realTime(undefined, variant, 'us-west-2');
+    expect(idle.unpriced).toEqual([]);
+    expect(linesOf(idle, 'Cfg').map((l) => l.component)).toEqual([
+      'Instance usage (ml.g5.2xlarge, real-time hosting, variant v)',
+    ]);
+    const busy = realTime({ monthlyDataGb: 10 }, variant, 'us-west-2');
+    expect(busy.unpriced.map((u) => u.reason)).toEqual([
+      expect.stringContaining('no Host:Data-Bytes-In price for us-west-2'),
+    ]);
+  });
+});
