@@ -59,7 +59,13 @@ export { renderJson } from './render/json';
 export { renderTable } from './render/table';
 export { renderReport } from './render/index';
 export type { ReportFormat } from './render/index';
-export { loadCatalog, createPriceBook, catalogRegions, validateCatalog } from './catalog/index';
+export {
+  loadCatalog,
+  createPriceBook,
+  catalogRegion,
+  catalogRegions,
+  validateCatalog,
+} from './catalog/index';
 export { PRICING_MODULES, KNOWN_FREE_TYPES, lookupType } from './pricing/registry';
 export { CostInputError, EXIT_OK, EXIT_GUARDRAIL, EXIT_BAD_INPUT } from './errors';
 export { RESERVATION_KINDS, USAGE_METADATA_KEY, USAGE_NUMBER_KEYS } from './usage-metadata';

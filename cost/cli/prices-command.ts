@@ -10,7 +10,7 @@
  * when it runs, so `estimate` and `diff` start without them.
  */
 import { isAbsolute, resolve } from 'node:path';
-import { BUNDLED_CATALOG_PATH, catalogRegions, loadCatalog } from '../catalog';
+import { BUNDLED_CATALOG_PATH, catalogRegion, catalogRegions, loadCatalog } from '../catalog';
 import { CostInputError, EXIT_OK } from '../errors';
 import { withLockFile } from '../fs';
 import type { CatalogPrice } from '../types';
@@ -71,7 +71,7 @@ async function runShow(argv: readonly string[], io: CliIo): Promise<number> {
       `prices show needs --region (the catalog has ${catalogRegions(catalog).join(', ')})`,
     );
   }
-  const rc = catalog.regions.find((r) => r.region === region);
+  const rc = catalogRegion(catalog, region);
   if (!rc) {
     throw new CostInputError(
       `--region ${region}: the catalog has no prices for it (it has ${catalogRegions(catalog).join(', ')}); run 'cdk-ml-cost prices refresh --regions ${region}'`,
@@ -139,14 +139,17 @@ async function runRefresh(argv: readonly string[], io: CliIo): Promise<number> {
     // Anonymous: AWS's public offer files need no credentials and no SDK.
     const base = urlOption('--offers-endpoint', opts.values.get('--offers-endpoint'));
     const { refreshCatalog, formatRefreshSummary } = await import('../refresh/refresh');
-    const result = await refreshCatalog({
-      catalogPath: path,
-      regions,
-      services,
-      offerFiles: base !== undefined ? { base } : {},
-      spot: !opts.flags.has('--no-spot'),
-      progress: { tty: stderrIsTty(io), write: io.stderr },
-    });
+    // The same lock as the API path: two refreshes of one catalog never interleave their writes.
+    const result = await withLockFile(path, `prices refresh of ${path}`, () =>
+      refreshCatalog({
+        catalogPath: path,
+        regions,
+        services,
+        offerFiles: base !== undefined ? { base } : {},
+        spot: !opts.flags.has('--no-spot'),
+        progress: { tty: stderrIsTty(io), write: io.stderr },
+      }),
+    );
     io.stdout(formatRefreshSummary(result.summary));
     return EXIT_OK;
   }

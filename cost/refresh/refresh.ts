@@ -9,10 +9,10 @@
  * price of every SageMaker instance type the catalog hosts.
  */
 import { readFileSync } from 'node:fs';
-import { loadCatalog } from '../catalog';
-import { normaliseCatalog, roundRatio, serializeCatalog } from '../catalog/normalise';
+import { catalogLayout, loadCatalog } from '../catalog';
+import { normaliseCatalog, roundRatio } from '../catalog/normalise';
+import { writeCatalog } from '../catalog/write';
 import { CostInputError } from '../errors';
-import { writeFileAtomic } from '../fs';
 import type { Catalog, CatalogPrice } from '../types';
 import { INSTANCE_TYPE, parseProducts, type ParseOutcome, type WantedPrice } from './parse-products';
 import {
@@ -302,7 +302,8 @@ export async function refreshCatalog(options: RefreshOptions): Promise<RefreshRe
       `${options.catalogPath} changed while refreshing; nothing written, run the refresh again`,
     );
   }
-  writeFileAtomic(options.catalogPath, serializeCatalog(next));
+  // The layout it was read in: a split catalog gets each region file (atomically) and then its index.
+  writeCatalog(options.catalogPath, next, catalogLayout(old));
 
   return {
     catalog: next,

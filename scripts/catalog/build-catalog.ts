@@ -1,5 +1,6 @@
 /**
- * Builds the bundled price catalog (cost/catalog/catalog.json) from the price data kept in the
+ * Builds the bundled price catalog (cost/catalog/catalog.json, the index, and one file per region
+ * in cost/catalog/regions/, see cost/catalog/write.ts) from the price data kept in the
  * repository (scripts/catalog-data: ec2-prices.csv, price-facts.json, the extract of
  * v0rts/aws-price-watcher, aws-price-watcher.json, and rows read from verbatim excerpts of AWS's
  * offer files, offer-excerpts.json). Build time only: nothing under cost/ imports
@@ -25,7 +26,6 @@ import {
   normaliseCatalog,
   parseCsv,
   ec2InstancePrice,
-  serializeCatalog,
   unitPrice,
   type Ec2PriceRow,
 } from '../../cost/catalog/normalise';
@@ -34,6 +34,7 @@ import { priceWatcherPrices, priceWatcherSources } from './price-watcher';
 import { offerExcerptPrices, parseOfferExcerpts, type OfferExcerpts } from './offer-excerpts';
 import { sageMakerFacts } from './sagemaker-prices';
 import { unitPricesFor } from './unit-prices';
+import { writeCatalog } from '../../cost/catalog/write';
 
 export * from '../../cost/catalog/normalise';
 export { readFact } from './facts';
@@ -113,7 +114,10 @@ export function buildCatalog(
   });
 }
 
-/** Reads the facts in `dataDir` and writes the catalog to `outPath` (and KEYS.md next to it). Throws when the result fails validation. */
+/**
+ * Reads the facts in `dataDir` and writes the catalog split at `outPath` (the index; region files
+ * in `regions/` next to it, stale ones removed) and KEYS.md next to it. Throws when the result fails validation.
+ */
 export function buildCatalogFiles(dataDir: string, outPath: string): Catalog {
   const csvText = readFileSync(join(dataDir, 'ec2-prices.csv'), 'utf8');
   const facts = JSON.parse(readFileSync(join(dataDir, 'price-facts.json'), 'utf8')) as Json;
@@ -122,7 +126,7 @@ export function buildCatalogFiles(dataDir: string, outPath: string): Catalog {
   const catalog = buildCatalog(csvText, facts, extract, excerpts);
   const problems = validateCatalog(catalog);
   if (problems.length > 0) throw new Error(`the built catalog is invalid:\n  ${problems.join('\n  ')}`);
-  writeFileAtomic(outPath, serializeCatalog(catalog));
+  writeCatalog(outPath, catalog, { kind: 'split', files: new Map() }, { prune: true });
   writeFileAtomic(join(dirname(outPath), 'KEYS.md'), renderKeysMarkdown(catalog));
   return catalog;
 }

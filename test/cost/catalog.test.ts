@@ -1,6 +1,6 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { buildCatalog, DEFAULT_DATA_DIR, readFact } from '../../scripts/catalog/build-catalog';
 import {
@@ -14,7 +14,8 @@ import {
 import { parseExtract } from '../../scripts/catalog/extract-price-watcher';
 import { parseOfferExcerpts } from '../../scripts/catalog/offer-excerpts';
 import { renderKeysMarkdown } from '../../scripts/catalog/keys';
-import { ec2InstancePrice, parseCsv, serializeCatalog, type Ec2PriceRow } from '../../cost/catalog/normalise';
+import { ec2InstancePrice, parseCsv, type Ec2PriceRow } from '../../cost/catalog/normalise';
+import { DEFAULT_REGION_DIR, splitCatalogFiles } from '../../cost/catalog/write';
 import { CostInputError } from '../../cost/errors';
 import type { Catalog, CatalogPrice } from '../../cost/types';
 
@@ -227,9 +228,16 @@ describe('build-catalog', () => {
     const extract = parseExtract(readFileSync(join(DEFAULT_DATA_DIR, 'aws-price-watcher.json'), 'utf8'));
     const excerpts = parseOfferExcerpts(readFileSync(join(DEFAULT_DATA_DIR, 'offer-excerpts.json'), 'utf8'));
     // WHEN
-    const text = serializeCatalog(buildCatalog(csv, facts, extract, excerpts));
+    const files = splitCatalogFiles(buildCatalog(csv, facts, extract, excerpts));
     // THEN
-    expect(text).toBe(readFileSync(BUNDLED_CATALOG_PATH, 'utf8'));
+    expect(files.index).toBe(readFileSync(BUNDLED_CATALOG_PATH, 'utf8'));
+    for (const { ref, text } of files.regions) {
+      expect(text, ref.file).toBe(readFileSync(join(dirname(BUNDLED_CATALOG_PATH), ref.file), 'utf8'));
+    }
+    // and no stale region file is left next to them
+    expect(readdirSync(join(dirname(BUNDLED_CATALOG_PATH), DEFAULT_REGION_DIR)).sort()).toEqual(
+      files.regions.map(({ ref }) => basename(ref.file)).sort(),
+    );
   });
 
   test('KEYS.md documents every unit price key of the bundled catalog', () => {

@@ -265,6 +265,7 @@ describe('the esbuild bundle', () => {
     expect(bundle).not.toMatch(/aws-cdk-lib|node_modules\/constructs\//);
     expect(bundle.startsWith('#!/usr/bin/env node')).toBe(true);
     expect(existsSync(join(out, 'catalog.json'))).toBe(true);
+    expect(existsSync(join(out, 'regions', 'us-east-1.json'))).toBe(true);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect((JSON.parse(r.stdout) as CostReport).totals.expected).toBeCloseTo(VM_MONTHLY, 6);

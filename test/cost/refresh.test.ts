@@ -1,8 +1,15 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { DEFAULT_INSTANCE_TYPES, loadCatalog, validateCatalog } from '../../cost/catalog';
+import {
+  catalogLayout,
+  catalogRegion,
+  DEFAULT_INSTANCE_TYPES,
+  loadCatalog,
+  validateCatalog,
+} from '../../cost/catalog';
+import { writeCatalog } from '../../cost/catalog/write';
 import { CostInputError } from '../../cost/errors';
 import { normalizeUnit, parseProducts, stripRegionPrefix } from '../../cost/refresh/parse-products';
 import {
@@ -604,6 +611,29 @@ describe('refreshCatalog', () => {
     expect(catalog.regions.find((r) => r.region === 'eu-west-1')).toEqual(
       FIXTURE.regions.find((r) => r.region === 'eu-west-1'),
     );
+  });
+
+  test('a split catalog stays split: changed region files and then the index are rewritten, the rest untouched', async () => {
+    // GIVEN the fixture split by region, and a higher g5.2xlarge price in us-east-1 only
+    const splitPath = join(dir, 'split', 'catalog.json');
+    writeCatalog(splitPath, FIXTURE, { kind: 'split', files: new Map() });
+    const regionFile = (region: string) => join(dir, 'split', 'regions', `${region}.json`);
+    const euBefore = statSync(regionFile('eu-west-1')).ino;
+    serveFixture(server, { 'us-east-1 g5.2xlarge': '1.3000000000' });
+    // WHEN only us-east-1 is refreshed
+    const { catalog } = await refreshCatalog(
+      options({ catalogPath: splitPath, regions: ['us-east-1'], services: ['AmazonEC2'], spot: false }),
+    );
+    // THEN
+    const written = loadCatalog(splitPath);
+    expect(catalogLayout(written).kind).toBe('split');
+    expect(JSON.parse(JSON.stringify(written))).toEqual(JSON.parse(JSON.stringify(catalog)));
+    expect(catalogRegion(written, 'us-east-1')!.prices.find((p) => p.key === 'g5.2xlarge')).toMatchObject({
+      value: 1.3,
+      source: 'aws-price-list-api',
+    });
+    expect(statSync(regionFile('eu-west-1')).ino).toBe(euBefore);
+    expect(readdirSync(join(dir, 'split', 'regions')).sort()).toEqual(['eu-west-1.json', 'us-east-1.json']);
   });
 
   test('an API failure after retries aborts with one line and writes nothing', async () => {
