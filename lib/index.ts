@@ -14,6 +14,7 @@ export * from '../constructs/training';
 export * from '../constructs/inference';
 export * from '../constructs/monitoring';
 export * from '../constructs/data';
+export * from '../constructs/mlops';
 export { USAGE_METADATA_KEY, type UsageAssumptions } from '../cost/usage-metadata';
 export { estimate, type EstimateApiOptions, type TemplateInput } from '../cost';
 export type { CostReport } from '../cost/types';
