@@ -242,6 +242,8 @@ export class MlPlatformStack extends Stack {
       encryptionKey: this.encryptionKey,
       logRetention: preset.logRetention,
       removalPolicy,
+      // Readable names in notifications; unique per stack, and the reference never renames its stacks.
+      alarmNamePrefix: this.stackName,
     });
     if (!Token.isUnresolved(this.region) && this.region !== COST_ANOMALY_DETECTION_REGION) {
       this.costAnomalyStack = new CostAnomalyStack(this.node.scope as Construct, `${id}-CostAnomalies`, {

@@ -4,7 +4,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cw_actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import type { PropValidator } from '../core/errors';
+import { PropValidator } from '../core/errors';
 
 /** What target tracking keeps at a target value. Which ones apply depends on the endpoint mode. */
 export abstract class InferenceScalingTarget {
@@ -120,12 +120,26 @@ export interface InferenceAutoScalingOptions {
 
 /** Where the scaling applies. */
 export interface ScalingTargetSpec {
+  /** The endpoint mode: which scalable dimension, default target and scale-from-zero policy apply. */
   readonly mode: 'real-time' | 'async' | 'scale-to-zero';
   /** `endpoint/<name>/variant/<variant>` or `inference-component/<name>`. */
   readonly resourceId: string;
-  /** Dimensions of the SageMaker metrics for the custom policies. */
+  /**
+   * The `EndpointName` dimension of the custom metrics (async backlog). Required for async endpoints.
+   * @default - none
+   */
   readonly endpointName?: string;
+  /**
+   * The `InferenceComponentName` dimension of the scale-from-zero metric. Required for scale-to-zero.
+   * @default - none
+   */
   readonly inferenceComponentName?: string;
+}
+
+/** Props of `InferenceAutoScaling`: what to scale, and how. */
+export interface InferenceAutoScalingProps extends InferenceAutoScalingOptions {
+  /** The variant or inference component that scales. */
+  readonly scaledResource: ScalingTargetSpec;
 }
 
 /** Checks autoscaling options for a mode; records problems on `v`. */
@@ -136,39 +150,41 @@ export function validateAutoScaling(
   options: InferenceAutoScalingOptions | undefined,
 ): void {
   if (!options) return;
+  // Nested under an endpoint prop (`autoScaling.minCapacity`) or top-level props of the construct.
+  const at = (name: string): string => (prop === '' ? name : `${prop}.${name}`);
   const floor = mode === 'real-time' ? 1 : 0;
   const min = options.minCapacity ?? floor;
-  v.range(`${prop}.minCapacity`, min, floor, 100);
-  v.range(`${prop}.maxCapacity`, options.maxCapacity, 1, 100);
-  v.ordered(`${prop}.minCapacity`, min, `${prop}.maxCapacity`, options.maxCapacity);
+  v.range(at(`minCapacity`), min, floor, 100);
+  v.range(at(`maxCapacity`), options.maxCapacity, 1, 100);
+  v.ordered(at(`minCapacity`), min, at(`maxCapacity`), options.maxCapacity);
   const target = options.target;
   if (target) {
     v.check(
       target.modes.includes(mode),
-      `${prop}.target`,
+      at(`target`),
       target.kind,
       `a target for ${mode} endpoints (${TARGETS_BY_MODE[mode]})`,
     );
-    v.range(`${prop}.target.targetValue`, target.targetValue, 0.001, 1_000_000, { integer: false });
+    v.range(at(`target.targetValue`), target.targetValue, 0.001, 1_000_000, { integer: false });
   }
   for (const [name, d] of [
     ['scaleOutCooldown', options.scaleOutCooldown],
     ['scaleInCooldown', options.scaleInCooldown],
   ] as const) {
-    if (d) v.range(`${prop}.${name} (seconds)`, d.toSeconds(), 0, 3600);
+    if (d) v.range(at(`${name} (seconds)`), d.toSeconds(), 0, 3600);
   }
   (options.schedules ?? []).forEach((s, i) => {
-    v.range(`${prop}.schedules[${i}].minCapacity`, s.minCapacity, floor, 100);
-    v.range(`${prop}.schedules[${i}].maxCapacity`, s.maxCapacity, 1, 100);
+    v.range(at(`schedules[${i}].minCapacity`), s.minCapacity, floor, 100);
+    v.range(at(`schedules[${i}].maxCapacity`), s.maxCapacity, 1, 100);
     v.ordered(
-      `${prop}.schedules[${i}].minCapacity`,
+      at(`schedules[${i}].minCapacity`),
       s.minCapacity,
-      `${prop}.schedules[${i}].maxCapacity`,
+      at(`schedules[${i}].maxCapacity`),
       s.maxCapacity,
     );
     v.check(
       s.minCapacity !== undefined || s.maxCapacity !== undefined,
-      `${prop}.schedules[${i}]`,
+      at(`schedules[${i}]`),
       s.id,
       'a schedule that sets minCapacity or maxCapacity',
     );
@@ -186,8 +202,24 @@ export class InferenceAutoScaling extends Construct {
   /** The alarm that scales from zero (async: `HasBacklogWithoutCapacity`; scale-to-zero: `NoCapacityInvocationFailures`). */
   public readonly scaleFromZeroAlarm?: cloudwatch.Alarm;
 
-  constructor(scope: Construct, id: string, spec: ScalingTargetSpec, options: InferenceAutoScalingOptions) {
+  constructor(scope: Construct, id: string, props: InferenceAutoScalingProps) {
     super(scope, id);
+    const { scaledResource: spec, ...options } = props;
+    const v = new PropValidator('InferenceAutoScaling', this);
+    validateAutoScaling(v, '', spec.mode, options);
+    v.check(
+      spec.mode !== 'async' || spec.endpointName !== undefined,
+      'scaledResource.endpointName',
+      spec.endpointName,
+      'the endpoint name, for the backlog metrics of an async endpoint',
+    );
+    v.check(
+      spec.mode !== 'scale-to-zero' || spec.inferenceComponentName !== undefined,
+      'scaledResource.inferenceComponentName',
+      spec.inferenceComponentName,
+      'the inference component name, for the scale-from-zero metric',
+    );
+    v.throwIfAny();
     const stack = Stack.of(this);
     this.minCapacity = options.minCapacity ?? (spec.mode === 'real-time' ? 1 : 0);
     this.maxCapacity = options.maxCapacity;

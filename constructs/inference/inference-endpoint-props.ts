@@ -102,8 +102,10 @@ export interface ShadowVariantOptions {
 /** Data capture of requests and responses, for model monitoring. */
 export interface InferenceDataCaptureOptions {
   /**
-   * Where captured data goes (e.g. the data store's capture bucket). Required while capture is on.
-   * @default - none: real-time and async endpoints then fail validation unless `enabled: false`
+   * Where captured data goes (e.g. `MlDataStore.dataCapture.bucket`). Its own KMS key, if any,
+   * encrypts the captured data; the models get write access to the prefix only.
+   * @default - while capture is on, a new `EncryptedBucket` (child `CaptureBucket`) encrypted with the
+   * endpoint's key, TLS-only, versioned, with server access logs, captured data expiring after 90 days
    */
   readonly bucket?: s3.IBucket;
   /**
@@ -287,7 +289,8 @@ export interface InferenceEndpointProps {
   readonly shadowVariant?: ShadowVariantOptions;
   /**
    * Data capture. On by default for real-time and async endpoints, which then need `dataCapture.bucket`.
-   * @default - capture 20% to dataCapture.bucket
+   * @default - real-time and async endpoints capture 20% of requests and responses into a bucket the
+   * endpoint creates (see `InferenceDataCaptureOptions.bucket`); serverless and scale-to-zero capture nothing
    */
   readonly dataCapture?: InferenceDataCaptureOptions;
   /**

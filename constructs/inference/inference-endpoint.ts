@@ -2,6 +2,7 @@ import {
   Annotations,
   type IResource,
   ArnFormat,
+  Duration,
   Fn,
   RemovalPolicy,
   Size,
@@ -13,12 +14,14 @@ import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { CfnEndpoint, CfnEndpointConfig, CfnInferenceComponent } from 'aws-cdk-lib/aws-sagemaker';
 import type { Construct } from 'constructs';
 import { USAGE_METADATA_KEY, type UsageAssumptions } from '../../cost/usage-metadata';
 import { acknowledgeFindings } from '../core/compliance';
 import { notifyTopic } from '../core/alarm-actions';
+import { EncryptedBucket } from '../storage/encrypted-bucket';
 import { InferenceAutoScaling, type InferenceAutoScalingOptions } from './autoscaling';
 import { RollbackAlarms, renderComponentDeployment, renderEndpointDeployment } from './deployment';
 import type {
@@ -138,6 +141,11 @@ export class InferenceEndpoint extends InferenceEndpointBase {
   public readonly inferenceComponent?: CfnInferenceComponent;
   /** The inference component's name (scale-to-zero only). */
   public readonly inferenceComponentName?: string;
+  /**
+   * Where captured requests and responses go: `dataCapture.bucket`, or the bucket created here when
+   * capture is on without one; undefined while capture is off.
+   */
+  public readonly dataCaptureBucket?: s3.IBucket;
   /** The topic the rollback alarms notify: `alarmTopic` or one created here. */
   public readonly alarmTopic: sns.ITopic;
   private readonly notifiedTopics = new Set<sns.ITopic>();
@@ -184,7 +192,17 @@ export class InferenceEndpoint extends InferenceEndpointBase {
 
     const inVpc = mode !== 'serverless';
     const capture = props.dataCapture;
-    const captureKey = capture?.bucket?.encryptionKey ?? this.encryptionKey;
+    // Capture on without a bucket: the endpoint keeps the data itself, under its own key.
+    this.dataCaptureBucket =
+      capture?.bucket ??
+      (captureEnabled
+        ? new EncryptedBucket(this, 'CaptureBucket', {
+            encryptionKey: this.encryptionKey,
+            expiration: Duration.days(CAPTURE_EXPIRATION_DAYS),
+            removalPolicy,
+          }).bucket
+        : undefined);
+    const captureKey = this.dataCaptureBucket?.encryptionKey ?? this.encryptionKey;
     const newModel = (
       id: string,
       variantName: string,
@@ -218,6 +236,7 @@ export class InferenceEndpoint extends InferenceEndpointBase {
       capture,
       mode,
       enabled: captureEnabled,
+      bucket: this.dataCaptureBucket,
       prefix: capture?.prefix ?? `data-capture/${this.node.id}`,
       key: captureKey,
     };
@@ -403,16 +422,14 @@ export class InferenceEndpoint extends InferenceEndpointBase {
 
     // ---- autoscaling
     if (componentMode) {
-      autoScalers[primaryName] = new InferenceAutoScaling(
-        this,
-        'AutoScaling',
-        {
+      autoScalers[primaryName] = new InferenceAutoScaling(this, 'AutoScaling', {
+        ...autoScaling!,
+        scaledResource: {
           mode,
           resourceId: `inference-component/${this.inferenceComponentName}`,
           inferenceComponentName: this.inferenceComponentName,
         },
-        autoScaling!,
-      );
+      });
     } else if (mode !== 'serverless') {
       const scaled: Array<[string, InferenceAutoScalingOptions | undefined]> = [
         [primaryName, autoScaling],
@@ -427,11 +444,13 @@ export class InferenceEndpoint extends InferenceEndpointBase {
           this,
           variantName === primaryName ? 'AutoScaling' : `AutoScaling-${variantName}`,
           {
-            mode: mode as 'real-time' | 'async',
-            resourceId: `endpoint/${this.endpointName}/variant/${variantName}`,
-            endpointName: this.endpointName,
+            ...options,
+            scaledResource: {
+              mode: mode as 'real-time' | 'async',
+              resourceId: `endpoint/${this.endpointName}/variant/${variantName}`,
+              endpointName: this.endpointName,
+            },
           },
-          options,
         );
       }
     }
@@ -471,3 +490,5 @@ export class InferenceEndpoint extends InferenceEndpointBase {
 }
 
 const DEFAULT_VARIANT = 'AllTraffic';
+/** Days captured data is kept in a capture bucket the endpoint creates, as in `MlDataStore`'s. */
+const CAPTURE_EXPIRATION_DAYS = 90;

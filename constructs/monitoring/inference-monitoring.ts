@@ -1,4 +1,4 @@
-import { Duration, Stack, Token } from 'aws-cdk-lib';
+import { Duration, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 import type { IInferenceEndpoint } from '../inference/inference-endpoint';
@@ -41,8 +41,10 @@ export interface InferenceMonitoringProps {
    */
   readonly thresholds?: InferenceAlarmThresholds;
   /**
-   * Prefix of alarm names.
-   * @default - the stack name
+   * Give the alarms physical names, `<prefix>-<endpointName>-<alarm>` (e.g. `prod-chat-ServerErrorRate`).
+   * A physical name cannot change without replacing the alarm, and two stacks in one account and
+   * region must not reuse it.
+   * @default - no physical names: CloudFormation generates unique ones
    */
   readonly alarmNamePrefix?: string;
 }
@@ -55,7 +57,8 @@ export interface InferenceMonitoringProps {
 export class InferenceMonitoring extends Construct {
   public readonly endpoint: IInferenceEndpoint;
   public readonly endpointEvents: EndpointEventRules;
-  public readonly alarms: cloudwatch.Alarm[] = [];
+  /** Every alarm created here. */
+  public readonly alarms: readonly cloudwatch.Alarm[];
   /** Dashboard rows for this endpoint, top to bottom. */
   public readonly widgets: cloudwatch.IWidget[][];
 
@@ -86,15 +89,18 @@ export class InferenceMonitoring extends Construct {
 
     this.endpoint = endpoint;
     const name = endpoint.endpointName;
-    const prefix = props.alarmNamePrefix ?? Stack.of(this).stackName;
+    const prefix = props.alarmNamePrefix;
+    const alarms: cloudwatch.Alarm[] = [];
+    this.alarms = alarms;
     const serverErrors = t.serverErrorRatePercent ?? 1;
     const clientErrors = t.clientErrorRatePercent ?? 5;
     const latency = t.modelLatencyP99 ?? Duration.seconds(2);
     const latencyMs = latency.toMilliseconds();
     const alarm = (alarmId: string, p: Omit<cloudwatch.AlarmProps, 'alarmName'>) => {
-      const a = new cloudwatch.Alarm(this, alarmId, { alarmName: `${prefix}-${name}-${alarmId}`, ...p });
+      const alarmName = prefix === undefined ? undefined : `${prefix}-${name}-${alarmId}`;
+      const a = new cloudwatch.Alarm(this, alarmId, { alarmName, ...p });
       notifyTopic(a, props.alarmTopic);
-      this.alarms.push(a);
+      alarms.push(a);
       return a;
     };
 
@@ -105,8 +111,9 @@ export class InferenceMonitoring extends Construct {
 
     const several = endpoint.variantNames.length > 1;
     endpoint.variantNames.forEach((variantName, i) => {
-      // Alarm ids stay stable for a single variant; with several, the variant's position tells them apart.
-      const suffix = several ? `Variant${i + 1}` : '';
+      // Ids are keyed by variant name, and the first (primary) variant's carry none: adding, removing
+      // or reordering the other variants never replaces the primary variant's alarms.
+      const suffix = i === 0 ? '' : `-${variantName}`;
       const about = several ? `variant ${variantName} of endpoint ${name}` : `endpoint ${name}`;
       alarm(`ServerErrorRate${suffix}`, {
         alarmDescription:
@@ -226,7 +233,7 @@ export class InferenceMonitoring extends Construct {
     lastRow.push(
       new cloudwatch.AlarmStatusWidget({
         title: `Alarms: endpoint ${name}`,
-        alarms: [...this.alarms, ...endpoint.rollbackAlarms],
+        alarms: [...alarms, ...endpoint.rollbackAlarms],
         width: 24 - 8 * lastRow.length,
         height: 6,
       }),

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -8,18 +8,14 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import { notifyTopic } from '../core/alarm-actions';
 import { MlPlatformValidationError } from '../core/errors';
 import type { IInferenceEndpoint } from '../inference/inference-endpoint';
+import type { IGpuTrainingCluster } from '../training/gpu-training-cluster';
 import { PlatformAlarmTopic } from './alarm-topic';
 import { BatchQueueMetrics } from './batch-queue-metrics';
 import { AnomalyMonitorScope, CostGuardrails } from './cost-guardrails';
 import { PlatformDashboard } from './dashboards';
 import { InferenceMonitoring, type InferenceAlarmThresholds } from './inference-monitoring';
-import { monitoredId } from './private/naming';
 import { tagComponent } from './tagging';
-import {
-  TrainingMonitoring,
-  type MonitorableTrainingCluster,
-  type TrainingAlarmThresholds,
-} from './training-monitoring';
+import { TrainingMonitoring, type TrainingAlarmThresholds } from './training-monitoring';
 
 export interface PlatformMonitoringProps {
   /** The platform name: dashboard title and the cost-allocation tag value the budget filters on. */
@@ -101,6 +97,47 @@ export interface PlatformMonitoringProps {
    * @default RemovalPolicy.RETAIN
    */
   readonly removalPolicy?: RemovalPolicy;
+  /**
+   * Give every alarm created here a physical name starting with this prefix, e.g. the stack name:
+   * `<prefix>-<clusterName>-IdleGpus`, `<prefix>-<endpointName>-ServerErrorRate`,
+   * `<prefix>-QueueMetricsErrors`. Readable names in the console and in notifications, at a price:
+   * a physical name cannot change without replacing the alarm, and two stacks in one account and
+   * region must use different prefixes.
+   * @default - no physical names: CloudFormation generates unique ones
+   */
+  readonly alarmNamePrefix?: string;
+}
+
+/** Options of `PlatformMonitoring.monitorTrainingCluster()`. */
+export interface MonitorTrainingClusterOptions {
+  /**
+   * Construct id of the cluster's `TrainingMonitoring` under the `PlatformMonitoring`. Its alarms'
+   * logical ids derive from it, so keep it once deployed. Set it when two monitored clusters share a
+   * construct id (in different scopes).
+   * @default - `Training` + the cluster's construct id, e.g. `TrainingCluster`
+   */
+  readonly id?: string;
+  /**
+   * Alarm thresholds of this cluster, over `PlatformMonitoringProps.trainingThresholds`.
+   * @default - trainingThresholds
+   */
+  readonly thresholds?: TrainingAlarmThresholds;
+}
+
+/** Options of `PlatformMonitoring.monitorEndpoint()`. */
+export interface MonitorEndpointOptions {
+  /**
+   * Construct id of the endpoint's `InferenceMonitoring` under the `PlatformMonitoring`. Its alarms'
+   * logical ids derive from it, so keep it once deployed. Set it when two monitored endpoints share a
+   * construct id (in different scopes).
+   * @default - `Inference` + the endpoint's construct id, e.g. `InferenceEndpoint`
+   */
+  readonly id?: string;
+  /**
+   * Alarm thresholds of this endpoint, over `PlatformMonitoringProps.inferenceThresholds`.
+   * @default - inferenceThresholds
+   */
+  readonly thresholds?: InferenceAlarmThresholds;
 }
 
 /**
@@ -115,18 +152,23 @@ export class PlatformMonitoring extends Construct {
   public readonly dashboard: cloudwatch.Dashboard;
   public readonly platformDashboard: PlatformDashboard;
   public readonly costGuardrails?: CostGuardrails;
-  /** Present once a training cluster is monitored. */
-  public queueMetrics?: BatchQueueMetrics;
-  public readonly trainingMonitors: TrainingMonitoring[] = [];
-  public readonly inferenceMonitors: InferenceMonitoring[] = [];
+  /** One per monitored training cluster, in the order they were added. */
+  public readonly trainingMonitors: readonly TrainingMonitoring[];
+  /** One per monitored endpoint, in the order they were added. */
+  public readonly inferenceMonitors: readonly InferenceMonitoring[];
   private readonly props: PlatformMonitoringProps;
   private readonly monitored = new Set<string>();
   private readonly ownAlarms: cloudwatch.Alarm[] = [];
+  private readonly training: TrainingMonitoring[] = [];
+  private readonly inference: InferenceMonitoring[] = [];
+  private metrics?: BatchQueueMetrics;
   private key?: kms.IKey;
 
   constructor(scope: Construct, id: string, props: PlatformMonitoringProps) {
     super(scope, id);
     this.props = props;
+    this.trainingMonitors = this.training;
+    this.inferenceMonitors = this.inference;
     this.alarmTopic =
       props.alarmTopic ??
       new PlatformAlarmTopic(this, 'AlarmTopic', {
@@ -159,12 +201,17 @@ export class PlatformMonitoring extends Construct {
     tagComponent(this, 'monitoring');
   }
 
+  /** The Batch queue-metrics function, once a training cluster is monitored. */
+  public get queueMetrics(): BatchQueueMetrics | undefined {
+    return this.metrics;
+  }
+
   /** Every alarm created here (each has ALARM and OK actions to the topic). */
-  public get alarms(): cloudwatch.Alarm[] {
+  public get alarms(): readonly cloudwatch.Alarm[] {
     return [
       ...this.ownAlarms,
-      ...this.trainingMonitors.flatMap((m) => m.alarms),
-      ...this.inferenceMonitors.flatMap((m) => m.alarms),
+      ...this.training.flatMap((m) => m.alarms),
+      ...this.inference.flatMap((m) => m.alarms),
     ];
   }
 
@@ -173,17 +220,20 @@ export class PlatformMonitoring extends Construct {
    * on-demand retries counted, queue depth and oldest RUNNABLE age published, GPU use graphed, alarms.
    */
   public monitorTrainingCluster(
-    cluster: MonitorableTrainingCluster,
-    thresholds?: TrainingAlarmThresholds,
+    cluster: IGpuTrainingCluster,
+    options: MonitorTrainingClusterOptions = {},
   ): TrainingMonitoring {
     this.checkNotMonitored(cluster, 'cluster');
-    const monitor = new TrainingMonitoring(this, monitoredId('Training', this, cluster), {
+    const id = this.monitorId('Training', cluster, options.id);
+    const monitor = new TrainingMonitoring(this, id, {
       cluster,
       alarmTopic: this.alarmTopic,
       queueMetrics: this.ensureQueueMetrics(),
-      thresholds: { ...this.props.trainingThresholds, ...thresholds },
+      thresholds: { ...this.props.trainingThresholds, ...options.thresholds },
+      alarmNamePrefix: this.props.alarmNamePrefix,
     });
-    this.trainingMonitors.push(monitor);
+    this.monitored.add(cluster.node.path);
+    this.training.push(monitor);
     this.platformDashboard.addTrainingSection(monitor.widgets);
     return monitor;
   }
@@ -191,17 +241,20 @@ export class PlatformMonitoring extends Construct {
   /** Watches an endpoint: error-rate, latency (and backlog) alarms, failed updates and rollbacks to the topic, graphs. */
   public monitorEndpoint(
     endpoint: IInferenceEndpoint,
-    thresholds?: InferenceAlarmThresholds,
+    options: MonitorEndpointOptions = {},
   ): InferenceMonitoring {
     this.checkNotMonitored(endpoint, 'endpoint');
-    const monitor = new InferenceMonitoring(this, monitoredId('Inference', this, endpoint), {
+    const id = this.monitorId('Inference', endpoint, options.id);
+    const monitor = new InferenceMonitoring(this, id, {
       endpoint,
       alarmTopic: this.alarmTopic,
-      thresholds: { ...this.props.inferenceThresholds, ...thresholds },
+      thresholds: { ...this.props.inferenceThresholds, ...options.thresholds },
+      alarmNamePrefix: this.props.alarmNamePrefix,
     });
     // Rollback alarms the endpoint created notify this topic too, whatever topic they had.
     endpoint.notifyRollbackAlarms(this.alarmTopic);
-    this.inferenceMonitors.push(monitor);
+    this.monitored.add(endpoint.node.path);
+    this.inference.push(monitor);
     this.platformDashboard.addInferenceSection(monitor.widgets);
     return monitor;
   }
@@ -214,10 +267,29 @@ export class PlatformMonitoring extends Construct {
   public monitorAlarms(title: string, alarms: readonly cloudwatch.Alarm[]): void {
     for (const alarm of alarms) {
       this.checkNotMonitored(alarm, 'alarms');
+      this.monitored.add(alarm.node.path);
       notifyTopic(alarm, this.alarmTopic);
       this.ownAlarms.push(alarm);
     }
     if (alarms.length > 0) this.platformDashboard.addAlarmSection(title, alarms);
+  }
+
+  /**
+   * The monitor's construct id: the user's, else derived from the target's own id. Never numbered
+   * by call order, which would move alarms between targets when the calls are reordered.
+   */
+  private monitorId(prefix: string, target: IConstruct, explicit: string | undefined): string {
+    const id = explicit ?? `${prefix}${target.node.id.replace(/[^A-Za-z0-9]/g, '')}`;
+    if (this.node.tryFindChild(id)) {
+      throw new MlPlatformValidationError('PlatformMonitoring', this, [
+        {
+          prop: explicit === undefined ? `options.id (default for ${target.node.path})` : 'options.id',
+          value: id,
+          allowed: `an id no other child of ${this.node.path} has: pass a stable, unique options.id`,
+        },
+      ]);
+    }
+    return id;
   }
 
   private checkNotMonitored(target: IConstruct, prop: string): void {
@@ -227,11 +299,10 @@ export class PlatformMonitoring extends Construct {
         { prop, value: path, allowed: 'a construct not monitored yet (each is monitored once)' },
       ]);
     }
-    this.monitored.add(path);
   }
 
   private ensureQueueMetrics(): BatchQueueMetrics {
-    if (this.queueMetrics) return this.queueMetrics;
+    if (this.metrics) return this.metrics;
     const vpc = this.props.vpc;
     if (!vpc) {
       throw new MlPlatformValidationError('PlatformMonitoring', this, [
@@ -242,7 +313,7 @@ export class PlatformMonitoring extends Construct {
         },
       ]);
     }
-    this.queueMetrics = new BatchQueueMetrics(this, 'BatchQueueMetrics', {
+    const queueMetrics = new BatchQueueMetrics(this, 'BatchQueueMetrics', {
       vpc,
       vpcSubnets: this.props.vpcSubnets,
       encryptionKey: this.encryptionKey(),
@@ -250,12 +321,13 @@ export class PlatformMonitoring extends Construct {
       logRetention: this.props.logRetention,
       removalPolicy: this.props.removalPolicy,
     });
+    const prefix = this.props.alarmNamePrefix;
     const fnErrors = new cloudwatch.Alarm(this, 'QueueMetricsErrors', {
-      alarmName: `${Stack.of(this).stackName}-QueueMetricsErrors`,
+      alarmName: prefix === undefined ? undefined : `${prefix}-QueueMetricsErrors`,
       alarmDescription:
         'The Batch queue-metrics function failed 3 times in 15 minutes: RUNNABLE depth and age go dark, so ' +
         'jobs stuck without capacity would go unnoticed. Check its log group and dead-letter queue.',
-      metric: this.queueMetrics.function.metricErrors({
+      metric: queueMetrics.function.metricErrors({
         statistic: cloudwatch.Stats.SUM,
         period: Duration.minutes(15),
       }),
@@ -266,7 +338,8 @@ export class PlatformMonitoring extends Construct {
     });
     notifyTopic(fnErrors, this.alarmTopic);
     this.ownAlarms.push(fnErrors);
-    return this.queueMetrics;
+    this.metrics = queueMetrics;
+    return queueMetrics;
   }
 
   private encryptionKey(): kms.IKey {

@@ -1,33 +1,12 @@
-import { Duration, Stack, Token } from 'aws-cdk-lib';
-import type * as batch from 'aws-cdk-lib/aws-batch';
+import { Duration, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import { Construct, type IConstruct } from 'constructs';
+import { Construct } from 'constructs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { notifyTopic } from '../core/alarm-actions';
 import { PropValidator } from '../core/errors';
+import type { IGpuTrainingCluster } from '../training/gpu-training-cluster';
 import type { BatchQueueMetrics } from './batch-queue-metrics';
 import { BatchJobEventRules } from './events';
-
-/**
- * What monitoring needs from a training cluster. `GpuTrainingCluster` satisfies it; so does any
- * construct with Batch queues and GPU metrics.
- */
-export interface MonitorableTrainingCluster extends IConstruct {
-  readonly clusterName: string;
-  /** Every job queue of the cluster. */
-  readonly jobQueues: readonly batch.IJobQueue[];
-  readonly spotQueue: batch.IJobQueue;
-  readonly onDemandQueue?: batch.IJobQueue;
-  /** The function that resubmits spot-reclaimed jobs on demand, if any. */
-  readonly retryFunction?: lambda.IFunction;
-  /** How long a job may wait RUNNABLE before Batch cancels it for lack of capacity. */
-  readonly capacityTimeout: Duration;
-  /** GPU utilisation (%) from the CloudWatch agent, `CDKMLPlatform/GPU` by `ClusterName`. */
-  metricGpuUtilization(props?: cloudwatch.MetricOptions): cloudwatch.IMetric;
-  /** GPU memory utilisation (%) from the CloudWatch agent. */
-  metricGpuMemoryUtilization(props?: cloudwatch.MetricOptions): cloudwatch.IMetric;
-}
 
 /** Alarm thresholds of a training cluster. */
 export interface TrainingAlarmThresholds {
@@ -54,7 +33,8 @@ export interface TrainingAlarmThresholds {
 }
 
 export interface TrainingMonitoringProps {
-  readonly cluster: MonitorableTrainingCluster;
+  /** The cluster to watch: a `GpuTrainingCluster` or one imported with `fromGpuTrainingClusterAttributes`. */
+  readonly cluster: IGpuTrainingCluster;
   /** The topic every alarm (ALARM and OK) and event rule notifies; CloudWatch and EventBridge are admitted to its policy. */
   readonly alarmTopic: sns.ITopic;
   /** The queue-metrics function that measures the cluster's queues. */
@@ -65,8 +45,10 @@ export interface TrainingMonitoringProps {
    */
   readonly thresholds?: TrainingAlarmThresholds;
   /**
-   * Prefix of alarm names.
-   * @default - the stack name
+   * Give the alarms physical names, `<prefix>-<clusterName>-<alarm>` (e.g. `prod-llm-IdleGpus`).
+   * A physical name cannot change without replacing the alarm, and two stacks in one account and
+   * region must not reuse it.
+   * @default - no physical names: CloudFormation generates unique ones
    */
   readonly alarmNamePrefix?: string;
 }
@@ -76,9 +58,10 @@ export interface TrainingMonitoringProps {
  * depth and RUNNABLE age, GPU utilisation, and alarms with ALARM and OK actions to the topic.
  */
 export class TrainingMonitoring extends Construct {
-  public readonly cluster: MonitorableTrainingCluster;
+  public readonly cluster: IGpuTrainingCluster;
   public readonly jobEvents: BatchJobEventRules;
-  public readonly alarms: cloudwatch.Alarm[] = [];
+  /** Every alarm created here. */
+  public readonly alarms: readonly cloudwatch.Alarm[];
   /** Dashboard rows for this cluster, top to bottom. */
   public readonly widgets: cloudwatch.IWidget[][];
 
@@ -95,11 +78,14 @@ export class TrainingMonitoring extends Construct {
     v.throwIfAny();
 
     this.cluster = cluster;
-    const prefix = props.alarmNamePrefix ?? Stack.of(this).stackName;
+    const alarms: cloudwatch.Alarm[] = [];
+    this.alarms = alarms;
+    const prefix = props.alarmNamePrefix;
     const alarm = (alarmId: string, p: Omit<cloudwatch.AlarmProps, 'alarmName'>) => {
-      const a = new cloudwatch.Alarm(this, alarmId, { alarmName: `${prefix}-${name}-${alarmId}`, ...p });
+      const alarmName = prefix === undefined ? undefined : `${prefix}-${name}-${alarmId}`;
+      const a = new cloudwatch.Alarm(this, alarmId, { alarmName, ...p });
       notifyTopic(a, props.alarmTopic);
-      this.alarms.push(a);
+      alarms.push(a);
       return a;
     };
 
@@ -253,7 +239,7 @@ export class TrainingMonitoring extends Construct {
         }),
         new cloudwatch.AlarmStatusWidget({
           title: `Alarms: training ${name}`,
-          alarms: [...this.alarms],
+          alarms: [...alarms],
           width: 12,
           height: 6,
         }),

@@ -50,7 +50,6 @@ import {
   PlatformDashboard,
   PlatformMonitoring,
   TrainingMonitoring,
-  type MonitorableTrainingCluster,
 } from '../../constructs/monitoring';
 import { MlNetwork } from '../../constructs/network';
 import { EncryptedBucket, MlDataStore, ModelImageRepository } from '../../constructs/storage';
@@ -60,6 +59,7 @@ import {
   SpotToOnDemandRetry,
   TrainingReservation,
   TrainingScratchFileSystem,
+  type IGpuTrainingCluster,
 } from '../../constructs/training';
 import { main } from '../../cost/cli/main';
 import { estimate } from '../../cost/index';
@@ -530,7 +530,7 @@ const CONSTRUCT_ROWS: ConstructRow[] = [
     'TrainingMonitoring: 150% idle GPU utilisation',
     (fx) =>
       new TrainingMonitoring(fx.stack, 'Training', {
-        cluster: new ImportedCluster(fx.stack, 'Cluster', fx.queue) as unknown as MonitorableTrainingCluster,
+        cluster: new ImportedCluster(fx.stack, 'Cluster', fx.queue) as unknown as IGpuTrainingCluster,
         alarmTopic: new PlatformAlarmTopic(fx.stack, 'Alarms').topic,
         queueMetrics: undefined as unknown as BatchQueueMetrics,
         thresholds: { idleGpuUtilizationPercent: 150 },
@@ -552,7 +552,7 @@ const CONSTRUCT_ROWS: ConstructRow[] = [
     'PlatformMonitoring: a training cluster without a VPC for queue metrics',
     (fx) =>
       new PlatformMonitoring(fx.stack, 'Monitoring', { platformName: 'vision' }).monitorTrainingCluster(
-        new ImportedCluster(fx.stack, 'Cluster', fx.queue) as unknown as MonitorableTrainingCluster,
+        new ImportedCluster(fx.stack, 'Cluster', fx.queue) as unknown as IGpuTrainingCluster,
       ),
     'vpc',
     'undefined',

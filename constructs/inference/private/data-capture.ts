@@ -2,6 +2,7 @@
  * Data capture of an `InferenceEndpoint`: the models' write access and the endpoint configuration's block.
  */
 import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type { CfnEndpointConfig } from 'aws-cdk-lib/aws-sagemaker';
 import type { InferenceDataCaptureOptions, InferenceMode } from '../inference-endpoint-props';
 import type { InferenceModel } from '../model';
@@ -11,6 +12,8 @@ export interface DataCaptureSpec {
   readonly capture?: InferenceDataCaptureOptions;
   readonly mode: InferenceMode;
   readonly enabled: boolean;
+  /** Where captured data goes: `dataCapture.bucket`, or the one the endpoint created (none while capture is off). */
+  readonly bucket?: s3.IBucket;
   /** Key prefix of the captured data (defaults applied). */
   readonly prefix: string;
   /** Key of the captured data: the bucket's own, else the endpoint's. */
@@ -19,7 +22,7 @@ export interface DataCaptureSpec {
 
 /** Lets every model of the endpoint write captured data under the prefix, while capture is on. */
 export function allowDataCapture(spec: DataCaptureSpec, models: readonly InferenceModel[]): void {
-  const bucket = spec.capture?.bucket;
+  const bucket = spec.bucket;
   if (!spec.enabled || !bucket) return;
   for (const m of models) m.allowWriteTo(bucket, spec.prefix, 'captured request and response');
 }
@@ -31,12 +34,12 @@ export function allowDataCapture(spec: DataCaptureSpec, models: readonly Inferen
 export function dataCaptureConfig(
   spec: DataCaptureSpec,
 ): CfnEndpointConfig.DataCaptureConfigProperty | undefined {
-  const { capture, mode } = spec;
-  return capture?.bucket && (mode === 'real-time' || mode === 'async')
+  const { capture, mode, bucket } = spec;
+  return bucket && (mode === 'real-time' || mode === 'async')
     ? {
         enableCapture: spec.enabled,
-        initialSamplingPercentage: capture.samplingPercentage ?? 20,
-        destinationS3Uri: capture.bucket.s3UrlForObject(spec.prefix),
+        initialSamplingPercentage: capture?.samplingPercentage ?? 20,
+        destinationS3Uri: bucket.s3UrlForObject(spec.prefix),
         kmsKeyId: spec.key.keyArn,
         captureOptions: [{ captureMode: 'Input' }, { captureMode: 'Output' }],
       }

@@ -216,7 +216,7 @@ function validateCapacity(v: PropValidator, props: InferenceEndpointProps, r: Re
   if (shadow) v.range('shadowVariant.initialInstanceCount', shadow.initialInstanceCount, 1, 100);
 }
 
-/** Data capture: supported by the mode, a bucket while on, the sampling share. */
+/** Data capture: supported by the mode, the sampling share. */
 function validateDataCapture(
   v: PropValidator,
   props: InferenceEndpointProps,
@@ -229,12 +229,6 @@ function validateDataCapture(
     'dataCapture.enabled',
     true,
     `false or left out for ${mode} endpoints (SageMaker does not capture their data)`,
-  );
-  v.check(
-    !captureEnabled || capture?.bucket !== undefined,
-    'dataCapture.bucket',
-    undefined,
-    'a bucket for captured data (capture is on by default), or set dataCapture.enabled to false',
   );
   v.range('dataCapture.samplingPercentage', capture?.samplingPercentage, 0, 100);
 }

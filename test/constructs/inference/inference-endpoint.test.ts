@@ -5,6 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { beforeAll, describe, expect, test } from 'vitest';
 import {
+  InferenceAutoScaling,
   InferenceEndpoint,
   type InferenceEndpointProps,
   InferenceInstanceType,
@@ -822,6 +823,108 @@ describe('grants, metrics and imports', () => {
   });
 });
 
+describe('data capture without a bucket', () => {
+  test('a real-time endpoint captures into an encrypted bucket it creates, expiring after 90 days; models may write only its prefix', () => {
+    // GIVEN no dataCapture at all, as the README's first example once did
+    const s = new Stack(new App(), 'NoCaptureBucket', { env: ENV });
+    const fx = inferenceFixtures(s);
+    const endpoint = new InferenceEndpoint(s, 'Endpoint', {
+      vpc: fx.vpc,
+      image: fx.image,
+      modelData: fx.modelData,
+      instanceType: InferenceInstanceType.ML_G5_XLARGE,
+    });
+    // WHEN
+    const t = Template.fromStack(s);
+    // THEN the bucket is the endpoint's child, under the endpoint's key
+    expect(endpoint.dataCaptureBucket?.node.path).toBe('NoCaptureBucket/Endpoint/CaptureBucket/Resource');
+    const bucketId = s.getLogicalId(endpoint.dataCaptureBucket!.node.defaultChild as never);
+    const keyArn = s.resolve(endpoint.encryptionKey.keyArn);
+    t.hasResourceProperties('AWS::S3::Bucket', {
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [
+          Match.objectLike({
+            ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: keyArn },
+          }),
+        ],
+      },
+      LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ ExpirationInDays: 90 })]) },
+    });
+    t.hasResourceProperties('AWS::SageMaker::EndpointConfig', {
+      DataCaptureConfig: Match.objectLike({
+        EnableCapture: true,
+        InitialSamplingPercentage: 20,
+        KmsKeyId: keyArn,
+        DestinationS3Uri: { 'Fn::Join': ['', ['s3://', { Ref: bucketId }, '/data-capture/Endpoint']] },
+      }),
+    });
+    const policies = JSON.stringify(t.findResources('AWS::IAM::Policy'));
+    expect(policies).toContain('/data-capture/Endpoint/*');
+  });
+
+  test('capture off or a given bucket: no bucket is created', () => {
+    // GIVEN
+    const s = new Stack(new App(), 'Buckets', { env: ENV });
+    const fx = inferenceFixtures(s);
+    const base = { vpc: fx.vpc, image: fx.image, instanceType: InferenceInstanceType.ML_M5_LARGE };
+    // WHEN
+    const off = new InferenceEndpoint(s, 'Off', { ...base, dataCapture: { enabled: false } });
+    const given = new InferenceEndpoint(s, 'Given', { ...base, dataCapture: { bucket: fx.capture } });
+    // THEN
+    expect(off.dataCaptureBucket).toBeUndefined();
+    expect(given.dataCaptureBucket).toBe(fx.capture);
+    Template.fromStack(s).resourceCountIs('AWS::S3::Bucket', 0);
+  });
+});
+
+describe('InferenceAutoScaling on its own', () => {
+  test('takes one props object: the scaled resource and the scaling options', () => {
+    // GIVEN
+    const s = new Stack(new App(), 'Scaling', { env: ENV });
+    // WHEN
+    const scaling = new InferenceAutoScaling(s, 'Scaling', {
+      scaledResource: { mode: 'real-time', resourceId: 'endpoint/churn/variant/AllTraffic' },
+      minCapacity: 2,
+      maxCapacity: 4,
+    });
+    // THEN
+    expect([scaling.minCapacity, scaling.maxCapacity]).toEqual([2, 4]);
+    Template.fromStack(s).hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', {
+      ResourceId: 'endpoint/churn/variant/AllTraffic',
+      ScalableDimension: 'sagemaker:variant:DesiredInstanceCount',
+      MinCapacity: 2,
+      MaxCapacity: 4,
+    });
+  });
+
+  test.each([
+    [
+      'min above max',
+      {
+        scaledResource: { mode: 'real-time', resourceId: 'endpoint/e/variant/v' },
+        minCapacity: 5,
+        maxCapacity: 2,
+      },
+      'minCapacity must be at most maxCapacity',
+    ],
+    [
+      'async without the endpoint name its backlog metrics need',
+      { scaledResource: { mode: 'async', resourceId: 'endpoint/e/variant/v' }, maxCapacity: 2 },
+      'scaledResource.endpointName must be the endpoint name, for the backlog metrics of an async endpoint, got undefined',
+    ],
+    [
+      'scale-to-zero without the inference component name',
+      { scaledResource: { mode: 'scale-to-zero', resourceId: 'inference-component/c' }, maxCapacity: 2 },
+      'scaledResource.inferenceComponentName must be the inference component name, for the scale-from-zero metric, got undefined',
+    ],
+  ] as const)('rejects %s', (_name, props, message) => {
+    const s = new Stack(new App(), 'Bad', { env: ENV });
+    expect(() => new InferenceAutoScaling(s, 'Scaling', props)).toThrow(
+      `[Bad/Scaling] InferenceAutoScaling: ${message}`,
+    );
+  });
+});
+
 describe('validation', () => {
   const G5 = InferenceInstanceType.ML_G5_XLARGE;
   const T2 = InferenceInstanceType.ML_T2_MEDIUM;
@@ -831,11 +934,6 @@ describe('validation', () => {
       'missing instance type',
       () => ({ instanceType: undefined, dataCapture: { enabled: false } }),
       'instanceType must be an InferenceInstanceType (required for real-time endpoints), got undefined',
-    ],
-    [
-      'capture on without a bucket',
-      () => ({ dataCapture: undefined }),
-      'dataCapture.bucket must be a bucket for captured data (capture is on by default), or set dataCapture.enabled to false, got undefined',
     ],
     [
       'sampling above 100',

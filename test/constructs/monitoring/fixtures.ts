@@ -1,28 +1,31 @@
-import { Duration, Stack, type App } from 'aws-cdk-lib';
+import { Duration, Resource, Stack, type App } from 'aws-cdk-lib';
 import * as batch from 'aws-cdk-lib/aws-batch';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 import { type IInferenceEndpoint, InferenceEndpoint } from '../../../constructs/inference';
 import { PlatformMonitoring } from '../../../constructs/monitoring/platform-monitoring';
 import { applyCostAllocationTags } from '../../../constructs/monitoring/tagging';
-import type { MonitorableTrainingCluster } from '../../../constructs/monitoring/training-monitoring';
+import type { IGpuTrainingCluster } from '../../../constructs/training/gpu-training-cluster';
 
 export const ENV = { account: '123456789012', region: 'us-east-1' };
 const ARN = `arn:aws:batch:${ENV.region}:${ENV.account}:job-queue`;
 
 /**
- * A training cluster made of real (imported) CDK resources, shaped like `GpuTrainingCluster`:
- * two queues, an on-demand fallback, a retry function and the CloudWatch agent's GPU metrics.
+ * Another implementation of `IGpuTrainingCluster`, made of real (imported) CDK resources: two
+ * queues, an on-demand fallback, a retry function and the CloudWatch agent's GPU metrics.
  */
-export class FakeTrainingCluster extends Construct implements MonitorableTrainingCluster {
+export class FakeTrainingCluster extends Resource implements IGpuTrainingCluster {
   public readonly clusterName: string;
   public readonly spotQueue: batch.IJobQueue;
   public readonly onDemandQueue?: batch.IJobQueue;
+  public readonly efaQueue?: batch.IJobQueue = undefined;
   public readonly jobQueues: batch.IJobQueue[];
   public readonly retryFunction?: lambda.IFunction;
   public readonly capacityTimeout = Duration.hours(1);
+  public readonly connections = new ec2.Connections();
 
   constructor(scope: Construct, id: string, opts: { clusterName: string; onDemand?: boolean }) {
     super(scope, id);
@@ -42,6 +45,14 @@ export class FakeTrainingCluster extends Construct implements MonitorableTrainin
         `arn:aws:lambda:${ENV.region}:${ENV.account}:function:${opts.clusterName}-spot-retry`,
       );
     }
+  }
+
+  grantSubmitJob(grantee: iam.IGrantable): iam.Grant {
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['batch:SubmitJob'],
+      resourceArns: this.jobQueues.map((q) => q.jobQueueArn),
+    });
   }
 
   metricGpuUtilization(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
@@ -102,6 +113,7 @@ export function buildMonitoredStack(app: App): { stack: Stack; monitoring: Platf
     monthlyBudgetUsd: 3000,
     alarmEmails: ['ml-oncall@example.com'],
     vpc: importedVpc(stack),
+    alarmNamePrefix: 'MlPlatformDev',
   });
   monitoring.monitorTrainingCluster(
     new FakeTrainingCluster(stack, 'LlmCluster', { clusterName: 'llm', onDemand: true }),

@@ -219,7 +219,7 @@ describe('alarms', () => {
   });
 
   test('inference: 5xx and 4xx rates, latency p99 per variant, backlog for async endpoints', () => {
-    const serverErrors = alarmNamed('-chat-ServerErrorRateVariant2');
+    const serverErrors = alarmNamed('-chat-ServerErrorRate-green');
     expect(serverErrors).toMatchObject({
       Threshold: 1,
       EvaluationPeriods: 3,
@@ -242,12 +242,12 @@ describe('alarms', () => {
         }),
       ]),
     );
-    expect(alarmNamed('-chat-ClientErrorRateVariant1')).toMatchObject({ Threshold: 5 });
+    expect(alarmNamed('-chat-ClientErrorRate')).toMatchObject({ Threshold: 5 });
     // Async endpoints do not publish Invocations: no alarm of theirs may read it.
     expect(JSON.stringify(alarmNamed('-embeddings-async-ServerErrorRate').Metrics)).not.toContain(
       '"MetricName":"Invocations"',
     );
-    const latency = alarmNamed('-chat-ModelLatencyP99Variant1');
+    const latency = alarmNamed('-chat-ModelLatencyP99');
     expect(latency).toMatchObject({ Threshold: 2000, EvaluationPeriods: 3 });
     expect(JSON.stringify(latency.Metrics)).toContain('"Stat":"p99"');
     // A single-variant endpoint keeps short alarm names.
@@ -572,7 +572,7 @@ describe('validation', () => {
       'a RUNNABLE age under 5 minutes',
       (s) =>
         monitoringIn(s).monitorTrainingCluster(new FakeTrainingCluster(s, 'C', { clusterName: 'c' }), {
-          oldestRunnableJobAge: Duration.minutes(1),
+          thresholds: { oldestRunnableJobAge: Duration.minutes(1) },
         }),
       'thresholds.oldestRunnableJobAge must be a duration from 5 to 10080 minutes, got "1 minute"',
     ],
@@ -580,7 +580,7 @@ describe('validation', () => {
       'a 5xx rate above 100%',
       (s) =>
         monitoringIn(s).monitorEndpoint(fakeEndpoint(s, 'E', 'e', ['v'], 'real-time'), {
-          serverErrorRatePercent: 150,
+          thresholds: { serverErrorRatePercent: 150 },
         }),
       'thresholds.serverErrorRatePercent must be a number from 0 to 100, got 150',
     ],
@@ -639,7 +639,7 @@ describe('validation', () => {
     expect(() => Template.fromStack(stack)).toThrow('BatchQueueMetrics has no job queues: call addQueues()');
   });
 
-  test('two clusters with the same construct id get distinct monitor ids', () => {
+  test('two clusters with the same construct id: the second needs an explicit id (never numbered by call order)', () => {
     // GIVEN
     const stack = new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'Ids', { env: ENV });
     const m = new PlatformMonitoring(stack, 'Monitoring', {
@@ -650,15 +650,98 @@ describe('validation', () => {
         privateSubnetIds: ['subnet-1'],
       }),
     });
+    const clusterA = new FakeTrainingCluster(new Stack(stack, 'A'), 'Cluster', { clusterName: 'a' });
+    const clusterB = new FakeTrainingCluster(new Stack(stack, 'B'), 'Cluster', { clusterName: 'b' });
     // WHEN
-    const a = m.monitorTrainingCluster(
-      new FakeTrainingCluster(new Stack(stack, 'A'), 'Cluster', { clusterName: 'a' }),
-    );
-    const b = m.monitorTrainingCluster(
-      new FakeTrainingCluster(new Stack(stack, 'B'), 'Cluster', { clusterName: 'b' }),
-    );
+    const a = m.monitorTrainingCluster(clusterA);
     // THEN
-    expect([a.node.id, b.node.id]).toEqual(['TrainingCluster', 'TrainingCluster2']);
+    expect(() => m.monitorTrainingCluster(clusterB)).toThrow(
+      'options.id (default for Ids/B/Cluster) must be an id no other child of Ids/Monitoring has: pass a stable, unique options.id, got "TrainingCluster"',
+    );
+    const b = m.monitorTrainingCluster(clusterB, { id: 'TrainingB' });
+    expect([a.node.id, b.node.id]).toEqual(['TrainingCluster', 'TrainingB']);
+  });
+});
+
+describe('stable alarm ids and opt-in physical names', () => {
+  /** Logical id of every alarm of the monitoring, by construct path. */
+  function alarmIds(build: (stack: Stack, m: PlatformMonitoring) => void): Record<string, string> {
+    const stack = new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'Ids', { env: ENV });
+    const m = new PlatformMonitoring(stack, 'Monitoring', { platformName: 'mlp', vpc: importedVpc(stack) });
+    build(stack, m);
+    return Object.fromEntries(
+      m.alarms.map((a) => [a.node.path, stack.getLogicalId(a.node.defaultChild as CfnElement)]),
+    );
+  }
+
+  test("adding a variant keeps every logical id of the primary variant's alarms; the new variant's ids carry its name", () => {
+    // GIVEN an endpoint with one variant, then the same endpoint with a second
+    const before = alarmIds((s, m) =>
+      m.monitorEndpoint(fakeEndpoint(s, 'Chat', 'chat', ['blue'], 'real-time')),
+    );
+    const after = alarmIds((s, m) =>
+      m.monitorEndpoint(fakeEndpoint(s, 'Chat', 'chat', ['blue', 'green'], 'real-time')),
+    );
+    // THEN nothing of the primary variant is replaced
+    expect(Object.keys(before)).toHaveLength(3);
+    for (const [path, logicalId] of Object.entries(before)) expect(after[path], path).toBe(logicalId);
+    expect(Object.keys(after).filter((p) => !(p in before))).toEqual([
+      'Ids/Monitoring/InferenceChat/ServerErrorRate-green',
+      'Ids/Monitoring/InferenceChat/ClientErrorRate-green',
+      'Ids/Monitoring/InferenceChat/ModelLatencyP99-green',
+    ]);
+  });
+
+  test('the order of monitorX() calls changes no logical id', () => {
+    // GIVEN
+    const cluster = (s: Stack) => new FakeTrainingCluster(s, 'Llm', { clusterName: 'llm' });
+    const first = (s: Stack) => fakeEndpoint(s, 'Chat', 'chat', ['blue'], 'real-time');
+    const second = (s: Stack) => fakeEndpoint(s, 'Search', 'search', ['AllTraffic'], 'real-time');
+    // WHEN
+    const forward = alarmIds((s, m) => {
+      m.monitorTrainingCluster(cluster(s));
+      m.monitorEndpoint(first(s));
+      m.monitorEndpoint(second(s));
+    });
+    const backward = alarmIds((s, m) => {
+      const [c, e1, e2] = [cluster(s), first(s), second(s)];
+      m.monitorEndpoint(e2);
+      m.monitorEndpoint(e1);
+      m.monitorTrainingCluster(c);
+    });
+    // THEN
+    expect(backward).toEqual(forward);
+  });
+
+  test('alarms have no physical name unless alarmNamePrefix is set', () => {
+    // GIVEN
+    const build = (props: Partial<PlatformMonitoringProps>) => {
+      const stack = new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'Names', { env: ENV });
+      const m = new PlatformMonitoring(stack, 'Monitoring', {
+        platformName: 'mlp',
+        vpc: importedVpc(stack),
+        ...props,
+      });
+      m.monitorTrainingCluster(new FakeTrainingCluster(stack, 'Llm', { clusterName: 'llm' }));
+      m.monitorEndpoint(fakeEndpoint(stack, 'Chat', 'chat', ['blue'], 'real-time'));
+      return Object.values(Template.fromStack(stack).findResources('AWS::CloudWatch::Alarm')).map(
+        (a) => (a.Properties as { AlarmName?: string }).AlarmName,
+      );
+    };
+    // WHEN / THEN
+    const unnamed = build({});
+    expect(unnamed.length).toBeGreaterThanOrEqual(8);
+    expect(unnamed.filter((n) => n !== undefined)).toEqual([]);
+    expect(build({ alarmNamePrefix: 'team-prod' }).sort()).toEqual([
+      'team-prod-QueueMetricsErrors',
+      'team-prod-chat-ClientErrorRate',
+      'team-prod-chat-ModelLatencyP99',
+      'team-prod-chat-ServerErrorRate',
+      'team-prod-llm-CapacityCancellations',
+      'team-prod-llm-IdleGpus',
+      'team-prod-llm-OldestRunnableJobAge',
+      'team-prod-llm-SpotReclaims',
+    ]);
   });
 });
 
@@ -710,24 +793,23 @@ describe('with the real GpuTrainingCluster and InferenceEndpoint', () => {
       expect((alarm.Properties as { AlarmActions?: unknown[] }).AlarmActions?.length, id).toBeGreaterThan(0);
     }
     realTemplate.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      AlarmName: Match.stringLikeRegexp('-research-IdleGpus$'),
+      AlarmName: Match.absent(),
       Namespace: GpuTrainingCluster.GPU_METRICS_NAMESPACE,
       Dimensions: [{ Name: 'ClusterName', Value: 'research' }],
       Threshold: 10,
     });
     // Half of the cluster's default 60-minute capacity timeout.
     realTemplate.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      AlarmName: Match.stringLikeRegexp('-research-OldestRunnableJobAge$'),
+      MetricName: 'OldestRunnableJobAge',
+      Dimensions: [{ Name: 'ClusterName', Value: 'research' }],
       Threshold: 1800,
     });
     realTemplate.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      AlarmName: Match.stringLikeRegexp('-research-RetryFunctionErrors$'),
       Namespace: 'AWS/Lambda',
       MetricName: 'Errors',
+      Dimensions: [{ Name: 'FunctionName', Value: stackOf(cluster.retryFunction!.functionName) }],
     });
-    // The endpoint's name is a deploy-time attribute, so its alarm names are too.
     realTemplate.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      AlarmName: { 'Fn::Join': ['', Match.arrayWith(['-AsyncBacklog'])] },
       MetricName: 'ApproximateBacklogSize',
       Dimensions: [{ Name: 'EndpointName', Value: Match.anyValue() }],
     });
