@@ -14,7 +14,9 @@ import {
 import { BatchEfaSecurityGroups } from './rules/batch/BatchEfaSecurityGroups';
 import { BatchLaunchTemplateVersionPinned } from './rules/batch/BatchLaunchTemplateVersionPinned';
 import { BatchMultiNodeOnSpot } from './rules/batch/BatchMultiNodeOnSpot';
+import { BatchReservationTarget } from './rules/batch/BatchReservationTarget';
 import { CostExplorerInUsEast1 } from './rules/ce/CostExplorerInUsEast1';
+import { Ec2LaunchTemplateReservationTarget } from './rules/ec2/Ec2LaunchTemplateReservationTarget';
 import { AlarmMetricPublishedByEndpoint } from './rules/cloudwatch/AlarmMetricPublishedByEndpoint';
 import { LambdaReservedConcurrencyQuota } from './rules/lambda/LambdaReservedConcurrencyQuota';
 import { SageMakerAutoscaledEndpointRetainsVariants } from './rules/sagemaker/SageMakerAutoscaledEndpointRetainsVariants';
@@ -175,6 +177,22 @@ export function deployPreflightRules(props: DeployPreflightProps = {}): DeployPr
       explanation:
         'AWS Batch LaunchTemplateSpecification: "When updating a compute environment, changing the launch template requires an infrastructure update of the compute environment." With $Latest the compute environment\'s properties do not change when the template does, so CloudFormation starts no update.',
       rule: BatchLaunchTemplateVersionPinned,
+    },
+    {
+      name: 'Ec2LaunchTemplateReservationTarget',
+      level: NagMessageLevel.ERROR,
+      info: "The launch template targets reserved capacity in a way EC2 rejects (named in the finding): a Capacity Reservation preference together with a target, or market type capacity-block without the block's reservation. Fix: set only CapacityReservationTarget.CapacityReservationId (GpuTrainingCluster reservedCapacity does), and with capacity-block always the block's reservation id.",
+      explanation:
+        'CloudFormation AWS::EC2::LaunchTemplate CapacityReservationSpecification: "Specifies an instance\'s Capacity Reservation targeting option. You can specify only one option at a time." EC2 user guide, Launch instances using Capacity Blocks: "To use your Capacity Block, you must specify the Capacity Block reservation ID when launching instances."',
+      rule: Ec2LaunchTemplateReservationTarget,
+    },
+    {
+      name: 'BatchReservationTarget',
+      level: NagMessageLevel.ERROR,
+      info: "The Batch compute environment launches into a capacity reservation or Capacity Block it cannot use (named in the finding: several instance types, subnets in several zones, Spot compute, or a type not sold as Capacity Blocks), so its instances fail to launch and jobs stay RUNNABLE. Fix: one compute environment per reservation, On-Demand, with the reservation's instance type and subnets of its zone only.",
+      explanation:
+        'EC2 user guide, Launch instances into an existing Capacity Reservation: "You can only launch an instance into a Capacity Reservation that: Has matching attributes (instance type, platform, Availability Zone, and tenancy)". Launch instances using Capacity Blocks: "Your instance can\'t launch in a subnet in a different Availability Zone from the Availability Zone where your Capacity Block is located." Capacity Blocks for ML: "Capacity Blocks are currently available for p5.48xlarge, p5e.48xlarge, p5en.48xlarge, p4d.24xlarge, trn1.32xlarge, and trn2.48xlarge instances".',
+      rule: BatchReservationTarget,
     },
     {
       name: 'LambdaReservedConcurrencyQuota',

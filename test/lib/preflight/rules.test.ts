@@ -464,6 +464,61 @@ function launchTemplateEnvironment(
   };
 }
 
+// ---- Reserved capacity -------------------------------------------------------------------------
+
+const RESERVATION_ID = 'cr-0123456789abcdef0';
+
+/** A launch template with these capacity settings (a CapacityReservationSpecification and market options). */
+function reservationTemplate(
+  stack: Stack,
+  options: { preference?: string; reservationId?: string; marketType?: string } = {},
+): ec2.CfnLaunchTemplate {
+  const spec =
+    options.preference !== undefined || options.reservationId !== undefined
+      ? {
+          capacityReservationPreference: options.preference,
+          capacityReservationTarget:
+            options.reservationId === undefined
+              ? undefined
+              : { capacityReservationId: options.reservationId },
+        }
+      : undefined;
+  return new ec2.CfnLaunchTemplate(stack, 'LaunchTemplate', {
+    launchTemplateData: {
+      metadataOptions: { httpTokens: 'required' },
+      capacityReservationSpecification: spec,
+      instanceMarketOptions:
+        options.marketType === undefined ? undefined : { marketType: options.marketType },
+    },
+  });
+}
+
+/** A compute environment launching from a template that targets a reservation (or a Capacity Block). */
+function reservedEnvironment(
+  options: { block?: boolean; type?: 'EC2' | 'SPOT'; instanceTypes?: string[]; zones?: string[] } = {},
+) {
+  return (stack: Stack): CfnResource => {
+    const lt = reservationTemplate(stack, {
+      reservationId: RESERVATION_ID,
+      marketType: options.block ? 'capacity-block' : undefined,
+    });
+    const subnets = (options.zones ?? ['us-east-1a']).map(
+      (zone, i) =>
+        new ec2.CfnSubnet(stack, `Subnet${i}`, {
+          vpcId: 'vpc-0123456789abcdef0',
+          cidrBlock: `10.0.${i}.0/24`,
+          availabilityZone: zone,
+        }).ref,
+    );
+    return computeEnvironment(stack, 'Compute', {
+      type: options.type ?? 'EC2',
+      instanceTypes: options.instanceTypes ?? ['p5.48xlarge'],
+      subnets,
+      launchTemplate: { launchTemplateId: lt.ref, version: lt.attrLatestVersionNumber },
+    });
+  };
+}
+
 // ---- Lambda --------------------------------------------------------------------------------------
 
 function fn(stack: Stack, id: string, reserved?: number): lambda.CfnFunction {
@@ -1036,6 +1091,49 @@ const CASES: Record<string, RuleCases> = {
     },
     notApplicable: {
       'compute environment without a launch template': (s) => computeEnvironment(s, 'Compute'),
+    },
+  },
+  Ec2LaunchTemplateReservationTarget: {
+    compliant: {
+      'a target reservation id alone': (s) => reservationTemplate(s, { reservationId: RESERVATION_ID }),
+      'capacity-block with the block reservation id': (s) =>
+        reservationTemplate(s, { reservationId: RESERVATION_ID, marketType: 'capacity-block' }),
+      'a preference alone': (s) => reservationTemplate(s, { preference: 'none' }),
+    },
+    nonCompliant: {
+      'a preference and a target': [
+        (s) => reservationTemplate(s, { preference: 'open', reservationId: RESERVATION_ID }),
+        ['CapacityReservationSpecification::preference-and-target'],
+      ],
+      'capacity-block without a reservation': [
+        (s) => reservationTemplate(s, { marketType: 'capacity-block' }),
+        ['MarketType::capacity-block-without-reservation'],
+      ],
+    },
+    notApplicable: {
+      'no capacity settings': (s) => reservationTemplate(s),
+      'a spot market type': (s) => reservationTemplate(s, { marketType: 'spot' }),
+    },
+  },
+  BatchReservationTarget: {
+    compliant: {
+      'a Capacity Block of p5.48xlarge, On-Demand, one zone': reservedEnvironment({ block: true }),
+      'a capacity reservation of g5.12xlarge in one zone': reservedEnvironment({
+        instanceTypes: ['g5.12xlarge'],
+      }),
+    },
+    nonCompliant: {
+      'a Capacity Block on Spot with a type not sold as blocks': [
+        reservedEnvironment({ block: true, type: 'SPOT', instanceTypes: ['p5.48xlarge', 'g5.xlarge'] }),
+        ['InstanceTypes::p5.48xlarge,g5.xlarge', 'Type::SPOT', 'InstanceType::g5.xlarge'],
+      ],
+      'a capacity reservation with subnets in two zones': [
+        reservedEnvironment({ zones: ['us-east-1b', 'us-east-1a'] }),
+        ['Subnets::us-east-1a,us-east-1b'],
+      ],
+    },
+    notApplicable: {
+      'a launch template without a reservation': launchTemplateEnvironment('latest version number'),
     },
   },
   LambdaReservedConcurrencyQuota: {
