@@ -84,10 +84,18 @@ describe('catalog breadth (issue 14)', () => {
   // ap-northeast-1. No citable public copy of AWS's SageMaker hosting data was found (docs/prices.md,
   // "What was searched"): these floors are what the catalog sources today.
   test.each([
-    ['us-east-1', 14],
+    ['us-east-1', 32],
     ['eu-west-1', 5],
     ['us-west-2', 1],
   ])('%s prices at least %i SageMaker real-time hosting types (floor, below the issue)', (region, min) => {
     expect(count(region, isHosting)).toBeGreaterThanOrEqual(min);
+  });
+
+  test('ml.g4dn.2xlarge (the default of a real AWS sample) is priced for hosting in us-east-1', () => {
+    expect(createPriceBook(catalog, 'us-east-1').price('AmazonSageMaker', 'ml.g4dn.2xlarge')).toMatchObject({
+      value: 0.94,
+      usageType: 'Host:ml.g4dn.2xlarge',
+      source: 'fmbench',
+    });
   });
 });
