@@ -25,6 +25,7 @@ import {
   formatUsd,
   formatUsdDelta,
   unitLabel,
+  unpricedShare,
 } from './numbers';
 import { plainQuantity, rankUsageLines, referenceText } from './plain';
 import type { CostRange, CostReport } from '../types';
@@ -187,7 +188,7 @@ function estimateSummary(report: CostReport, driverCount: number): string {
   if (unpriced.length > 0) {
     out.push('> [!WARNING]');
     out.push(
-      `> **${unpriced.length} resource(s) not priced** and not in the totals: the catalog has no price for them.`,
+      `> **${unpriced.length} resource(s) not priced** (${unpricedShare(report.stacks)}) and not in the totals: the catalog has no price for them.`,
     );
     for (const u of unpriced.slice(0, MAX_SUMMARY_UNPRICED)) {
       out.push(

@@ -126,3 +126,29 @@ const UNIT_LABELS: Readonly<Record<string, string>> = {
   Dashboards: 'dashboard-month',
   Metrics: 'metric-month',
 };
+
+/**
+ * How much of the estimate is unpriced, by resource count: `2 of 25 resources, 8%` (issue 14:
+ * "the report says how much of the stack is unpriced by resource count"). Uses the engine's
+ * coverage; a report without it (older JSON given to `diff`) is counted from its lines, where a
+ * resource with lines and an unpriced part counts once in each, so the share is an upper bound.
+ */
+export function unpricedShare(
+  stacks: readonly {
+    readonly coverage?: { readonly resources: number; readonly unpriced: number };
+    readonly unpriced: readonly { readonly logicalId: string }[];
+    readonly free: readonly unknown[];
+    readonly lines: readonly { readonly logicalId: string }[];
+  }[],
+): string {
+  let unpriced = 0;
+  let resources = 0;
+  for (const s of stacks) {
+    const ids = new Set(s.unpriced.map((u) => u.logicalId));
+    unpriced += s.coverage?.unpriced ?? ids.size;
+    resources +=
+      s.coverage?.resources ?? ids.size + s.free.length + new Set(s.lines.map((l) => l.logicalId)).size;
+  }
+  const pct = resources === 0 ? 0 : (100 * unpriced) / resources;
+  return `${formatQuantity(unpriced)} of ${formatQuantity(resources)} resources, ${pct > 0 && pct < 1 ? '<1' : Math.round(pct)}%`;
+}

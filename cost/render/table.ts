@@ -6,7 +6,14 @@
 import type { CostLine, CostRange, CostReport, StackEstimate } from '../types';
 import { budgetSummary } from './budget';
 import { resourceLabel } from '../group';
-import { formatQuantityWithUnit, formatUnitPrice, formatUsd, formatTimestamp, unitLabel } from './numbers';
+import {
+  formatQuantityWithUnit,
+  formatUnitPrice,
+  formatUsd,
+  formatTimestamp,
+  unitLabel,
+  unpricedShare,
+} from './numbers';
 
 const HEADERS = [
   'Resource',
@@ -45,7 +52,9 @@ function renderStack(stack: StackEstimate): string {
   if (outOfTotals > 0)
     out.push(`${outOfTotals} usage-based line(s) without usage assumptions are not in the totals.`);
   if (stack.unpriced.length > 0) {
-    out.push(`UNPRICED: ${stack.unpriced.length} resource(s) are not in the totals:`);
+    out.push(
+      `UNPRICED: ${stack.unpriced.length} resource(s) are not in the totals (${unpricedShare([stack])}):`,
+    );
     for (const u of stack.unpriced)
       out.push(`  ! ${resourceLabel(u, stack.stackName)} (${u.resourceType}): ${u.reason}`);
   }

@@ -203,7 +203,7 @@ describe('assembly', () => {
       `Total: $${stack.totals.min.toFixed(2)} / $${stack.totals.expected.toFixed(2)} / $${stack.totals.max.toFixed(2)} per month`,
     );
     expect(table).toContain(
-      'UNPRICED: 1 resource(s) are not in the totals:\n  ! Mystery (AWS::Mystery::Thing): no pricing module for AWS::Mystery::Thing\n',
+      'UNPRICED: 1 resource(s) are not in the totals (1 of 7 resources, 14%):\n  ! Mystery (AWS::Mystery::Thing): no pricing module for AWS::Mystery::Thing\n',
     );
     expect(table).toContain('Free: 3 resource(s) with no charge of their own.');
   });

@@ -53,7 +53,8 @@ describe('renderMarkdown', () => {
     const warning = md.indexOf('> [!WARNING]');
     expect(warning).toBeGreaterThan(0);
     expect(warning).toBeLessThan(md.indexOf('<details>'));
-    expect(md).toContain('> **2 resource(s) not priced** and not in the totals');
+    // how much of the estimate is unpriced, by resource count (issue 14): 2 of the fixture's 25 resources
+    expect(md).toContain('> **2 resource(s) not priced** (2 of 25 resources, 8%) and not in the totals');
     expect(md).toContain(
       '> - MlPlatform-prod / Training/ScratchFileSystem (AWS::FSx::FileSystem): no catalog price for FSx for Lustre SCRATCH\\_2 storage in us-east-1',
     );

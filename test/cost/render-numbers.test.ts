@@ -15,6 +15,7 @@ import {
   formatUsdDelta,
   roundCents,
   unitLabel,
+  unpricedShare,
 } from '../../cost/render/numbers';
 
 describe('formatting', () => {
@@ -118,5 +119,32 @@ describe('budget against expected and max', () => {
     const b = checkBudget(amount, totals);
     expect([b.coversExpected, b.coversMax]).toEqual([coversExpected, coversMax]);
     expect(budgetSummary(amount, totals)).toBe(text);
+  });
+});
+
+describe('unpricedShare (issue 14: the report says how much is unpriced by resource count)', () => {
+  const stack = (coverage: { resources: number; unpriced: number } | undefined, unpriced: string[] = []) => ({
+    ...(coverage ? { coverage } : {}),
+    unpriced: unpriced.map((logicalId) => ({ logicalId })),
+    free: [1, 2],
+    lines: [{ logicalId: 'A' }, { logicalId: 'A' }, { logicalId: 'B' }],
+  });
+  test.each([
+    ['the engine coverage of one stack', [stack({ resources: 25, unpriced: 2 })], '2 of 25 resources, 8%'],
+    [
+      'summed over stacks',
+      [stack({ resources: 3, unpriced: 1 }), stack({ resources: 1, unpriced: 0 })],
+      '1 of 4 resources, 25%',
+    ],
+    [
+      'a share under 1% is not rounded to 0',
+      [stack({ resources: 1000, unpriced: 1 })],
+      '1 of 1,000 resources, <1%',
+    ],
+    ['nothing to price', [stack({ resources: 0, unpriced: 0 })], '0 of 0 resources, 0%'],
+    // without coverage (an older JSON report): unpriced ids + free + priced ids (A, B) = 1 + 2 + 2
+    ['counted from the lines without coverage', [stack(undefined, ['C', 'C'])], '1 of 5 resources, 20%'],
+  ])('%s: %s', (_what, stacks, text) => {
+    expect(unpricedShare(stacks)).toBe(text);
   });
 });
