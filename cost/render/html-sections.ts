@@ -17,6 +17,7 @@ import {
   topDrivers,
   usageDependentLines,
 } from '../group';
+import { commitmentSentences, optionRows, savingsSentence } from './commitments';
 import type { CostLine, CostRange, CostReport, StackEstimate } from '../types';
 import { budgetExpectedText, budgetMaxText, checkBudget } from './budget';
 import { esc, table, type Cell } from './html-page';
@@ -409,3 +410,48 @@ const SCENARIO_HINT = {
   expected: 'from the usage assumptions',
   max: 'at configured maxima, on-demand',
 } as const;
+
+/** Commitments applied, savings potential and each compute line's cheapest sourced option. */
+export function commitmentsSection(report: CostReport): string {
+  const sentences = commitmentSentences(report);
+  const savings = savingsSentence(report);
+  const rows = optionRows(report);
+  if (sentences.length === 0 && savings === undefined) return '';
+  return (
+    `<section aria-labelledby="options-h"><h2 id="options-h">Pricing options and commitments</h2>` +
+    (sentences.length > 0
+      ? `<p>${esc(sentences[0])}</p>` +
+        (sentences.length > 1
+          ? `<ul>${sentences
+              .slice(1)
+              .map((t) => `<li>${esc(t.trim())}</li>`)
+              .join('')}</ul>`
+          : '')
+      : '') +
+    (savings !== undefined ? `<p>${esc(savings)}</p>` : '') +
+    (rows.length === 0
+      ? ''
+      : table(
+          'Cheapest sourced option per compute line',
+          [
+            'Stack',
+            'Resource',
+            'Charge',
+            'Expected',
+            'Cheapest sourced option',
+            'Saving',
+            '1-year break-even',
+          ],
+          rows.map((r) => [
+            { text: r.stackName },
+            { text: r.logicalId, header: true },
+            { text: r.component, cls: 'desc' },
+            { text: r.expected, num: true },
+            { text: r.cheapest },
+            { text: r.saving, num: true },
+            { text: r.breakEven },
+          ]),
+        )) +
+    `</section>`
+  );
+}

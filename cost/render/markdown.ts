@@ -28,6 +28,7 @@ import {
   unpricedShare,
 } from './numbers';
 import { plainQuantity, rankUsageLines, referenceText } from './plain';
+import { commitmentSentences, optionRows, savingsSentence } from './commitments';
 import type { CostRange, CostReport } from '../types';
 
 /** Markdown output is always shorter than this many characters. */
@@ -217,6 +218,15 @@ function estimateSummary(report: CostReport, driverCount: number): string {
     );
   }
 
+  const commitments = commitmentSentences(report);
+  if (commitments.length > 0) {
+    out.push(`**${esc(commitments[0])}**`, '');
+    for (const c of commitments.slice(1)) out.push(`- ${esc(c.trim())}`);
+    if (commitments.length > 1) out.push('');
+  }
+  const savings = savingsSentence(report);
+  if (savings !== undefined) out.push(esc(savings), '');
+
   const drivers = topDrivers(report, driverCount);
   if (drivers.length > 0) {
     out.push(`**Top ${drivers.length} cost drivers**`, '');
@@ -301,6 +311,33 @@ function estimateDetails(report: CostReport): Section[] {
         formatQuantity(a.value),
         a.source,
         esc(a.origin ?? ''),
+      ]),
+    });
+  }
+  const options = optionRows(report);
+  if (options.length > 0) {
+    sections.push({
+      title: `Pricing options (${options.length} compute line(s))`,
+      header: [
+        'Stack',
+        'Resource',
+        'Charge',
+        'Expected',
+        'Cheapest sourced option',
+        'Saving',
+        '1-year break-even',
+        'All options ($/h)',
+      ],
+      right: [false, false, false, true, false, true, false, false],
+      rows: lazy(options, (o) => [
+        esc(o.stackName),
+        esc(o.logicalId),
+        esc(o.component),
+        o.expected,
+        esc(o.cheapest),
+        o.saving,
+        esc(o.breakEven),
+        esc(o.options),
       ]),
     });
   }

@@ -5,6 +5,7 @@
  */
 import type { CostLine, CostRange, CostReport, StackEstimate } from '../types';
 import { budgetSummary } from './budget';
+import { commitmentSentences, optionRows, savingsSentence } from './commitments';
 import { resourceLabel } from '../group';
 import {
   formatQuantityWithUnit,
@@ -31,6 +32,20 @@ export function renderTable(report: CostReport): string {
   const out: string[] = [];
   for (const stack of report.stacks) out.push(renderStack(stack), '');
   if (report.stacks.length > 1) out.push(`All stacks: ${range(report.totals)} per month`, '');
+  const commitments = commitmentSentences(report);
+  if (commitments.length > 0) out.push(...commitments, '');
+  const savings = savingsSentence(report);
+  if (savings !== undefined) {
+    out.push(savings);
+    for (const r of optionRows(report))
+      out.push(
+        `  ${r.logicalId}: ${r.expected} now; cheapest ${r.cheapest}; ` +
+          (r.breakEven.startsWith('no ')
+            ? `${r.breakEven}`
+            : `a 1-year commitment breaks even at ${r.breakEven} utilisation`),
+      );
+    out.push('');
+  }
   out.push(
     `Prices: catalog ${report.catalog.version} (captured ${formatTimestamp(report.catalog.capturedAt)}); 730 h per month; USD.`,
   );
