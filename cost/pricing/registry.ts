@@ -159,6 +159,16 @@ export const KNOWN_FREE_TYPES: ReadonlySet<string> = new Set([
   'AWS::Logs::LogStream',
   'AWS::Route53::RecordSet',
   'AWS::Route53::RecordSetGroup',
+  // API Gateway: "you only pay when your APIs are in use" (API Gateway pricing): calls and data
+  // are billed on the API, so its methods, resources, models, validators and deployments have no
+  // charge of their own (the RestApi itself stays unpriced until a request price is sourced;
+  // a Stage can enable a billed cache, so it is not on this list)
+  'AWS::ApiGateway::Method',
+  'AWS::ApiGateway::Resource',
+  'AWS::ApiGateway::Model',
+  'AWS::ApiGateway::RequestValidator',
+  'AWS::ApiGateway::Deployment',
+  'AWS::ApiGateway::GatewayResponse',
   // public certificates from ACM are free
   'AWS::CertificateManager::Certificate',
   // VPC endpoint policies and gateway route-table links are part of the endpoint

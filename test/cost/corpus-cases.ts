@@ -267,17 +267,14 @@ export const CORPUS_CASES: readonly CorpusCase[] = [
     file: `${SCP}/api-gateway-serverless/seedcode/deploy/endpoint-config-template.yml`,
     region: 'us-east-1',
     parameters: { StageName: 'prod' },
-    work: 'serverless 1 GB, MaxConcurrency 1 behind API Gateway (no API Gateway module)',
+    work: 'serverless 1 GB, MaxConcurrency 1 behind API Gateway (API calls not priced yet)',
     monthly: 0,
     // 1 × 730 × 3,600 × 0.00002 (ServerlessInf:Mem-1GB)
     max: 1 * H * 3600 * 0.00002,
     resources: 8,
-    free: 4,
-    unpriced: [
-      'ApiGateway: no pricing module for AWS::ApiGateway::RestApi',
-      'ApiGatewayDeployment: no pricing module for AWS::ApiGateway::Deployment',
-      'ApiGatewayRootMethod: no pricing module for AWS::ApiGateway::Method',
-    ],
+    // the method and deployment are free (API Gateway bills calls on the API); the RestApi has no price yet
+    free: 6,
+    unpriced: ['ApiGateway: no pricing module for AWS::ApiGateway::RestApi'],
   },
   // ---- Batch GPU ----
   {

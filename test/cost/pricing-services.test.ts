@@ -357,4 +357,17 @@ describe('unpriced lines say what would price them; coverage by resource count',
     expect(stack.free.map((f) => f.logicalId)).toEqual(['Doc', 'Listener']);
     expect(stack.coverage).toEqual({ resources: 5, priced: 1, free: 2, unpriced: 2, unpricedShare: 0.4 });
   });
+  // "With Amazon API Gateway, you only pay when your APIs are in use" (API Gateway pricing): the
+  // configuration objects of a REST API are free; the API itself (calls) and a Stage (cache) are not.
+  test.each([
+    ['AWS::ApiGateway::Method', 'free'],
+    ['AWS::ApiGateway::Resource', 'free'],
+    ['AWS::ApiGateway::Deployment', 'free'],
+    ['AWS::ApiGateway::Model', 'free'],
+    ['AWS::ApiGateway::RestApi', 'unpriced'],
+    ['AWS::ApiGateway::Stage', 'unpriced'],
+  ])('%s is %s', (type, kind) => {
+    const stack = priceResources({ R: { Type: type, Properties: {} } });
+    expect(stack.free.length === 1 ? 'free' : stack.unpriced.length === 1 ? 'unpriced' : 'priced').toBe(kind);
+  });
 });
