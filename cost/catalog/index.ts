@@ -11,6 +11,7 @@
  * - single file: `regions` holds `{ region, prices }` inline (catalogs written by older versions,
  *   hand-made test catalogs).
  */
+import { COMMITMENT_MODELS } from '../commitments/models';
 import { dirname, join } from 'node:path';
 import { CostInputError } from '../errors';
 import { readInputFile } from '../fs';
@@ -279,6 +280,7 @@ export function validateCatalog(catalog: Catalog): string[] {
       ) {
         problems.push(`${at}: spotRatio ${p.spotRatio} is outside (0, 1] (spot must not exceed on-demand)`);
       }
+      problems.push(...commitmentRateProblems(p, rc, at));
     }
   }
   const home = catalogRegion(catalog, DEFAULT_TYPES_REGION);
@@ -289,6 +291,25 @@ export function validateCatalog(catalog: Catalog): string[] {
     }
   }
   return problems;
+}
+
+/**
+ * A commitment rate (`<type>@<model>`, cost/commitments/models.ts) names a known model, has an
+ * on-demand price of the same type beside it and is below it: a Savings Plan or RI rate at or
+ * above on-demand is a transcription error.
+ */
+function commitmentRateProblems(p: CatalogPrice, rc: RegionCatalog, at: string): string[] {
+  const at_ = p.key.indexOf('@');
+  if (at_ < 0) return [];
+  const model = p.key.slice(at_ + 1);
+  const type = p.key.slice(0, at_);
+  const spec = (COMMITMENT_MODELS as Readonly<Record<string, { service: string }>>)[model];
+  if (!spec)
+    return [`${at}: '${model}' is not a commitment model (${Object.keys(COMMITMENT_MODELS).join(', ')})`];
+  if (spec.service !== p.service) return [`${at}: ${model} rates belong to ${spec.service}`];
+  const od = rc.prices.find((x) => x.service === p.service && x.key === type);
+  if (!od) return [`${at}: no on-demand price of ${type} in ${rc.region} to compare the rate with`];
+  return p.value < od.value ? [] : [`${at}: ${p.value} $/h is not below on-demand ${od.value} $/h`];
 }
 
 function isInstancePrice(p: CatalogPrice): boolean {

@@ -6,7 +6,7 @@ import { main } from '../../cost/cli/main';
 import type { CliIo } from '../../cost/cli/io';
 import { parseCommitmentsDocument } from '../../cost/commitments/file';
 import { CostInputError } from '../../cost/errors';
-import { estimate } from '../../cost/index';
+import { estimate, validateCatalog } from '../../cost/index';
 import type { Catalog, CatalogPrice, CostReport } from '../../cost/types';
 import { CATALOG, PINNED } from './fixtures/engine';
 
@@ -398,5 +398,27 @@ describe('CLI --commitments', () => {
     expect(r.code).toBe(0);
     const report = JSON.parse(r.stdout) as CostReport;
     expect(report.commitments?.plans[0].monthlyCommitment).toBe(365);
+  });
+});
+
+describe('catalog guard on commitment rates', () => {
+  const rateProblems = (c: Catalog): string[] =>
+    validateCatalog(c).filter((p) => p.includes('@') && !p.includes("source 'test-rates'"));
+  test('sourced rates below on-demand pass', () => {
+    expect(rateProblems(RATED)).toEqual([]);
+  });
+  test.each([
+    [
+      { 'AmazonEC2|g5.xlarge@compute-savings-plan-1y': 1.2 },
+      /1\.2 \$\/h is not below on-demand 1\.006 \$\/h/,
+    ],
+    [{ 'AmazonEC2|g5.xlarge@savings-plan-5y': 0.5 }, /'savings-plan-5y' is not a commitment model/],
+    [
+      { 'AmazonEC2|g5.xlarge@sagemaker-savings-plan-1y': 0.5 },
+      /sagemaker-savings-plan-1y rates belong to AmazonSageMaker/,
+    ],
+    [{ 'AmazonEC2|zz9.huge@reserved-1y': 0.5 }, /no on-demand price of zz9\.huge in us-east-1/],
+  ])('%j is reported', (rates, message) => {
+    expect(rateProblems(withRates(CATALOG, rates)).join('\n')).toMatch(message);
   });
 });
