@@ -160,3 +160,62 @@ describe('the reservation contract is validated (exit 2, one line, naming the ke
     });
   });
 });
+
+describe('end to end: what GpuTrainingCluster.reservedCapacity synthesizes is priced by the contract', () => {
+  test('a 2 × p5.48xlarge reservation at on-demand all month and a quoted block as a one-time fee', async () => {
+    const { App } = await import('aws-cdk-lib');
+    const ec2 = await import('aws-cdk-lib/aws-ec2');
+    const { GpuTrainingCluster, TrainingReservation } = await import('../../constructs/training');
+    const { SYNTH_TIME_CONTEXT_KEY } = await import('../../constructs/core/clock');
+    const { NO_BUNDLING, trainingStack, IMAGE } = await import('../constructs/training/fixtures');
+    const { estimate } = await import('../../cost/index');
+    // GIVEN a cluster with both kinds of reservation (clock pinned before the block)
+    const app = new App({ context: { ...NO_BUNDLING, [SYNTH_TIME_CONTEXT_KEY]: '2027-01-01T00:00:00Z' } });
+    const f = trainingStack(app, 'Reserved');
+    const cluster = new GpuTrainingCluster(f.stack, 'Cluster', {
+      vpc: f.vpc,
+      clusterName: 'research',
+      checkpointBucket: f.checkpointBucket,
+      reservedCapacity: [
+        TrainingReservation.capacityReservation({
+          reservationId: 'cr-0123456789abcdef0',
+          instanceType: new ec2.InstanceType('p5.48xlarge'),
+          availabilityZone: 'us-east-1a',
+          instanceCount: 2,
+        }),
+        TrainingReservation.capacityBlock({
+          name: 'january-block',
+          reservationId: 'cr-0fedcba9876543210',
+          instanceType: new ec2.InstanceType('p5.48xlarge'),
+          availabilityZone: 'us-east-1b',
+          instanceCount: 4,
+          startsAt: '2027-01-08T11:30:00Z',
+          endsAt: '2027-01-15T11:30:00Z',
+          upfrontFeeUsd: 98_765.43,
+        }),
+      ],
+    });
+    cluster.addMultiNodeJob('Pretrain', {
+      image: IMAGE,
+      nodes: 2,
+      efa: true,
+      instanceType: new ec2.InstanceType('p5.48xlarge'),
+    });
+    // WHEN the synthesized template is estimated
+    const template = app.synth().getStackByName(f.stack.stackName).template as Record<string, unknown>;
+    const report = estimate({ template, stackName: 'Reserved' }, { region: 'us-east-1' });
+    const lines = report.stacks[0].lines;
+    // THEN the reservation costs its on-demand rate for every reserved hour and the block its fee, once
+    const odcr = lines.filter((l) => l.component === 'Capacity reservation (p5.48xlarge, on-demand rate)');
+    expect(odcr).toHaveLength(1);
+    expect(odcr[0].monthly).toEqual({ min: 2 * 730 * P5, expected: 2 * 730 * P5, max: 2 * 730 * P5 });
+    const fee = lines.filter((l) => l.chargeFrequency === 'One-Time');
+    expect(fee.map((l) => l.monthly.expected)).toEqual([98_765.43]);
+    expect(fee[0].quantityFormula).toContain('4 × p5.48xlarge for 168 h');
+    // ... and neither compute environment bills its p5 instance-hours again
+    const reservedIds = new Set([...odcr, ...fee].map((l) => l.logicalId));
+    expect(
+      lines.filter((l) => reservedIds.has(l.logicalId) && l.component.startsWith('Instance usage')),
+    ).toEqual([]);
+  });
+});
