@@ -333,6 +333,33 @@ export const CORPUS_CASES: readonly CorpusCase[] = [
     resources: 1,
     free: 0,
   },
+  {
+    file: `${ADT}/1.architectures/5.sagemaker-hyperpod/2.SageMakerVPC.yaml`,
+    region: 'ap-northeast-1',
+    work: 'EIP + FSx Lustre 1,200 GB at the Tokyo rate; NAT has no ap-northeast-1 rate',
+    // 730 × 0.005 + 1,200 × 0.282 (Lustre PERSISTENT_2 SSD 250 GB-Mo ap-northeast-1, apw:fsx)
+    monthly: H * IPV4 + 1200 * 0.282,
+    resources: 26,
+    free: 21,
+    unpriced: noNat('ap-northeast-1', 'NATGateway'),
+  },
+  {
+    file: `${ADT}/1.architectures/5.sagemaker-hyperpod/3.FSxLustre.yaml`,
+    region: 'eu-west-1',
+    work: 'FSx Lustre PERSISTENT_2 1,200 GB at 250 MB/s/TiB (Ireland)',
+    // 1,200 × 0.231 (Lustre PERSISTENT_2 SSD 250 GB-Mo eu-west-1, apw:fsx)
+    monthly: 1200 * 0.231,
+    resources: 1,
+    free: 0,
+  },
+  {
+    file: `${ADT}/1.architectures/5.sagemaker-hyperpod/3.FSxLustre.yaml`,
+    region: 'eu-central-1',
+    work: 'FSx Lustre PERSISTENT_2 1,200 GB at 250 MB/s/TiB (Frankfurt)',
+    monthly: 1200 * 0.269,
+    resources: 1,
+    free: 0,
+  },
   // ---- EKS ----
   {
     file: `${CFT}/EKS/template.yaml`,
@@ -357,6 +384,20 @@ export const CORPUS_CASES: readonly CorpusCase[] = [
     unpriced: [
       'ManagedNodeGroup: EBS gp3 storage (/dev/xvda, 80 GB): no EBS:VolumeUsage.gp3 price for ap-northeast-1',
       ...noNat('ap-northeast-1', 'NATGateway1', 'NATGateway2', 'NATGateway3'),
+    ],
+  },
+  {
+    file: `${CFT}/EKS/template.yaml`,
+    region: 'eu-west-1',
+    azCount: 3,
+    parameters: { NodeGroupInstanceTypes: 'g5.xlarge' },
+    work: 'EKS + 2 × g5.xlarge + 3 NAT + 3 EIPs at the Ireland rates; gp3 has no eu-west-1 rate',
+    // 730 × 0.10 + 2 × 730 × 1.123 (ec2 g5.xlarge eu-west-1) + 3 × 730 × 0.048 (NatGateway-Hours eu-west-1) + 3 × 730 × 0.005
+    monthly: H * 0.1 + 2 * H * 1.123 + 3 * H * 0.048 + 3 * H * IPV4,
+    resources: 36,
+    free: 28,
+    unpriced: [
+      'ManagedNodeGroup: EBS gp3 storage (/dev/xvda, 80 GB): no EBS:VolumeUsage.gp3 price for eu-west-1',
     ],
   },
   {
