@@ -3,7 +3,8 @@
  * in cost/catalog/regions/, see cost/catalog/write.ts) from the price data kept in the
  * repository (scripts/catalog-data: ec2-prices.csv, price-facts.json, the extract of
  * v0rts/aws-price-watcher, aws-price-watcher.json, and rows read from verbatim excerpts of AWS's
- * offer files, offer-excerpts.json). Build time only: nothing under cost/ imports
+ * offer files, offer-excerpts.json, and the extract of AWS's EBS pricing-page data file,
+ * ebs-calculator.json). Build time only: nothing under cost/ imports
  * this file. Deterministic: the same data gives byte-identical output.
  *
  *   npx tsx scripts/catalog/build-catalog.ts [dataDir] [--out FILE]
@@ -31,6 +32,7 @@ import {
 } from '../../cost/catalog/normalise';
 import { parseExtract, type PriceWatcherExtract } from './extract-price-watcher';
 import { priceWatcherPrices, priceWatcherSources } from './price-watcher';
+import { ebsCalculatorPrices, ebsCalculatorSources, type EbsCalculatorExtract } from './ebs-calculator';
 import { offerExcerptPrices, parseOfferExcerpts, type OfferExcerpts } from './offer-excerpts';
 import { sageMakerFacts } from './sagemaker-prices';
 import { unitPricesFor } from './unit-prices';
@@ -49,13 +51,15 @@ export const DEFAULT_DATA_DIR = resolve(__dirname, '..', 'catalog-data');
  * the price-watcher extract and the offer-file excerpts. Earlier sources win for the same
  * (region, service, key): the CSV's EC2 rows (they carry specs and spot ratios, and karpenter's
  * 2026-07 us-east-1 figures), then the facts, then the price-watcher extract, which fills every
- * other type and region it prices, then the offer-file excerpts (only keys nothing else has).
+ * other type and region it prices, then AWS's EBS pricing-page data (2021, for regions and
+ * volume types the facts lack), then the offer-file excerpts (only keys nothing else has).
  */
 export function buildCatalog(
   csvText: string,
   facts: Json,
   extract?: PriceWatcherExtract,
   excerpts?: OfferExcerpts,
+  ebs?: EbsCalculatorExtract,
 ): Catalog {
   const rows = parseCsv(csvText) as unknown as Ec2PriceRow[];
   const meta = (facts as { _meta?: { sources?: Record<string, unknown>; generated?: string } })._meta ?? {};
@@ -98,8 +102,10 @@ export function buildCatalog(
     );
   }
   if (extract) for (const { region, price } of priceWatcherPrices(extract, specs)) add(region, price);
-  // Only for regions the catalog already has: a region with two NAT prices and nothing else
-  // would look priced.
+  // Only for regions the catalog already has: a region with a few storage or NAT prices and
+  // nothing else would look priced.
+  if (ebs)
+    for (const { region, price } of ebsCalculatorPrices(ebs)) if (byRegion.has(region)) add(region, price);
   if (excerpts)
     for (const { region, price } of offerExcerptPrices(excerpts))
       if (byRegion.has(region)) add(region, price);
@@ -109,9 +115,20 @@ export function buildCatalog(
       ...((meta.sources ?? {}) as Record<string, unknown>),
       ...(extract ? priceWatcherSources(extract) : {}),
       ...(excerpts?.sources ?? {}),
+      ...(ebs ? ebsCalculatorSources(ebs) : {}),
     },
     regions: [...byRegion.entries()].map(([region, prices]) => ({ region, prices })),
   });
+}
+
+/** Builds the catalog from every data file in `dataDir` (scripts/catalog-data by default). */
+export function buildCatalogFromDir(dataDir: string = DEFAULT_DATA_DIR): Catalog {
+  const csvText = readFileSync(join(dataDir, 'ec2-prices.csv'), 'utf8');
+  const facts = JSON.parse(readFileSync(join(dataDir, 'price-facts.json'), 'utf8')) as Json;
+  const extract = parseExtract(readFileSync(join(dataDir, 'aws-price-watcher.json'), 'utf8'));
+  const excerpts = parseOfferExcerpts(readFileSync(join(dataDir, 'offer-excerpts.json'), 'utf8'));
+  const ebs = JSON.parse(readFileSync(join(dataDir, 'ebs-calculator.json'), 'utf8')) as EbsCalculatorExtract;
+  return buildCatalog(csvText, facts, extract, excerpts, ebs);
 }
 
 /**
@@ -119,11 +136,7 @@ export function buildCatalog(
  * in `regions/` next to it, stale ones removed) and KEYS.md next to it. Throws when the result fails validation.
  */
 export function buildCatalogFiles(dataDir: string, outPath: string): Catalog {
-  const csvText = readFileSync(join(dataDir, 'ec2-prices.csv'), 'utf8');
-  const facts = JSON.parse(readFileSync(join(dataDir, 'price-facts.json'), 'utf8')) as Json;
-  const extract = parseExtract(readFileSync(join(dataDir, 'aws-price-watcher.json'), 'utf8'));
-  const excerpts = parseOfferExcerpts(readFileSync(join(dataDir, 'offer-excerpts.json'), 'utf8'));
-  const catalog = buildCatalog(csvText, facts, extract, excerpts);
+  const catalog = buildCatalogFromDir(dataDir);
   const problems = validateCatalog(catalog);
   if (problems.length > 0) throw new Error(`the built catalog is invalid:\n  ${problems.join('\n  ')}`);
   writeCatalog(outPath, catalog, { kind: 'split', files: new Map() }, { prune: true });

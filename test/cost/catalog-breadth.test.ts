@@ -66,6 +66,30 @@ describe('catalog breadth (issue 14)', () => {
     expect(unordered).toEqual([]);
   });
 
+  test.each(['gp3', 'gp2'])(
+    'EBS %s storage is priced in at least 20 regions, the reference regions among them',
+    (type) => {
+      const priced = regions.filter((region) =>
+        createPriceBook(catalog, region).price('AmazonEC2', `EBS:VolumeUsage.${type}`),
+      );
+      expect(priced.length).toBeGreaterThanOrEqual(20);
+      expect(priced).toEqual(
+        expect.arrayContaining(['us-east-1', 'eu-west-1', 'ap-northeast-1', 'us-west-2']),
+      );
+    },
+  );
+
+  test('gp3 throughput is priced per MiB/s-month (AWS quotes per GiB/s-month: 49.152 / 1024 in Tokyo)', () => {
+    expect(
+      createPriceBook(catalog, 'ap-northeast-1').price('AmazonEC2', 'EBS:VolumeP-Throughput.gp3'),
+    ).toMatchObject({
+      value: 0.048,
+      unit: 'MiBps-Mo',
+      source: 'aws_ebs_calculator_2021',
+      capturedAt: '2021-05-13',
+    });
+  });
+
   test.each(['us-east-1', 'eu-west-1'])('%s prices a NAT gateway by the hour and by the GB', (region) => {
     const book = createPriceBook(catalog, region);
     expect(book.price('AmazonEC2', 'NatGateway-Hours')?.value).toBeGreaterThan(0);

@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { buildCatalog, DEFAULT_DATA_DIR, readFact } from '../../scripts/catalog/build-catalog';
+import { buildCatalogFromDir, DEFAULT_DATA_DIR, readFact } from '../../scripts/catalog/build-catalog';
 import {
   BUNDLED_CATALOG_PATH,
   catalogRegions,
@@ -11,7 +11,6 @@ import {
   loadCatalog,
   validateCatalog,
 } from '../../cost/catalog';
-import { parseExtract } from '../../scripts/catalog/extract-price-watcher';
 import { parseOfferExcerpts } from '../../scripts/catalog/offer-excerpts';
 import { renderKeysMarkdown } from '../../scripts/catalog/keys';
 import { ec2InstancePrice, parseCsv, type Ec2PriceRow } from '../../cost/catalog/normalise';
@@ -199,7 +198,10 @@ describe('the bundled catalog', () => {
 
   test('leaves out what the facts do not source', () => {
     expect(createPriceBook(catalog, 'ap-northeast-1').price('AmazonEC2', 'NatGateway-Hours')).toBeUndefined();
-    expect(createPriceBook(catalog, 'eu-west-1').price('AmazonEC2', 'EBS:VolumeUsage.gp3')).toBeUndefined();
+    // AWS's 2021 EBS data file predates Zurich: no price, not a neighbour's.
+    expect(
+      createPriceBook(catalog, 'eu-central-2').price('AmazonEC2', 'EBS:VolumeUsage.gp3'),
+    ).toBeUndefined();
     // PERSISTENT_2 is not in AWS's FSx data for Cape Town: no price, not another region's.
     expect(
       createPriceBook(catalog, 'af-south-1').price('AmazonFSx', 'Lustre-PERSISTENT_2-SSD-125'),
@@ -221,14 +223,31 @@ describe('the bundled catalog', () => {
 });
 
 describe('build-catalog', () => {
+  const excerptRow = {
+    region: 'eu-west-1',
+    service: 'AmazonEC2',
+    key: 'NatGateway-Hours',
+    unit: 'Hrs',
+    usageType: 'EU-NatGateway-Hours',
+    value: 0.048,
+    source: 'offer',
+    capturedAt: '2026-09-25',
+  };
+  test.each([
+    [{ value: 0 }, 'value is not a positive number'],
+    [{ value: '0.048' }, 'value is not a positive number'],
+    [{ source: 'elsewhere' }, "source 'elsewhere' is not a key of sources"],
+    [{ capturedAt: 'last week' }, 'capturedAt is not an ISO date'],
+  ])('offer-excerpts.json refuses a row with %j', (change, message) => {
+    const text = JSON.stringify({ sources: { offer: {} }, prices: [{ ...excerptRow, ...change }] });
+    expect(() => parseOfferExcerpts(text)).toThrow(
+      `prices[0] (eu-west-1 AmazonEC2/NatGateway-Hours): ${message}`,
+    );
+  });
+
   test('rebuilds the bundled catalog byte for byte from the price data in the repository', () => {
-    // GIVEN
-    const csv = readFileSync(join(DEFAULT_DATA_DIR, 'ec2-prices.csv'), 'utf8');
-    const facts = JSON.parse(readFileSync(join(DEFAULT_DATA_DIR, 'price-facts.json'), 'utf8')) as unknown;
-    const extract = parseExtract(readFileSync(join(DEFAULT_DATA_DIR, 'aws-price-watcher.json'), 'utf8'));
-    const excerpts = parseOfferExcerpts(readFileSync(join(DEFAULT_DATA_DIR, 'offer-excerpts.json'), 'utf8'));
-    // WHEN
-    const files = splitCatalogFiles(buildCatalog(csv, facts, extract, excerpts));
+    // GIVEN the data files of scripts/catalog-data / WHEN
+    const files = splitCatalogFiles(buildCatalogFromDir(DEFAULT_DATA_DIR));
     // THEN
     expect(files.index).toBe(readFileSync(BUNDLED_CATALOG_PATH, 'utf8'));
     for (const { ref, text } of files.regions) {

@@ -377,14 +377,13 @@ export const CORPUS_CASES: readonly CorpusCase[] = [
     region: 'ap-northeast-1',
     azCount: 3,
     parameters: { NodeGroupInstanceTypes: 'g5.xlarge' },
-    work: 'EKS + 2 × g5.xlarge at the Tokyo rate; NAT and gp3 have no ap-northeast-1 rate',
-    monthly: H * 0.1 + 2 * H * 1.459 + 3 * H * IPV4,
+    work: 'EKS + 2 × g5.xlarge with 80 GB gp3 each at the Tokyo rates; NAT has no ap-northeast-1 rate',
+    // 730 × 0.10 + 2 × 730 × 1.459 (ec2 g5.xlarge Tokyo) + 2 × 80 × 0.096 (gp3 GB-Mo Tokyo, AWS's EBS
+    // pricing-page data) + 3 × 730 × 0.005
+    monthly: H * 0.1 + 2 * H * 1.459 + 2 * 80 * 0.096 + 3 * H * IPV4,
     resources: 36,
     free: 28,
-    unpriced: [
-      'ManagedNodeGroup: EBS gp3 storage (/dev/xvda, 80 GB): no EBS:VolumeUsage.gp3 price for ap-northeast-1',
-      ...noNat('ap-northeast-1', 'NATGateway1', 'NATGateway2', 'NATGateway3'),
-    ],
+    unpriced: noNat('ap-northeast-1', 'NATGateway1', 'NATGateway2', 'NATGateway3'),
   },
   {
     file: `${CFT}/EKS/template.yaml`,

@@ -612,10 +612,10 @@ describe('free and unpriced', () => {
       'FSx file system type ONTAP is not priced (only LUSTRE)',
     ],
     [
-      'a gp3 volume',
-      resource('AWS::EC2::Volume', { VolumeType: 'gp3', Size: 100 }),
+      'an io2 volume',
+      resource('AWS::EC2::Volume', { VolumeType: 'io2', Size: 100 }),
       'eu-west-1',
-      `no EBS:VolumeUsage.gp3 price for eu-west-1 in the catalog (captured ${CAPTURED})`,
+      `no EBS:VolumeUsage.io2 price for eu-west-1 in the catalog (captured ${CAPTURED})`,
     ],
     [
       'a volume sized by its snapshot',
