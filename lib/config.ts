@@ -18,6 +18,32 @@ export interface PlatformConfig {
    * Left out, the platform serves the bundled reference model.
    */
   readonly model?: PlatformModel;
+  /**
+   * Reserved GPU capacity for a preset's training cluster (none by default: a reservation id is
+   * yours to buy). Each entry becomes `TrainingReservation.capacityReservation` or `.capacityBlock`
+   * on the cluster of `preset`; its availability zone must be one of the platform VPC's (the
+   * region's a and b zones, and c in prod).
+   */
+  readonly reservedCapacity?: ReservedCapacityConfig[];
+}
+
+/** One reservation in `reservedCapacity` of the app configuration. */
+export interface ReservedCapacityConfig {
+  readonly kind: 'capacity-reservation' | 'capacity-block';
+  /** The preset whose training cluster launches into it, e.g. `prod`. */
+  readonly preset: string;
+  readonly reservationId: string;
+  /** e.g. `p5.48xlarge`. */
+  readonly instanceType: string;
+  readonly availabilityZone: string;
+  readonly instanceCount: number;
+  /** Stable name of its constructs (default: the reservation id). */
+  readonly name?: string;
+  /** Capacity Block only: ISO-8601 end (required) and start (optional). */
+  readonly endsAt?: string;
+  readonly startsAt?: string;
+  /** Capacity Block only: the quoted price, for the cost estimate. */
+  readonly upfrontFeeUsd?: number;
 }
 
 export const CONFIG_CONTEXT_KEY = 'cdk-ml-platform';
@@ -52,6 +78,7 @@ export function readPlatformConfig(raw: unknown): PlatformConfig {
     costCenter: c.costCenter as string | undefined,
     monthlyBudgetUsd: c.monthlyBudgetUsd as Record<string, number> | undefined,
     model: c.model as PlatformModel | undefined,
+    reservedCapacity: c.reservedCapacity as ReservedCapacityConfig[] | undefined,
   };
   const v = new PropValidator('PlatformConfig', where);
   v.check(
@@ -125,6 +152,83 @@ export function readPlatformConfig(raw: unknown): PlatformConfig {
       );
     }
   }
+  validateReservedCapacityConfig(v, config);
   v.throwIfAny();
   return config;
 }
+
+/**
+ * The shape of `reservedCapacity` (types and keys); the training cluster checks the values
+ * (id format, zone, dates, counts) when the stack is built.
+ */
+function validateReservedCapacityConfig(v: PropValidator, config: PlatformConfig): void {
+  const list = config.reservedCapacity as unknown;
+  if (list === undefined) return;
+  if (!Array.isArray(list)) {
+    v.check(false, 'reservedCapacity', list, 'a list of reservations');
+    return;
+  }
+  list.forEach((entry: unknown, i) => {
+    const at = `reservedCapacity[${i}]`;
+    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
+      v.check(
+        false,
+        at,
+        entry,
+        'an object with kind, preset, reservationId, instanceType, availabilityZone and instanceCount',
+      );
+      return;
+    }
+    const e = entry as Record<string, unknown>;
+    const unknownKeys = Object.keys(e).filter((k) => !RESERVATION_KEYS.includes(k));
+    v.check(unknownKeys.length === 0, `${at}`, unknownKeys, `only the keys ${RESERVATION_KEYS.join(', ')}`);
+    v.oneOf(`${at}.kind`, typeof e.kind === 'string' ? e.kind : String(e.kind), [
+      'capacity-reservation',
+      'capacity-block',
+    ]);
+    v.check(
+      typeof e.preset === 'string' && config.presets.includes(e.preset),
+      `${at}.preset`,
+      e.preset,
+      `one of the configured presets (${config.presets.join(', ')})`,
+    );
+    for (const key of ['reservationId', 'instanceType', 'availabilityZone'] as const) {
+      v.check(typeof e[key] === 'string', `${at}.${key}`, e[key], 'a string');
+    }
+    for (const key of ['name', 'startsAt'] as const) {
+      v.check(e[key] === undefined || typeof e[key] === 'string', `${at}.${key}`, e[key], 'a string');
+    }
+    v.check(typeof e.instanceCount === 'number', `${at}.instanceCount`, e.instanceCount, 'a number');
+    v.check(
+      e.upfrontFeeUsd === undefined || typeof e.upfrontFeeUsd === 'number',
+      `${at}.upfrontFeeUsd`,
+      e.upfrontFeeUsd,
+      'a number of USD',
+    );
+    if (e.kind === 'capacity-block') {
+      v.check(
+        typeof e.endsAt === 'string',
+        `${at}.endsAt`,
+        e.endsAt,
+        'an ISO-8601 end of the Capacity Block',
+      );
+    } else {
+      for (const key of ['endsAt', 'startsAt', 'upfrontFeeUsd'] as const) {
+        v.check(e[key] === undefined, `${at}.${key}`, e[key], 'unset unless kind is capacity-block');
+      }
+    }
+  });
+}
+
+const RESERVATION_KEYS = [
+  'kind',
+  'preset',
+  'reservationId',
+  'instanceType',
+  'availabilityZone',
+  'instanceCount',
+  'name',
+  'endsAt',
+  'startsAt',
+  'upfrontFeeUsd',
+];

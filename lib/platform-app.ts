@@ -9,7 +9,9 @@ export const REFERENCE_PACKS: readonly string[] = [
   ML_PLATFORM_PACK_NAME,
   DEPLOY_PREFLIGHT_PACK_NAME,
 ];
-import type { PlatformConfig } from './config';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { TrainingReservation } from '../constructs/training/training-reservation';
+import type { PlatformConfig, ReservedCapacityConfig } from './config';
 import { MlPlatformStack } from './platform-stack';
 
 /**
@@ -30,8 +32,30 @@ export function addReferencePlatform(app: App, config: PlatformConfig): MlPlatfo
         costCenter: config.costCenter,
         monthlyBudgetUsd: config.monthlyBudgetUsd?.[preset],
         model: config.model,
+        reservedCapacity: (config.reservedCapacity ?? [])
+          .filter((r) => r.preset === preset)
+          .map(toTrainingReservation),
         env: { region: config.region },
         description: `cdk-ml-platform reference ML platform (${preset})`,
       }),
   );
+}
+
+/** A `reservedCapacity` entry of the configuration as the training cluster takes it. */
+export function toTrainingReservation(r: ReservedCapacityConfig): TrainingReservation {
+  const common = {
+    reservationId: r.reservationId,
+    instanceType: new ec2.InstanceType(r.instanceType),
+    availabilityZone: r.availabilityZone,
+    instanceCount: r.instanceCount,
+    name: r.name,
+  };
+  return r.kind === 'capacity-block'
+    ? TrainingReservation.capacityBlock({
+        ...common,
+        endsAt: r.endsAt!,
+        startsAt: r.startsAt,
+        upfrontFeeUsd: r.upfrontFeeUsd,
+      })
+    : TrainingReservation.capacityReservation(common);
 }

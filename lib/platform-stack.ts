@@ -14,6 +14,7 @@ import { MlNetwork } from '../constructs/network/ml-network';
 import { MlDataStore } from '../constructs/storage/ml-data-store';
 import { ModelImageRepository } from '../constructs/storage/model-image-repository';
 import { GpuTrainingCluster } from '../constructs/training/gpu-training-cluster';
+import type { TrainingReservation } from '../constructs/training/training-reservation';
 import { PlatformAlarmTopic } from '../constructs/monitoring/alarm-topic';
 import { PlatformMonitoring } from '../constructs/monitoring/platform-monitoring';
 import { applyCostAllocationTags, tagComponent } from '../constructs/monitoring/tagging';
@@ -58,6 +59,12 @@ export interface MlPlatformStackProps extends StackProps {
    * @default - the bundled reference model (a small linear scorer on the PyTorch Deep Learning Container)
    */
   readonly model?: PlatformModel;
+  /**
+   * Reserved GPU capacity for the training cluster (capacity reservations and Capacity Blocks you
+   * bought); Capacity Blocks notify the alarm topic a day and an hour before they end.
+   * @default - none
+   */
+  readonly reservedCapacity?: TrainingReservation[];
 }
 
 /** Your own model for the reference platform's endpoint: an ECR image and an S3 artifact that already exist. */
@@ -152,6 +159,11 @@ export class MlPlatformStack extends Stack {
       maxGpus: training.maxSpotGpus,
       ...(training.onDemandFallbackGpus && { onDemandFallback: { maxGpus: training.onDemandFallbackGpus } }),
       ...(training.efaGpus && { efa: { maxGpus: training.efaGpus } }),
+      ...(props.reservedCapacity?.length && {
+        reservedCapacity: props.reservedCapacity,
+        // Monitoring notifies capacity cancellations; the cluster only announces block expiries.
+        reservationNoticeTopic: this.alarmTopic.topic,
+      }),
       expectedUsage: { monthlyGpuHours: training.monthlyGpuHours },
       logRetention: preset.logRetention,
       removalPolicy,

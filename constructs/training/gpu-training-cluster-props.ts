@@ -154,6 +154,13 @@ export interface GpuTrainingClusterProps {
    */
   readonly reservedCapacity?: TrainingReservation[];
   /**
+   * Topic notified a day and an hour before each Capacity Block of `reservedCapacity` ends (its
+   * instances are terminated then). Set it instead of `alarmTopic` when another construct already
+   * notifies capacity cancellations (e.g. `TrainingMonitoring`).
+   * @default - alarmTopic; without either, a synth warning
+   */
+  readonly reservationNoticeTopic?: sns.ITopic;
+  /**
    * FSx for Lustre shared scratch mounted at `/fsx` on every instance and in every job.
    * @default - none
    */

@@ -494,7 +494,7 @@ export class GpuTrainingCluster extends GpuTrainingClusterBase {
    */
   private addReservedCapacity(instanceRole: iam.IRole, queue: JobQueueFactory): ReservedTrainingCapacity[] {
     const now = synthTime(this);
-    const topic = this.props.alarmTopic;
+    const topic = this.props.reservationNoticeTopic ?? this.props.alarmTopic;
     let noticeRole: iam.Role | undefined;
     const result = this.reservedSpecs.map(({ reservation: r, spec }) => {
       const scope = new Construct(this, `Reserved-${r.name}`);
@@ -531,7 +531,7 @@ export class GpuTrainingCluster extends GpuTrainingClusterBase {
       } else if (r.isCapacityBlock) {
         Annotations.of(scope).addWarningV2(
           'cdk-ml-platform:capacityBlockWithoutNotice',
-          `Capacity Block ${r.reservationId} ends at ${r.endsAt} and EC2 terminates its instances then; set alarmTopic so the cluster notifies it a day and an hour before.`,
+          `Capacity Block ${r.reservationId} ends at ${r.endsAt} and EC2 terminates its instances then; set alarmTopic (or reservationNoticeTopic) so the cluster notifies it a day and an hour before.`,
         );
       }
       return {

@@ -9,7 +9,11 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
-import { USAGE_METADATA_KEY, type UsageAssumptions } from '../../../cost/usage-metadata';
+import {
+  USAGE_METADATA_KEY,
+  type ReservationUsage,
+  type UsageAssumptions,
+} from '../../../cost/usage-metadata';
 import { parseIsoInstant } from '../../core/clock';
 import type { PropValidator } from '../../core/errors';
 import { GPU_FAMILIES, gpuInstanceSpec, type GpuInstanceSpec } from '../gpu-instance-types';
@@ -177,22 +181,6 @@ function validateNoOverlap(v: PropValidator, reservations: readonly TrainingRese
   }
 }
 
-/**
- * The reservation contract of the cost estimate's usage metadata (`reservation` in
- * `cdk-ml-platform:usage`): the estimator bills the reservation as AWS does, and not the compute
- * environment's instance-hours inside it.
- */
-interface ReservationUsage {
-  readonly kind: 'capacity-reservation' | 'capacity-block';
-  readonly reservationId: string;
-  readonly instanceType: string;
-  readonly instanceCount: number;
-  readonly availabilityZone: string;
-  readonly endsAt?: string;
-  readonly startsAt?: string;
-  readonly upfrontFeeUsd?: number;
-}
-
 /** Records the reservation on its compute environment for the cost estimate. */
 export function recordReservationUsage(
   ce: batch.IComputeEnvironment,
@@ -209,7 +197,8 @@ export function recordReservationUsage(
     ...(r.startsAt !== undefined && { startsAt: new Date(parseIsoInstant(r.startsAt)!).toISOString() }),
     ...(r.upfrontFeeUsd !== undefined && { upfrontFeeUsd: r.upfrontFeeUsd }),
   };
-  const usage: UsageAssumptions & { reservation: ReservationUsage } = {
+  // The estimator bills the reservation as AWS does, and not the environment's instance-hours in it.
+  const usage: UsageAssumptions = {
     source: 'GpuTrainingCluster.reservedCapacity',
     reservation,
     note: `${r.kind} ${r.reservationId} of ${clusterName}: ${r.instanceCount} × ${reservation.instanceType} in ${r.availabilityZone}`,
