@@ -390,14 +390,12 @@ export const CORPUS_CASES: readonly CorpusCase[] = [
     region: 'eu-west-1',
     azCount: 3,
     parameters: { NodeGroupInstanceTypes: 'g5.xlarge' },
-    work: 'EKS + 2 × g5.xlarge + 3 NAT + 3 EIPs at the Ireland rates; gp3 has no eu-west-1 rate',
-    // 730 × 0.10 + 2 × 730 × 1.123 (ec2 g5.xlarge eu-west-1) + 3 × 730 × 0.048 (NatGateway-Hours eu-west-1) + 3 × 730 × 0.005
-    monthly: H * 0.1 + 2 * H * 1.123 + 3 * H * 0.048 + 3 * H * IPV4,
+    work: 'EKS + 2 × g5.xlarge with 80 GB gp3 each + 3 NAT + 3 EIPs at the Ireland rates',
+    // 730 × 0.10 + 2 × 730 × 1.123 (ec2 g5.xlarge eu-west-1) + 2 × 80 × 0.088 (gp3 GB-Mo eu-west-1, AWS's EBS
+    // pricing-page data) + 3 × 730 × 0.048 (NatGateway-Hours eu-west-1) + 3 × 730 × 0.005
+    monthly: H * 0.1 + 2 * H * 1.123 + 2 * 80 * 0.088 + 3 * H * 0.048 + 3 * H * IPV4,
     resources: 36,
     free: 28,
-    unpriced: [
-      'ManagedNodeGroup: EBS gp3 storage (/dev/xvda, 80 GB): no EBS:VolumeUsage.gp3 price for eu-west-1',
-    ],
   },
   {
     file: `${ADT}/1.architectures/7.sagemaker-hyperpod-eks/cfn-templates/nested-stacks/eks-cluster-stack.yaml`,
