@@ -2,6 +2,7 @@ import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { loadCatalog } from '../../cost/catalog';
+import { main } from '../../cost/cli/main';
 import { estimateStacks } from '../../cost/estimate';
 import type { StackEstimate } from '../../cost/types';
 import { loadInput } from '../../cost/template/load';
@@ -101,6 +102,57 @@ function withBlock(text: string, line: string, file: string): string {
   if (start < 0 || end < start) throw new Error(`${file} has no corpus-coverage block`);
   return `${text.slice(0, start + BEGIN.length)}\n${line}\n${text.slice(end)}`;
 }
+
+// Issue 14's CLI bullets on a real template: the secure MLOps model-deploy endpoint is deployed with
+// parameters from prod-config-template.json; a misspelled name must not price the wrong instance.
+describe('cdk-ml-cost estimate on a real template with --parameter', () => {
+  const SECURE = 'amazon-sagemaker-secure-mlops/mlops-seed-code/model-deploy/cfn-sm-endpoint-template.yaml';
+  async function cli(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+    let stdout = '';
+    let stderr = '';
+    const code = await main(argv, {
+      stdout: (t) => (stdout += t),
+      stderr: (t) => (stderr += t),
+      cwd: CORPUS,
+      env: { SOURCE_DATE_EPOCH: '0' },
+    });
+    return { code, stdout, stderr };
+  }
+
+  test('the prod configuration prices 2 × ml.t2.medium: 2 × 730 × 0.056 = 81.76', async () => {
+    const r = await cli([
+      'estimate',
+      SECURE,
+      '--region',
+      'us-east-1',
+      '--format',
+      'json',
+      '--parameter',
+      'EndpointInstanceType=ml.t2.medium',
+      '--parameter',
+      'EndpointInstanceCount=2',
+    ]);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout) as { stacks: StackEstimate[] };
+    expect(within(report.stacks[0].totals.expected, 2 * 730 * 0.056)).toBe(true);
+  });
+
+  test('a misspelled parameter is exit 2 with one line listing the template parameters', async () => {
+    const r = await cli([
+      'estimate',
+      SECURE,
+      '--region',
+      'us-east-1',
+      '--parameter',
+      'EndpointInstanceTyp=ml.g5.xlarge',
+    ]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain('--parameter EndpointInstanceTyp: no template declares it (parameters: ');
+    expect(r.stderr).toContain('EndpointInstanceType');
+  });
+});
 
 describe('the corpus as a whole', () => {
   test('meets the issue bar: at least 30 real templates in at least 6 regions', () => {
