@@ -88,7 +88,11 @@ export interface PlatformModel {
 export class MlPlatformStack extends Stack {
   public readonly preset: PlatformPreset;
   public readonly platformName: string;
-  /** The platform's data key: buckets, images, logs, volumes. */
+  /**
+   * The platform's data key: buckets, images, logs, queues, endpoint volumes. Training root volumes
+   * have their own key (`training.encryptionKey`): EC2's service-linked roles need a key-policy
+   * statement for any principal of the account through EC2, which the data key must not carry.
+   */
   public readonly encryptionKey: kms.Key;
   public readonly network: MlNetwork;
   public readonly dataStore: MlDataStore;
@@ -153,7 +157,7 @@ export class MlPlatformStack extends Stack {
       vpc: this.network.vpc,
       vpcSubnets: this.network.privateSubnets,
       clusterName: `${this.platformName}-${preset.name}-training`,
-      encryptionKey: this.encryptionKey,
+      // No encryptionKey: the cluster's own key takes the EBS-through-EC2 statements (see encryptionKey).
       checkpointBucket: this.dataStore.checkpoints.bucket,
       datasetsBucket: this.dataStore.datasets.bucket,
       maxGpus: training.maxSpotGpus,

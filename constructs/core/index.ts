@@ -7,3 +7,4 @@ export * from './wildcards';
 export * from './topic-publishers';
 export * from './alarm-actions';
 export * from './clock';
+export * from './service-principals';

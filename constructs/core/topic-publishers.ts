@@ -1,4 +1,5 @@
-import { Annotations, Stack } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, Stack } from 'aws-cdk-lib';
+import type * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 
@@ -16,9 +17,10 @@ export enum TopicPublisher {
 
 /**
  * Lets an AWS service publish to a topic: a topic-policy statement limited to this account (and to
- * the publisher's own resources where the service sends `aws:SourceArn`), plus, when the topic is
- * KMS-encrypted, a key-policy statement so the service may use the key. Calling it again for the
- * same topic and publisher adds nothing.
+ * the publisher's own resources where the service sends `aws:SourceArn`: `sourceArn` when given, else
+ * all of the service's resources in this account and region), plus, when the topic is KMS-encrypted,
+ * a key-policy statement so the service may use the key for SNS topics of this account and region.
+ * Calling it again for the same topic, publisher and source adds nothing.
  *
  * Why both: a topic with `enforceSSL` (or any `addToResourcePolicy`) gets an `AWS::SNS::TopicPolicy`
  * that replaces SNS's default policy, so each publishing service must be named in it. And "the AWS
@@ -27,26 +29,35 @@ export enum TopicPublisher {
  * topics"). The key statement carries no `aws:SourceAccount`/`aws:SourceArn` condition: those keys
  * are not present in the KMS requests made while SNS encrypts a service's message (the SNS guide's
  * example key policy has no condition), so a conditioned statement silently drops every notification.
- * The topic policy is where the publisher is pinned to this account.
+ * It is pinned instead by the encryption context SNS binds to every data key, the topic's ARN
+ * (`kms:EncryptionContext:aws:sns:topicArn`, as in the GameLift FlexMatch guide's key policy for an
+ * encrypted SNS topic): the service can use the key for topics of this account and region only. The
+ * pattern stands in for the topic's own ARN, which the key policy cannot name (the topic depends on
+ * the key).
  *
  * With an imported topic or key (whose policy this app cannot change) a warning names what to add.
  */
-export function allowTopicPublisher(topic: sns.ITopic, publisher: TopicPublisher): void {
+export function allowTopicPublisher(
+  topic: sns.ITopic,
+  publisher: TopicPublisher,
+  source?: { readonly arn: string; readonly id: string },
+): void {
   let done = admitted.get(topic);
   if (!done) admitted.set(topic, (done = new Set()));
-  if (done.has(publisher)) return;
-  done.add(publisher);
+  const sourceKey = `${publisher} ${source?.id ?? '*'}`;
+  if (done.has(sourceKey)) return;
+  done.add(sourceKey);
 
   const stack = Stack.of(topic);
   const principal = new iam.ServicePrincipal(publisher);
   const conditions: Record<string, Record<string, string>> = {
     StringEquals: { 'aws:SourceAccount': stack.account },
   };
-  const sourceArn = SOURCE_ARN[publisher]?.(stack);
+  const sourceArn = source?.arn ?? SOURCE_ARN[publisher]?.(stack);
   if (sourceArn) conditions.ArnLike = { 'aws:SourceArn': sourceArn };
   const topicResult = topic.addToResourcePolicy(
     new iam.PolicyStatement({
-      sid: `Allow${SID[publisher]}Publish`,
+      sid: `Allow${SID[publisher]}Publish${source ? source.id : ''}`,
       principals: [principal],
       actions: ['sns:Publish'],
       resources: [topic.topicArn],
@@ -54,16 +65,25 @@ export function allowTopicPublisher(topic: sns.ITopic, publisher: TopicPublisher
     }),
   );
   const key = topic.masterKey;
-  const keyResult = key?.addToResourcePolicy(
-    new iam.PolicyStatement({
-      principals: [principal],
-      actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-      resources: ['*'],
-    }),
-  );
+  let keyAdded = true;
+  if (key && !done.has(`${publisher} key`)) {
+    done.add(`${publisher} key`);
+    keyAdded = key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        principals: [principal],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: {
+          StringLike: {
+            [SNS_TOPIC_ENCRYPTION_CONTEXT]: stack.formatArn({ service: 'sns', resource: '*' }),
+          },
+        },
+      }),
+    ).statementAdded;
+  }
   const missing = [
     ...(topicResult.statementAdded ? [] : [`its topic policy must allow ${publisher} sns:Publish`]),
-    ...(key && !keyResult?.statementAdded
+    ...(key && !keyAdded
       ? [`its key policy must allow ${publisher} kms:Decrypt and kms:GenerateDataKey*`]
       : []),
   ];
@@ -75,7 +95,43 @@ export function allowTopicPublisher(topic: sns.ITopic, publisher: TopicPublisher
   }
 }
 
-const admitted = new WeakMap<sns.ITopic, Set<TopicPublisher>>();
+/** The KMS encryption-context key under which SNS names the topic a data key encrypts. */
+export const SNS_TOPIC_ENCRYPTION_CONTEXT = 'kms:EncryptionContext:aws:sns:topicArn';
+
+/**
+ * An EventBridge rule target that publishes to `topic`, admitting that one rule only
+ * (`aws:SourceArn` of the rule: "EventBridge ... aws:SourceArn ... the ARN of the rule", EventBridge
+ * User Guide, "Amazon SNS permissions"). `targets.SnsTopic` instead grants `events.amazonaws.com`
+ * `sns:Publish` with no condition: any rule of any account could publish to the topic. A rule in
+ * another stack than the topic is admitted by account and region (naming it would make the two stacks
+ * depend on each other).
+ */
+export function topicRuleTarget(topic: sns.ITopic, message?: events.RuleTargetInput): events.IRuleTarget {
+  return {
+    bind(rule: events.IRule): events.RuleTargetConfig {
+      const sameStack = Stack.of(rule) === Stack.of(topic);
+      allowTopicPublisher(
+        topic,
+        TopicPublisher.EVENTBRIDGE,
+        sameStack
+          ? {
+              // Ref of a rule on the default event bus is its name (CloudFormation, AWS::Events::Rule).
+              arn: Stack.of(rule).formatArn({
+                service: 'events',
+                resource: 'rule',
+                resourceName: rule.ruleName,
+                arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+              }),
+              id: rule.node.addr.slice(0, 8),
+            }
+          : undefined,
+      );
+      return { arn: topic.topicArn, input: message, targetResource: topic };
+    },
+  };
+}
+
+const admitted = new WeakMap<sns.ITopic, Set<string>>();
 
 const SID: Record<TopicPublisher, string> = {
   [TopicPublisher.CLOUDWATCH_ALARMS]: 'CloudWatchAlarms',

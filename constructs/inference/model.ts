@@ -11,6 +11,7 @@ import { Construct } from 'constructs';
 import { acknowledgeFindings, acknowledgeGrantPolicy } from '../core/compliance';
 import { PropValidator } from '../core/errors';
 import { chooseVpcSubnets } from '../core/subnets';
+import { sourceScopedPrincipal } from '../core/service-principals';
 import { wildcardResourceFinding } from './private/nag-ids';
 
 /** The container image a model serves. */
@@ -146,7 +147,8 @@ export class InferenceModel extends Construct {
     );
 
     this.role = new iam.Role(this, 'Role', {
-      assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com'),
+      // Confused-deputy protection: SageMaker may assume it for this account's models and endpoints only.
+      assumedBy: sourceScopedPrincipal(this, 'sagemaker.amazonaws.com'),
       description: `Execution role of the SageMaker model ${this.node.path}`,
     });
     props.image._bind(this, this.role, v, 'image');
@@ -216,10 +218,13 @@ export class InferenceModel extends Construct {
             description: `SageMaker model ${this.node.path}: no ingress, HTTPS egress to VPC endpoints`,
             allowAllOutbound: false,
           });
+          // Artifact downloads and data capture leave through these interfaces to the S3 gateway
+          // endpoint, whose addresses are S3's public ranges: narrowing this rule needs the region's S3
+          // prefix-list id, which no offline synth can look up (docs/compliance.md, known gap).
           sg.addEgressRule(
             ec2.Peer.anyIpv4(),
             ec2.Port.tcp(443),
-            'HTTPS to VPC endpoints (subnets have no internet route)',
+            'HTTPS to the interface endpoints and to S3 through the gateway endpoint',
           );
           return sg;
         })(),
@@ -236,14 +241,36 @@ export class InferenceModel extends Construct {
         securityGroupIds: this.securityGroups.map((sg) => sg.securityGroupId),
         subnets: subnets.subnetIds,
       };
-      // SageMaker creates and deletes the model's network interfaces with this role; the EC2 API
-      // has no resource-level permissions for the Describe calls and the ENI ids are unknown here.
+      // SageMaker creates and deletes the model's network interfaces with this role. Creating one is
+      // allowed in this VPC only: EC2's service authorization reference lists the ec2:Vpc condition key
+      // ("Filters access by the ARN of the VPC") for every resource CreateNetworkInterface touches
+      // (network-interface, subnet, security-group), so no interface of this role lands in another VPC.
+      const ec2Arn = (resource: string) =>
+        `arn:${stack.partition}:ec2:${stack.region}:${stack.account}:${resource}/*`;
+      this.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          actions: ['ec2:CreateNetworkInterface'],
+          resources: ['network-interface', 'subnet', 'security-group'].map(ec2Arn),
+          conditions: {
+            ArnEquals: {
+              'ec2:Vpc': `arn:${stack.partition}:ec2:${stack.region}:${stack.account}:vpc/${props.vpc.vpcId}`,
+            },
+          },
+        }),
+      );
+      this.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          actions: ['ec2:DeleteNetworkInterface', 'ec2:CreateNetworkInterfacePermission'],
+          resources: [ec2Arn('network-interface')],
+        }),
+      );
+      for (const resource of ['network-interface', 'subnet', 'security-group']) {
+        wildcards.push(wildcardResourceFinding(this, ec2Arn(resource)));
+      }
+      // The Describe calls and DeleteNetworkInterfacePermission have no resource-level permissions.
       this.role.addToPrincipalPolicy(
         new iam.PolicyStatement({
           actions: [
-            'ec2:CreateNetworkInterface',
-            'ec2:CreateNetworkInterfacePermission',
-            'ec2:DeleteNetworkInterface',
             'ec2:DeleteNetworkInterfacePermission',
             'ec2:DescribeNetworkInterfaces',
             'ec2:DescribeVpcs',
@@ -280,7 +307,7 @@ export class InferenceModel extends Construct {
     acknowledgeFindings(
       policyScope,
       wildcards,
-      `SageMaker model ${this.node.path}: ecr:GetAuthorizationToken, cloudwatch:PutMetricData (limited to SageMaker namespaces) and the EC2 network-interface calls have no resource-level permissions; log groups are named after an endpoint that does not exist yet, so they are scoped to /aws/sagemaker/Endpoints/*.`,
+      `SageMaker model ${this.node.path}: ecr:GetAuthorizationToken, cloudwatch:PutMetricData (limited to SageMaker namespaces), the EC2 Describe calls and DeleteNetworkInterfacePermission have no resource-level permissions; network interfaces are created at run time (in this VPC only, ec2:Vpc) so their ids are unknown; log groups are named after an endpoint that does not exist yet, so they are scoped to /aws/sagemaker/Endpoints/*.`,
     );
   }
   /** Lets the model write objects under one prefix (data capture, async output), with the bucket's key. */

@@ -18,7 +18,7 @@ export interface PlatformAlarmTopicProps {
   readonly emails?: string[];
   /**
    * KMS key for the topic.
-   * @default - a new key with rotation that CloudWatch and EventBridge may use
+   * @default - a new key with rotation that CloudWatch (and the services admitted later) may use for SNS topics of this account
    */
   readonly encryptionKey?: kms.IKey;
   /**
@@ -62,9 +62,9 @@ export class PlatformAlarmTopic extends Construct {
       this.topic.addSubscription(new subscriptions.EmailSubscription(email));
     }
     this.alarmAction = new cw_actions.SnsAction(this.topic);
-    // enforceSSL replaces SNS's default topic policy: alarms and event rules must be named in it.
+    // enforceSSL replaces SNS's default topic policy: alarms must be named in it. EventBridge rules are
+    // admitted one by one as they target the topic (topicRuleTarget), or with allowServicePublish.
     allowTopicPublisher(this.topic, TopicPublisher.CLOUDWATCH_ALARMS);
-    allowTopicPublisher(this.topic, TopicPublisher.EVENTBRIDGE);
   }
 
   /**

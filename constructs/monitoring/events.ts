@@ -2,10 +2,10 @@ import { Duration } from 'aws-cdk-lib';
 import type * as batch from 'aws-cdk-lib/aws-batch';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
-import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { PropValidator } from '../core/errors';
+import { topicRuleTarget } from '../core/topic-publishers';
 import {
   batchJobStatePattern,
   capacityCancellationDetail,
@@ -57,13 +57,14 @@ export class BatchJobEventRules extends Construct {
     v.throwIfAny();
 
     const queueArns = props.jobQueues.map((q) => q.jobQueueArn);
-    const target = new targets.SnsTopic(props.topic, {
-      message: events.RuleTargetInput.fromText(
+    const target = topicRuleTarget(
+      props.topic,
+      events.RuleTargetInput.fromText(
         `AWS Batch job ${events.EventField.fromPath('$.detail.jobName')} (${events.EventField.fromPath('$.detail.jobId')}) ` +
           `of training cluster ${props.clusterName} is ${events.EventField.fromPath('$.detail.status')}: ` +
           `${events.EventField.fromPath('$.detail.statusReason')}. Queue: ${events.EventField.fromPath('$.detail.jobQueue')}`,
       ),
-    });
+    );
 
     this.failedJobs = new events.Rule(this, 'FailedJobs', {
       description: `Failed AWS Batch jobs of training cluster ${props.clusterName}`,
@@ -139,13 +140,14 @@ export class EndpointEventRules extends Construct {
         detail: { EndpointName: [props.endpointName], EndpointStatus: [...ENDPOINT_FAILURE_STATES] },
       },
       targets: [
-        new targets.SnsTopic(props.topic, {
-          message: events.RuleTargetInput.fromText(
+        topicRuleTarget(
+          props.topic,
+          events.RuleTargetInput.fromText(
             `SageMaker endpoint ${events.EventField.fromPath('$.detail.EndpointName')} is ` +
               `${events.EventField.fromPath('$.detail.EndpointStatus')} ` +
               `(${events.EventField.fromPath('$.detail-type')}): ${events.EventField.fromPath('$.detail.FailureReason')}`,
           ),
-        }),
+        ),
       ],
     });
   }

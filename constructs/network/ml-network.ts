@@ -1,11 +1,14 @@
 import { RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { acknowledgeFindings, acknowledgeGrantPolicy } from '../core/compliance';
 import { PropValidator } from '../core/errors';
 import { allowLogsToUseKey, logGroupArnPattern } from '../core/logs-key';
+import { sourceScopedPrincipal } from '../core/service-principals';
+import { gatewayS3EndpointStatements, interfaceEndpointStatements } from './endpoint-policies';
 
 /**
  * Interface endpoints an ML platform needs so private and isolated subnets reach AWS APIs
@@ -78,7 +81,9 @@ export interface MlNetworkProps {
 /**
  * A private network for ML workloads: private subnets with egress through NAT, isolated subnets
  * for endpoints and models, flow logs to a KMS-encrypted log group, an S3 gateway endpoint and
- * interface endpoints behind one security group that admits HTTPS from the VPC only.
+ * interface endpoints behind one security group that admits HTTPS from the VPC only. Every endpoint
+ * whose service supports endpoint policies gets one: principals of this account only, and for S3 the
+ * buckets of this account plus the AWS-owned buckets ECR image layers and Amazon Linux packages live in.
  */
 export class MlNetwork extends Construct {
   /** Wrap an existing VPC, e.g. one shared by a networking team. */
@@ -139,6 +144,11 @@ export class MlNetwork extends Construct {
     // context condition); the key policy cannot name the flow-log group, which depends on the key.
     allowLogsToUseKey(key, logGroupArnPattern(this));
     this.flowLogGroup = flowLogGroup;
+    // CDK's own flow-log role trusts vpc-flow-logs.amazonaws.com without a source condition.
+    const flowLogRole = new iam.Role(this, 'FlowLogRole', {
+      assumedBy: sourceScopedPrincipal(this, 'vpc-flow-logs.amazonaws.com'),
+      description: `Delivers the VPC flow logs of ${this.node.path} to their log group`,
+    });
 
     const cidr = props.cidr ?? '10.0.0.0/16';
     const vpc = new ec2.Vpc(this, 'Vpc', {
@@ -154,7 +164,7 @@ export class MlNetwork extends Construct {
       ],
       flowLogs: {
         all: {
-          destination: ec2.FlowLogDestination.toCloudWatchLogs(flowLogGroup),
+          destination: ec2.FlowLogDestination.toCloudWatchLogs(flowLogGroup, flowLogRole),
           trafficType: ec2.FlowLogTrafficType.ALL,
         },
       },
@@ -163,7 +173,11 @@ export class MlNetwork extends Construct {
       },
     });
     this.vpc = vpc;
-    acknowledgeNetworkFindings(vpc);
+    acknowledgeNetworkFindings(vpc, flowLogRole);
+    // The gateway endpoint's default policy allows every bucket of every account: an exfiltration
+    // path from subnets whose only other route is the NAT (or nothing, for the isolated subnets).
+    const s3Endpoint = vpc.node.findChild('S3') as ec2.GatewayVpcEndpoint;
+    for (const statement of gatewayS3EndpointStatements(this)) s3Endpoint.addToPolicy(statement);
 
     const sg = new ec2.SecurityGroup(this, 'EndpointSecurityGroup', {
       vpc,
@@ -175,19 +189,20 @@ export class MlNetwork extends Construct {
     this.endpointSecurityGroup = sg;
 
     for (const name of endpoints) {
-      vpc.addInterfaceEndpoint(endpointId(name), {
+      const endpoint = vpc.addInterfaceEndpoint(endpointId(name), {
         service: ML_INTERFACE_ENDPOINTS[name],
         securityGroups: [sg],
         privateDnsEnabled: true,
         subnets: this.privateSubnets,
         open: false,
       });
+      for (const statement of interfaceEndpointStatements(this, name)) endpoint.addToPolicy(statement);
     }
   }
 }
 
 /** The two findings a private VPC with NAT cannot avoid, acknowledged on the exact resources. */
-function acknowledgeNetworkFindings(vpc: ec2.Vpc): void {
+function acknowledgeNetworkFindings(vpc: ec2.Vpc, flowLogRole: iam.Role): void {
   for (const subnet of vpc.publicSubnets) {
     const route = subnet.node.tryFindChild('DefaultRoute');
     if (route) {
@@ -198,8 +213,7 @@ function acknowledgeNetworkFindings(vpc: ec2.Vpc): void {
       );
     }
   }
-  const flowLogRole = vpc.node.tryFindChild('all')?.node.tryFindChild('IAMRole');
-  if (flowLogRole) acknowledgeGrantPolicy(flowLogRole, 'the VPC flow-log group');
+  acknowledgeGrantPolicy(flowLogRole, 'the VPC flow-log group');
 }
 
 /**

@@ -3,7 +3,6 @@ import * as batch from 'aws-cdk-lib/aws-batch';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as events from 'aws-cdk-lib/aws-events';
-import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -42,6 +41,7 @@ import { addCheckpointExpiry } from './private/checkpoint-lifecycle';
 import { SubmitJobGrants } from './private/grants';
 import { createInstanceRole } from './private/instance-role';
 import { allowServicesToUseKey } from './private/key-policy';
+import { topicRuleTarget } from '../core/topic-publishers';
 import { allowTrafficWithinGroup } from './private/node-traffic';
 import {
   addExpiryNotices,
@@ -650,7 +650,7 @@ export class GpuTrainingCluster extends GpuTrainingClusterBase {
       eventPattern: batchJobStatePattern(
         capacityCancellationDetail(this.jobQueues.map((q) => q.jobQueueArn)),
       ),
-      targets: [new targets.SnsTopic(this.props.alarmTopic)],
+      targets: [topicRuleTarget(this.props.alarmTopic)],
     });
   }
 

@@ -8,6 +8,7 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { acknowledgeGrantPolicy } from '../core/compliance';
+import { sourceScopedPrincipal } from '../core/service-principals';
 import { FSX_MOUNT_PATH } from './launch-template';
 import { acknowledgePolicyWildcards } from '../core/wildcards';
 
@@ -176,7 +177,7 @@ export function createTrainingContainer(
   const jobRole =
     props.jobRole ??
     new iam.Role(scope, 'JobRole', {
-      assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com'),
+      assumedBy: sourceScopedPrincipal(scope, 'ecs-tasks.amazonaws.com'),
       description: `Training job ${jobId} of GPU cluster ${ctx.clusterName}: checkpoint prefix read/write`,
     });
   grantCheckpointAccess(jobRole, ctx, prefix);
@@ -203,6 +204,11 @@ export function createTrainingContainer(
     cpu: resources.vcpus,
     memory: resources.memory,
     jobRole,
+    // The execution role batch would create trusts ecs-tasks.amazonaws.com without a source condition.
+    executionRole: new iam.Role(scope, 'ExecutionRole', {
+      assumedBy: sourceScopedPrincipal(scope, 'ecs-tasks.amazonaws.com'),
+      description: `Training job ${jobId} of GPU cluster ${ctx.clusterName}: image pull and log delivery`,
+    }),
     linuxParameters,
     volumes,
     readonlyRootFilesystem: false,

@@ -10,6 +10,11 @@ import { SageMakerDataCaptureKms } from './rules/sagemaker/SageMakerDataCaptureK
 import { SageMakerEndpointConfigKms } from './rules/sagemaker/SageMakerEndpointConfigKms';
 import { SageMakerModelNetworkIsolation } from './rules/sagemaker/SageMakerModelNetworkIsolation';
 import { SageMakerModelVpcConfig } from './rules/sagemaker/SageMakerModelVpcConfig';
+import { IamRoleTrustSourceConditions } from './rules/iam/IamRoleTrustSourceConditions';
+import { IamNetworkInterfaceScoped } from './rules/iam/IamNetworkInterfaceScoped';
+import { SnsTopicPolicySourceConditions } from './rules/sns/SnsTopicPolicySourceConditions';
+import { KmsKeyPolicyPrincipalsScoped } from './rules/kms/KmsKeyPolicyPrincipalsScoped';
+import { VpcEndpointPolicy } from './rules/ec2/VpcEndpointPolicy';
 
 /** The name the pack reports under, and the prefix of its rule ids (`MlPlatform-<Rule>`). */
 export const ML_PLATFORM_PACK_NAME = 'MlPlatform';
@@ -104,6 +109,46 @@ export const ML_PLATFORM_RULES: readonly MlPlatformRule[] = [
     explanation:
       'An alarm that notifies nobody leaves a stalled training queue or an endpoint error spike unseen. Unlike CloudWatchAlarmAction in the NIST and HIPAA packs, OK or INSUFFICIENT_DATA actions alone do not count, and composite alarms are checked too.',
     rule: AlarmHasActions,
+  },
+  {
+    name: 'IamRoleTrustSourceConditions',
+    level: NagMessageLevel.ERROR,
+    info: 'The role trusts a service principal (VPC Flow Logs, SageMaker, ECS tasks, EMR Serverless, Firehose) without aws:SourceAccount or aws:SourceArn (sts:ExternalId for Firehose).',
+    explanation:
+      "Each of these services documents source conditions in the trust policy of the roles it assumes (confused-deputy prevention): without them the service can be asked to assume the role on behalf of another account's flow log, model, task or job. The documented patterns are in constructs/core/service-principals.ts; sourceScopedPrincipal() writes them.",
+    rule: IamRoleTrustSourceConditions,
+  },
+  {
+    name: 'SnsTopicPolicySourceConditions',
+    level: NagMessageLevel.ERROR,
+    info: 'The topic policy admits CloudWatch, EventBridge, AWS Budgets or Cost Anomaly Detection without aws:SourceAccount or aws:SourceArn.',
+    explanation:
+      "Without a source condition any alarm, rule or budget of any account can publish to the topic. aws-events-targets' SnsTopic writes such a statement; use topicRuleTarget() (one rule's ARN) or allowTopicPublisher().",
+    rule: SnsTopicPolicySourceConditions,
+  },
+  {
+    name: 'KmsKeyPolicyPrincipalsScoped',
+    level: NagMessageLevel.ERROR,
+    info: 'The key policy grants everyone without kms:ViaService and kms:CallerAccount (and kms:GrantIsForAWSResource for kms:CreateGrant), or grants an SNS-publishing service without kms:EncryptionContext:aws:sns:topicArn.',
+    explanation:
+      'A key that encrypts buckets, queues and logs must not let any principal that calls through EC2 create grants for itself, and the services that publish to encrypted topics may use the key for SNS topics only. Give EBS volumes launched by service-linked roles their own key.',
+    rule: KmsKeyPolicyPrincipalsScoped,
+  },
+  {
+    name: 'VpcEndpointPolicy',
+    level: NagMessageLevel.ERROR,
+    info: 'The VPC endpoint has no endpoint policy, or its policy allows everyone every action on every resource without a condition.',
+    explanation:
+      'The default endpoint policy allows full access to the service: from subnets without an internet route, data can still leave to any bucket or account through the endpoint. Scope it to the account (aws:PrincipalAccount, aws:ResourceAccount) or to named resources. ECS endpoints do not support endpoint policies and are not applicable.',
+    rule: VpcEndpointPolicy,
+  },
+  {
+    name: 'IamNetworkInterfaceScoped',
+    level: NagMessageLevel.ERROR,
+    info: 'The policy allows ec2:CreateNetworkInterface or ec2:DeleteNetworkInterface on Resource * without a condition.',
+    explanation:
+      'A role that creates interfaces anywhere can place a workload in any VPC and subnet of the account, around the network isolation the platform builds. Scope the actions to EC2 ARNs of the account and region, or condition them on ec2:Vpc / ec2:Subnet.',
+    rule: IamNetworkInterfaceScoped,
   },
 ];
 

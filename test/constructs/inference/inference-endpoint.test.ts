@@ -217,9 +217,6 @@ describe('real-time endpoint', () => {
     expect(wildcards.sort()).toEqual(
       [
         'cloudwatch:PutMetricData',
-        'ec2:CreateNetworkInterface',
-        'ec2:CreateNetworkInterfacePermission',
-        'ec2:DeleteNetworkInterface',
         'ec2:DeleteNetworkInterfacePermission',
         'ec2:DescribeDhcpOptions',
         'ec2:DescribeNetworkInterfaces',
@@ -230,6 +227,27 @@ describe('real-time endpoint', () => {
       ].sort(),
     );
     expect(JSON.stringify(statements)).not.toMatch(/sagemaker:\*|s3:\*|"\*:\*"|AmazonSageMakerFullAccess/);
+    // Network interfaces: created in the endpoint's VPC only (ec2:Vpc), deleted in this account and region.
+    expect((byAction('ec2:CreateNetworkInterface')[0] as { Condition?: unknown }).Condition).toEqual({
+      ArnEquals: {
+        'ec2:Vpc': {
+          'Fn::Join': [
+            '',
+            [
+              'arn:',
+              { Ref: 'AWS::Partition' },
+              expect.stringMatching(/^:ec2:us-east-1:123456789012:vpc\/vpc-/),
+            ],
+          ],
+        },
+      },
+    });
+    expect(byAction('ec2:DeleteNetworkInterface')[0].Resource).toEqual({
+      'Fn::Join': [
+        '',
+        ['arn:', { Ref: 'AWS::Partition' }, ':ec2:us-east-1:123456789012:network-interface/*'],
+      ],
+    });
   });
 
   test('weighted A/B variants, each with its own model and instance type; data capture on with a KMS key', () => {

@@ -118,10 +118,18 @@ describe('alarm topic', () => {
     );
     // KMS requests made while SNS encrypts a service's message carry no aws:SourceAccount/SourceArn:
     // a key statement conditioned on them drops every notification (the SNS guide's example has none).
+    // The topic's encryption context binds the services to SNS topics of this account instead.
     const servicePrincipalConditions = keyStatements
       .filter((st) => st.Principal.Service !== undefined)
       .map((st) => (st as { Condition?: unknown }).Condition);
-    expect(servicePrincipalConditions.every((c) => c === undefined)).toBe(true);
+    expect(servicePrincipalConditions.length).toBeGreaterThan(0);
+    for (const condition of servicePrincipalConditions) {
+      expect(condition).toEqual({
+        StringLike: {
+          'kms:EncryptionContext:aws:sns:topicArn': `arn:aws:sns:${ENV.region}:${ENV.account}:*`,
+        },
+      });
+    }
   });
 
   test("admits CloudWatch alarms to the topic policy that enforceSSL creates (it replaces the default policy), pinned to this account's alarms", () => {
@@ -138,17 +146,18 @@ describe('alarm topic', () => {
               ArnLike: { 'aws:SourceArn': `arn:aws:cloudwatch:${ENV.region}:${ENV.account}:alarm:*` },
             },
           }),
-          Match.objectLike({
-            Effect: 'Allow',
-            Principal: { Service: 'events.amazonaws.com' },
-            Action: 'sns:Publish',
-            Condition: Match.objectLike({
-              ArnLike: { 'aws:SourceArn': `arn:aws:events:${ENV.region}:${ENV.account}:rule/*` },
-            }),
-          }),
         ]),
       },
     });
+    // EventBridge is admitted rule by rule (topicRuleTarget), never for every rule or without a condition.
+    const eventBridge = resourcesOf('AWS::SNS::TopicPolicy')
+      .flatMap((p) => (p.props.PolicyDocument as { Statement: Array<Record<string, any>> }).Statement) // eslint-disable-line @typescript-eslint/no-explicit-any
+      .filter((st) => st.Principal?.Service === 'events.amazonaws.com');
+    expect(eventBridge.length).toBeGreaterThan(0);
+    for (const st of eventBridge) {
+      expect(st.Condition.StringEquals).toEqual({ 'aws:SourceAccount': ENV.account });
+      expect(JSON.stringify(st.Condition.ArnLike['aws:SourceArn'])).toMatch(/:rule\/","?\{"Ref":"/);
+    }
   });
 });
 

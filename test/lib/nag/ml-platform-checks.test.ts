@@ -36,6 +36,11 @@ describe('MlPlatformChecks', () => {
       'MlPlatform-FsxLustreCustomerManagedKey',
       'MlPlatform-EcrScanOnPushImmutable',
       'MlPlatform-AlarmHasActions',
+      'MlPlatform-IamRoleTrustSourceConditions',
+      'MlPlatform-SnsTopicPolicySourceConditions',
+      'MlPlatform-KmsKeyPolicyPrincipalsScoped',
+      'MlPlatform-VpcEndpointPolicy',
+      'MlPlatform-IamNetworkInterfaceScoped',
     ]);
     for (const rule of ML_PLATFORM_RULES) {
       expect(rule.info).toMatch(/^The .+\.$/);

@@ -5,6 +5,7 @@ import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as fsx from 'aws-cdk-lib/aws-fsx';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -194,6 +195,90 @@ function deployTimeCondition(stack: Stack): CfnCondition {
     default: 'yes',
   });
   return new CfnCondition(stack, 'FlagOn', { expression: Fn.conditionEquals(flag.valueAsString, 'yes') });
+}
+
+// ---- Policies (issue 15: least privilege) ---------------------------------------------------------
+
+const SOURCE_CONDITION = {
+  StringEquals: { 'aws:SourceAccount': ACCOUNT },
+  ArnLike: { 'aws:SourceArn': `arn:aws:sagemaker:us-east-1:${ACCOUNT}:*` },
+};
+
+function trustRole(stack: Stack, service: string, condition?: Record<string, unknown>): CfnResource {
+  return new iam.CfnRole(stack, 'Resource', {
+    assumeRolePolicyDocument: {
+      Version: '2012-10-17',
+      Statement: [
+        { Effect: 'Allow', Principal: { Service: service }, Action: 'sts:AssumeRole', Condition: condition },
+      ],
+    },
+  });
+}
+
+function topicPolicy(stack: Stack, statements: Record<string, unknown>[]): CfnResource {
+  return new sns.CfnTopicPolicy(stack, 'Resource', {
+    topics: [TOPIC_ARN],
+    policyDocument: { Version: '2012-10-17', Statement: statements },
+  });
+}
+
+function publishStatement(service: string, condition?: Record<string, unknown>): Record<string, unknown> {
+  return {
+    Effect: 'Allow',
+    Principal: { Service: service },
+    Action: 'sns:Publish',
+    Resource: TOPIC_ARN,
+    Condition: condition,
+  };
+}
+
+function keyWith(stack: Stack, statement: Record<string, unknown>): CfnResource {
+  return new kms.CfnKey(stack, 'Resource', {
+    keyPolicy: {
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` },
+          Action: 'kms:*',
+          Resource: '*',
+        },
+        { Resource: '*', ...statement },
+      ],
+    },
+  });
+}
+
+const THROUGH_EC2 = { 'kms:ViaService': 'ec2.us-east-1.amazonaws.com', 'kms:CallerAccount': ACCOUNT };
+
+function endpoint(stack: Stack, service: string, policyDocument?: Record<string, unknown>): CfnResource {
+  return new ec2.CfnVPCEndpoint(stack, 'Resource', {
+    vpcId: 'vpc-0123456789abcdef0',
+    serviceName: service,
+    vpcEndpointType: service.endsWith('.s3') ? 'Gateway' : 'Interface',
+    policyDocument,
+  });
+}
+
+const ACCOUNT_ONLY_POLICY = {
+  Version: '2012-10-17',
+  Statement: [
+    {
+      Effect: 'Allow',
+      Principal: '*',
+      Action: '*',
+      Resource: '*',
+      Condition: { StringEquals: { 'aws:PrincipalAccount': ACCOUNT } },
+    },
+  ],
+};
+
+function eniPolicy(stack: Stack, statement: Record<string, unknown>): CfnResource {
+  return new iam.CfnPolicy(stack, 'Resource', {
+    policyName: 'eni',
+    roles: ['model-role'],
+    policyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', ...statement }] },
+  });
 }
 
 // ---- The table -----------------------------------------------------------------------------------
@@ -396,6 +481,162 @@ const CASES: Record<string, RuleCases> = {
     unresolvable: {
       'ActionsEnabled from Fn::If': (s) =>
         alarm(s, { actionsEnabled: Fn.conditionIf(deployTimeCondition(s).logicalId, true, false) }),
+    },
+  },
+  IamRoleTrustSourceConditions: {
+    compliant: {
+      'SageMaker with aws:SourceAccount and aws:SourceArn': (s) =>
+        trustRole(s, 'sagemaker.amazonaws.com', SOURCE_CONDITION),
+      'ECS tasks with aws:SourceAccount only': (s) =>
+        trustRole(s, 'ecs-tasks.amazonaws.com', { StringEquals: { 'aws:SourceAccount': ACCOUNT } }),
+      'Firehose with sts:ExternalId': (s) =>
+        trustRole(s, 'firehose.amazonaws.com', { StringEquals: { 'sts:ExternalId': ACCOUNT } }),
+    },
+    nonCompliant: {
+      'flow-log role without conditions': (s) => trustRole(s, 'vpc-flow-logs.amazonaws.com'),
+      'SageMaker model role without conditions': (s) => trustRole(s, 'sagemaker.amazonaws.com'),
+      'ECS task role conditioned on something else': (s) =>
+        trustRole(s, 'ecs-tasks.amazonaws.com', { StringEquals: { 'aws:RequestedRegion': 'us-east-1' } }),
+    },
+    notApplicable: {
+      'Lambda (no documented source condition for execution roles)': (s) =>
+        trustRole(s, 'lambda.amazonaws.com'),
+    },
+  },
+  SnsTopicPolicySourceConditions: {
+    compliant: {
+      'EventBridge limited to one rule': (s) =>
+        topicPolicy(s, [
+          publishStatement('events.amazonaws.com', {
+            StringEquals: { 'aws:SourceAccount': ACCOUNT },
+            ArnLike: { 'aws:SourceArn': `arn:aws:events:us-east-1:${ACCOUNT}:rule/failed-jobs` },
+          }),
+        ]),
+    },
+    nonCompliant: {
+      'EventBridge without a condition (aws-events-targets SnsTopic)': (s) =>
+        topicPolicy(s, [publishStatement('events.amazonaws.com')]),
+      'Budgets conditioned, CloudWatch not': (s) =>
+        topicPolicy(s, [
+          publishStatement('budgets.amazonaws.com', { StringEquals: { 'aws:SourceAccount': ACCOUNT } }),
+          publishStatement('cloudwatch.amazonaws.com'),
+        ]),
+    },
+    notApplicable: {
+      'only the account publishes': (s) =>
+        topicPolicy(s, [
+          {
+            Effect: 'Allow',
+            Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` },
+            Action: 'sns:Publish',
+            Resource: TOPIC_ARN,
+          },
+        ]),
+    },
+  },
+  KmsKeyPolicyPrincipalsScoped: {
+    compliant: {
+      'EBS through EC2, grants for AWS resources only': (s) =>
+        keyWith(s, {
+          Effect: 'Allow',
+          Principal: { AWS: '*' },
+          Action: ['kms:GenerateDataKey*', 'kms:CreateGrant'],
+          Condition: { StringEquals: THROUGH_EC2, Bool: { 'kms:GrantIsForAWSResource': 'true' } },
+        }),
+      'alarm publishers bound to SNS topics': (s) =>
+        keyWith(s, {
+          Effect: 'Allow',
+          Principal: { Service: ['cloudwatch.amazonaws.com', 'events.amazonaws.com'] },
+          Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+          Condition: {
+            StringLike: { 'kms:EncryptionContext:aws:sns:topicArn': `arn:aws:sns:us-east-1:${ACCOUNT}:*` },
+          },
+        }),
+    },
+    nonCompliant: {
+      'CreateGrant through EC2 without kms:GrantIsForAWSResource': (s) =>
+        keyWith(s, {
+          Effect: 'Allow',
+          Principal: { AWS: '*' },
+          Action: ['kms:Decrypt', 'kms:CreateGrant'],
+          Condition: { StringEquals: THROUGH_EC2 },
+        }),
+      'everyone through EC2 from any account': (s) =>
+        keyWith(s, {
+          Effect: 'Allow',
+          Principal: '*',
+          Action: 'kms:Decrypt',
+          Condition: { StringEquals: { 'kms:ViaService': 'ec2.us-east-1.amazonaws.com' } },
+        }),
+      'EventBridge on the key without the topic encryption context': (s) =>
+        keyWith(s, {
+          Effect: 'Allow',
+          Principal: { Service: 'events.amazonaws.com' },
+          Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        }),
+    },
+    notApplicable: {
+      'account root only': (s) =>
+        keyWith(s, { Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: 'kms:*' }),
+    },
+  },
+  VpcEndpointPolicy: {
+    compliant: {
+      'interface endpoint for principals of the account': (s) =>
+        endpoint(s, 'com.amazonaws.us-east-1.sts', ACCOUNT_ONLY_POLICY),
+      'S3 gateway endpoint limited to named buckets': (s) =>
+        endpoint(s, 'com.amazonaws.us-east-1.s3', {
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Effect: 'Allow',
+              Principal: '*',
+              Action: 's3:GetObject',
+              Resource: 'arn:aws:s3:::prod-us-east-1-starport-layer-bucket/*',
+            },
+          ],
+        }),
+    },
+    nonCompliant: {
+      'no policy (full access)': (s) => endpoint(s, 'com.amazonaws.us-east-1.sagemaker.runtime'),
+      'explicit full-access policy': (s) =>
+        endpoint(s, 'com.amazonaws.us-east-1.s3', {
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Principal: '*', Action: 's3:*', Resource: '*' }],
+        }),
+    },
+    notApplicable: {
+      'ECS agent endpoint (no endpoint policy support)': (s) =>
+        endpoint(s, 'com.amazonaws.us-east-1.ecs-agent'),
+    },
+  },
+  IamNetworkInterfaceScoped: {
+    compliant: {
+      'ARNs of the account and region': (s) =>
+        eniPolicy(s, {
+          Action: ['ec2:CreateNetworkInterface', 'ec2:DeleteNetworkInterface'],
+          Resource: `arn:aws:ec2:us-east-1:${ACCOUNT}:network-interface/*`,
+        }),
+      'Resource * with an ec2:Vpc condition': (s) =>
+        eniPolicy(s, {
+          Action: 'ec2:CreateNetworkInterface',
+          Resource: '*',
+          Condition: {
+            ArnEquals: { 'ec2:Vpc': `arn:aws:ec2:us-east-1:${ACCOUNT}:vpc/vpc-0123456789abcdef0` },
+          },
+        }),
+    },
+    nonCompliant: {
+      'CreateNetworkInterface on Resource *': (s) =>
+        eniPolicy(s, {
+          Action: ['ec2:CreateNetworkInterface', 'ec2:DescribeNetworkInterfaces'],
+          Resource: '*',
+        }),
+      'ec2:*NetworkInterface on Resource *': (s) =>
+        eniPolicy(s, { Action: 'ec2:*NetworkInterface', Resource: '*' }),
+    },
+    notApplicable: {
+      'Describe calls only': (s) => eniPolicy(s, { Action: 'ec2:DescribeNetworkInterfaces', Resource: '*' }),
     },
   },
 };
