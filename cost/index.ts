@@ -9,10 +9,16 @@ import { estimateStacks, type EstimateOptions } from './estimate';
 import { checkTemplate, loadInput, type LoadedStack } from './template/load';
 import type { CostReport } from './types';
 import { loadUsageFile, parseUsageDocument } from './usage';
+import { loadCommitmentsFile, parseCommitmentsDocument } from './commitments/file';
 
-export interface EstimateApiOptions extends Omit<EstimateOptions, 'usage'> {
+export interface EstimateApiOptions extends Omit<EstimateOptions, 'usage' | 'commitments'> {
   /** A usage file path, or a usage document object of the same shape. @default - metadata only */
   readonly usage?: string | Readonly<Record<string, unknown>>;
+  /**
+   * A commitments file path, or a commitments document object of the same shape
+   * (`{ savingsPlans: [...], reservations: [...] }`, cost/commitments/file.ts). @default - none
+   */
+  readonly commitments?: string | Readonly<Record<string, unknown>>;
 }
 
 /** A template given as an object rather than a path. */
@@ -27,7 +33,7 @@ export interface TemplateInput {
  * Throws `CostInputError` on bad input.
  */
 export function estimate(input: string | TemplateInput, options: EstimateApiOptions = {}): CostReport {
-  const { usage, ...rest } = options;
+  const { usage, commitments, ...rest } = options;
   const stacks: LoadedStack[] =
     typeof input === 'string'
       ? loadInput(input)
@@ -44,7 +50,17 @@ export function estimate(input: string | TemplateInput, options: EstimateApiOpti
       : typeof usage === 'string'
         ? loadUsageFile(usage)
         : parseUsageDocument(usage, '(usage object)');
-  return estimateStacks(stacks, { ...rest, ...(usageFile ? { usage: usageFile } : {}) });
+  const commitmentsFile =
+    commitments === undefined
+      ? undefined
+      : typeof commitments === 'string'
+        ? loadCommitmentsFile(commitments)
+        : parseCommitmentsDocument(commitments, '(commitments object)');
+  return estimateStacks(stacks, {
+    ...rest,
+    ...(usageFile ? { usage: usageFile } : {}),
+    ...(commitmentsFile ? { commitments: commitmentsFile } : {}),
+  });
 }
 
 export { estimateStacks } from './estimate';
@@ -54,6 +70,9 @@ export type { CostReportOptions } from './synth-report';
 export { loadInput, loadAssembly, resolveTemplate } from './template/index';
 export type { LoadedStack, ResolvedTemplate, ResolveOptions } from './template/index';
 export { loadUsageFile, parseUsageDocument } from './usage';
+export { loadCommitmentsFile, parseCommitmentsDocument } from './commitments/file';
+export type { CommitmentsFile, SavingsPlanCommitment, ReservedInstanceCommitment } from './commitments/file';
+export { PRICING_MODELS, COMMITMENT_MODELS } from './commitments/models';
 export type { UsageFile } from './usage';
 export { renderJson } from './render/json';
 export { renderTable } from './render/table';

@@ -83,7 +83,7 @@ function run(
       catalog: options.catalog ?? RATED,
       generatedAt: PINNED,
       ...(options.commitments !== undefined
-        ? { commitments: parseCommitmentsDocument(options.commitments, 'commitments.yaml') }
+        ? { commitments: options.commitments as Record<string, unknown> }
         : {}),
     },
   );
