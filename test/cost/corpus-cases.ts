@@ -176,6 +176,16 @@ export const CORPUS_CASES: readonly CorpusCase[] = [
     free: 36,
   },
   {
+    file: `${SMM}/cfn_templates/env-vpc.yaml`,
+    region: 'ap-southeast-2',
+    work: '2 EIPs + 15 interface endpoints × 2 AZ at the Sydney rate; NAT has no ap-southeast-2 rate',
+    // 2 × 730 × 0.005 + 15 × 2 × 730 × 0.013 (VpcEndpoint-Hours ap-southeast-2, apw:vpc)
+    monthly: 2 * H * IPV4 + 15 * 2 * H * 0.013,
+    resources: 55,
+    free: 36,
+    unpriced: noNat('ap-southeast-2', 'NATGateway1', 'NATGateway2'),
+  },
+  {
     file: `${SMM}/cfn_templates/env-kms.yaml`,
     region: 'us-east-1',
     work: '3 customer managed keys',
