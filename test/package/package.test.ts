@@ -13,13 +13,15 @@
  *
  * CDK_ML_PACKAGE_CDK_VERSIONS=min,latest (CI) adds consumer apps on the lowest aws-cdk-lib the
  * package declares in `peerDependencies` and on the newest one; each compiles and synthesizes the
- * README example (one synth per version).
+ * README example and the docs/usage.md app that brings its own VPC, buckets and topic under the
+ * compliance packs (issue 13's Done-when, checked by test/support/consumer-app.ts).
  */
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { checkConsumerAssembly, consumerExample } from '../support/consumer-app';
 import { extractBlocks, extractExamples } from '../support/doc-examples';
 
 const ROOT = resolve(__dirname, '..', '..');
@@ -264,9 +266,11 @@ interface Variant {
   readonly variant: string;
   readonly dir: string;
   readonly result: ReturnType<typeof compileAndRun>;
+  readonly consumer: ReturnType<typeof compileAndRun>;
 }
 const variants: Variant[] = [];
 let readme: ReturnType<typeof compileAndRun>;
+let consumer: ReturnType<typeof compileAndRun>;
 let usageJs: Run;
 
 beforeAll(() => {
@@ -295,6 +299,7 @@ beforeAll(() => {
   );
   library = ok('node estimate.js', run(process.execPath, ['estimate.js'], appDir));
   readme = timed('readme', () => compileAndRun(appDir, 'readme', readmeExample()));
+  consumer = timed('consumer', () => compileAndRun(appDir, 'consumer', consumerExample()));
   writeFileSync(join(appDir, 'usage.js'), usageJsExample());
   usageJs = run(process.execPath, ['usage.js'], appDir, { CDK_OUTDIR: join(appDir, 'cdk.out-usage') });
 
@@ -308,6 +313,7 @@ beforeAll(() => {
       variant,
       dir,
       result: timed(`readme ${variant}`, () => compileAndRun(dir, 'readme', readmeExample())),
+      consumer: timed(`consumer ${variant}`, () => compileAndRun(dir, 'consumer', consumerExample())),
     });
   }
   console.log(`package test phases (s): ${JSON.stringify(phases)}`);
@@ -436,12 +442,27 @@ describe('the documented examples, run in the consumer app as copied', () => {
     expect(existsSync(join(readme.outdir, 'TeamMl.template.json'))).toBe(true);
   });
 
+  test("the docs/usage.md app with the team's own VPC, buckets and topic passes the compliance packs; every alarm reaches a subscriber", () => {
+    expectConsumerDone(consumer);
+  });
+
   test('the plain-JavaScript example of docs/usage.md synthesizes', () => {
     expect(usageJs.stderr).not.toMatch(/Error/);
     expect(usageJs.status).toBe(0);
     expect(readdirSync(join(appDir, 'cdk.out-usage')).some((f) => f.endsWith('.template.json'))).toBe(true);
   });
 });
+
+/** Issue 13's Done-when on one consumer app: compiled, synthesized under the packs, every alarm subscribed. */
+function expectConsumerDone(result: ReturnType<typeof compileAndRun>): void {
+  expect(result.tsc.stdout + result.tsc.stderr).toBe('');
+  expect(result.run?.status, result.run?.stderr.slice(-4000)).toBe(0);
+  const report = checkConsumerAssembly(result.outdir);
+  expect(report.findings).toEqual([]);
+  expect(report.problems).toEqual([]);
+  expect(report.alarmCount).toBeGreaterThanOrEqual(10);
+  expect(report.alarmsWithoutSubscriber).toEqual([]);
+}
 
 describe('peer dependencies', () => {
   test('aws-cdk-lib and constructs are peer dependencies with a stated minimum, and dev dependencies of the repository', () => {
@@ -484,6 +505,7 @@ describe('peer dependencies', () => {
         expect(v!.result.tsc.stdout + v!.result.tsc.stderr).toBe('');
         expect(v!.result.run?.status, v!.result.run?.stderr).toBe(0);
         expect(existsSync(join(v!.result.outdir, 'TeamMl.template.json'))).toBe(true);
+        expectConsumerDone(v!.consumer);
         console.log(`${name}: aws-cdk-lib ${installed.version} ok`);
       });
     },
