@@ -1,5 +1,20 @@
 export * from './instance-type';
 export * from './model';
-export * from './autoscaling';
-export * from './deployment';
+// Named exports: the modules' validation and rendering helpers are shared inside the family only.
+export {
+  InferenceScalingTarget,
+  type ScheduledCapacity,
+  type InferenceAutoScalingOptions,
+  type ScalingTargetSpec,
+  type InferenceAutoScalingProps,
+  InferenceAutoScaling,
+} from './autoscaling';
+export {
+  RolloutStrategy,
+  type RollbackAlarmThresholds,
+  type InferenceDeploymentOptions,
+  type RollbackAlarmTarget,
+  type RollbackAlarmsProps,
+  RollbackAlarms,
+} from './deployment';
 export * from './inference-endpoint';

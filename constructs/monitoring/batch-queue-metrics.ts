@@ -16,15 +16,14 @@ import { acknowledgeFindings } from '../core/compliance';
 import { PropValidator } from '../core/errors';
 import { allowLogsToUseKey, logGroupArnPattern } from '../core/logs-key';
 import { VpcFunction } from '../core/vpc-function';
+import { QUEUES_ENV, type QueueRef } from './private/queue-metrics-contract';
 import {
   CLUSTER_DIMENSION,
   OLDEST_RUNNABLE_JOB_AGE_METRIC,
   QUEUE_DIMENSION,
   QUEUE_METRICS_NAMESPACE,
-  QUEUES_ENV,
   RUNNABLE_JOBS_METRIC,
-  type QueueRef,
-} from './private/queue-metrics-contract';
+} from './queue-metrics-contract';
 
 export interface BatchQueueMetricsProps {
   /** The VPC the function runs in. It calls the Batch and CloudWatch APIs, so its subnets need a route to them. */

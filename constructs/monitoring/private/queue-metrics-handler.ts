@@ -5,10 +5,9 @@ import {
   OLDEST_RUNNABLE_JOB_AGE_METRIC,
   QUEUE_DIMENSION,
   QUEUE_METRICS_NAMESPACE,
-  QUEUES_ENV,
   RUNNABLE_JOBS_METRIC,
-  type QueueRef,
-} from './queue-metrics-contract';
+} from '../queue-metrics-contract';
+import { QUEUES_ENV, type QueueRef } from './queue-metrics-contract';
 
 /**
  * Scheduled function: AWS Batch publishes no metric for jobs waiting on capacity, so this counts
