@@ -118,6 +118,12 @@ export interface GpuTrainingClusterAttributes {
    */
   readonly efaJobQueueArn?: string;
   /**
+   * Queues of the cluster's reserved capacity (`reservedCapacity[i].queue`), so grants and
+   * monitoring cover them.
+   * @default - none
+   */
+  readonly reservedJobQueueArns?: string[];
+  /**
    * Job definitions `grantSubmitJob` covers (any revision of each).
    * @default - none: grants cover the queues only
    */
@@ -692,9 +698,15 @@ class ImportedGpuTrainingCluster extends GpuTrainingClusterBase {
     this.efaQueue = attrs.efaJobQueueArn
       ? batch.JobQueue.fromJobQueueArn(this, 'EfaQueue', attrs.efaJobQueueArn)
       : undefined;
-    this.jobQueues = [this.spotQueue, this.onDemandQueue, this.efaQueue].filter(
-      (q): q is batch.IJobQueue => q !== undefined,
+    const reserved = (attrs.reservedJobQueueArns ?? []).map((arn, i) =>
+      batch.JobQueue.fromJobQueueArn(this, `ReservedQueue${i}`, arn),
     );
+    this.jobQueues = [
+      ...[this.spotQueue, this.onDemandQueue, this.efaQueue].filter(
+        (q): q is batch.IJobQueue => q !== undefined,
+      ),
+      ...reserved,
+    ];
   }
 
   public grantSubmitJob(grantee: iam.IGrantable): iam.Grant {

@@ -237,6 +237,19 @@ describe('GpuTrainingCluster reservedCapacity', () => {
     });
   });
 
+  test('an imported cluster takes the reserved queues, and grants cover them', () => {
+    const arn = 'arn:aws:batch:us-east-1:123456789012:job-queue/research-reserved';
+    const imported = GpuTrainingCluster.fromGpuTrainingClusterAttributes(new Stack(), 'Imported', {
+      clusterName: 'research',
+      spotJobQueueArn: 'arn:aws:batch:us-east-1:123456789012:job-queue/research-spot',
+      reservedJobQueueArns: [arn],
+    });
+    expect(imported.jobQueues.map((q) => q.jobQueueArn)).toEqual([
+      'arn:aws:batch:us-east-1:123456789012:job-queue/research-spot',
+      arn,
+    ]);
+  });
+
   test('zero unacknowledged findings under AwsSolutions, NIST, HIPAA, MlPlatform and DeployPreflight', () => {
     expect(formatFindings(findings)).toBe('');
   });
