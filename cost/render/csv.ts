@@ -114,8 +114,14 @@ function lineRow(
   period: { start: string; end: string },
 ): Record<CsvColumn, string> {
   const service = serviceInfo(line.service);
-  const cost = line.inTotals ? line.monthly[scenario] : undefined;
   const charge = scenarioCharge(line, scenario);
+  // ListCost is the list price: a line covered by `--commitments` is shown before them (its
+  // scenario charge), so the column stays list cost; the JSON report holds the committed figures.
+  const listOfCommitted =
+    line.commitment && charge.quantity !== undefined && charge.unitPrice !== undefined
+      ? Math.round(charge.quantity * charge.unitPrice * 1e6) / 1e6
+      : undefined;
+  const cost = line.inTotals ? (listOfCommitted ?? line.monthly[scenario]) : undefined;
   const description = [
     line.component,
     line.inTotals ? '' : `: ${dependsOnUsageText(line)} (not in totals)`,

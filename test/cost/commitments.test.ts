@@ -422,3 +422,16 @@ describe('catalog guard on commitment rates', () => {
     expect(rateProblems(withRates(CATALOG, rates)).join('\n')).toMatch(message);
   });
 });
+
+describe('the FOCUS-aligned CSV stays at list prices', () => {
+  test('ListCost of a covered line is its list cost; the JSON holds the committed figure', async () => {
+    const { renderCsv } = await import('../../cost/render/csv');
+    const r = run(DONE_WHEN, {
+      commitments: { savingsPlans: [{ type: 'compute', term: '1y', hourlyCommitment: 0.5 }] },
+    });
+    const csv = renderCsv(r);
+    const box = csv.split('\n').find((row) => row.includes('Instance usage (g5.xlarge, on-demand)'))!;
+    expect(box.split(',')[0]).toBe(String(730 * OD.g5));
+    expect(line(r, 'Box').monthly.expected).toBeLessThan(730 * OD.g5);
+  });
+});
