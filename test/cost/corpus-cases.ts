@@ -86,6 +86,31 @@ export const CORPUS_CASES: readonly CorpusCase[] = [
     free: 0,
   },
   {
+    file: 'RDS_PIOPS.yaml',
+    region: 'eu-west-1',
+    work: 'MySQL db.t3.small, 100 GB io1, 1,000 IOPS, a secret',
+    monthly: H * 0.036 + 100 * 0.138 + 1000 * 0.11 + 0.4,
+    resources: 2,
+    free: 0,
+  },
+  {
+    file: 'RDS_with_DBParameterGroup.yaml',
+    region: 'us-east-1',
+    work: 'MySQL db.t3.small, 5 GB gp2; the parameter group is free',
+    // 730 × 0.034 (rds mysql db.t3.small) + 5 × 0.115 (gp2 GB-Mo), apw:rds-*
+    monthly: H * 0.034 + 5 * 0.115,
+    resources: 2,
+    free: 1,
+  },
+  {
+    file: 'RDS_with_DBParameterGroup.yaml',
+    region: 'ap-northeast-1',
+    work: 'MySQL db.t3.small, 5 GB gp2; the parameter group is free',
+    monthly: H * 0.052 + 5 * 0.138,
+    resources: 2,
+    free: 1,
+  },
+  {
     file: 'RDS_with_DBParameterGroup.yaml',
     region: 'eu-west-1',
     work: 'MySQL db.t3.small, 5 GB gp2; the parameter group is free',
