@@ -15,6 +15,7 @@ import { IamNetworkInterfaceScoped } from './rules/iam/IamNetworkInterfaceScoped
 import { SnsTopicPolicySourceConditions } from './rules/sns/SnsTopicPolicySourceConditions';
 import { KmsKeyPolicyPrincipalsScoped } from './rules/kms/KmsKeyPolicyPrincipalsScoped';
 import { VpcEndpointPolicy } from './rules/ec2/VpcEndpointPolicy';
+import { LambdaPermissionSourceConditions } from './rules/lambda/LambdaPermissionSourceConditions';
 
 /** The name the pack reports under, and the prefix of its rule ids (`MlPlatform-<Rule>`). */
 export const ML_PLATFORM_PACK_NAME = 'MlPlatform';
@@ -149,6 +150,14 @@ export const ML_PLATFORM_RULES: readonly MlPlatformRule[] = [
     explanation:
       'A role that creates interfaces anywhere can place a workload in any VPC and subnet of the account, around the network isolation the platform builds. Scope the actions to EC2 ARNs of the account and region, or condition them on ec2:Vpc / ec2:Subnet.',
     rule: IamNetworkInterfaceScoped,
+  },
+  {
+    name: 'LambdaPermissionSourceConditions',
+    level: NagMessageLevel.ERROR,
+    info: 'The Lambda permission lets an AWS service invoke the function without SourceArn or SourceAccount.',
+    explanation:
+      "aws:SourceArn is the condition Lambda documents for the function's resource policy: without SourceArn (or at least SourceAccount) any rule, bucket or topic of any account served by that service can invoke the function. CDK's event targets set it; a hand-written CfnPermission or addPermission often does not.",
+    rule: LambdaPermissionSourceConditions,
   },
 ];
 

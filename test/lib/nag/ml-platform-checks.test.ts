@@ -41,6 +41,7 @@ describe('MlPlatformChecks', () => {
       'MlPlatform-KmsKeyPolicyPrincipalsScoped',
       'MlPlatform-VpcEndpointPolicy',
       'MlPlatform-IamNetworkInterfaceScoped',
+      'MlPlatform-LambdaPermissionSourceConditions',
     ]);
     for (const rule of ML_PLATFORM_RULES) {
       expect(rule.info).toMatch(/^The .+\.$/);

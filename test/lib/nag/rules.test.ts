@@ -7,6 +7,7 @@ import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as fsx from 'aws-cdk-lib/aws-fsx';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { ML_PLATFORM_RULES } from '../../../lib/nag';
@@ -278,6 +279,15 @@ function eniPolicy(stack: Stack, statement: Record<string, unknown>): CfnResourc
     policyName: 'eni',
     roles: ['model-role'],
     policyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', ...statement }] },
+  });
+}
+
+function permission(stack: Stack, props: Partial<lambda.CfnPermissionProps> = {}): CfnResource {
+  return new lambda.CfnPermission(stack, 'Resource', {
+    action: 'lambda:InvokeFunction',
+    functionName: `arn:aws:lambda:us-east-1:${ACCOUNT}:function:spot-retry`,
+    principal: 'events.amazonaws.com',
+    ...props,
   });
 }
 
@@ -637,6 +647,21 @@ const CASES: Record<string, RuleCases> = {
     },
     notApplicable: {
       'Describe calls only': (s) => eniPolicy(s, { Action: 'ec2:DescribeNetworkInterfaces', Resource: '*' }),
+    },
+  },
+  LambdaPermissionSourceConditions: {
+    compliant: {
+      'EventBridge limited to one rule': (s) =>
+        permission(s, { sourceArn: `arn:aws:events:us-east-1:${ACCOUNT}:rule/spot-reclaims` }),
+      'S3 limited to the account': (s) =>
+        permission(s, { principal: 's3.amazonaws.com', sourceAccount: ACCOUNT }),
+    },
+    nonCompliant: {
+      'EventBridge without SourceArn': (s) => permission(s),
+      'SNS without SourceArn or SourceAccount': (s) => permission(s, { principal: 'sns.amazonaws.com' }),
+    },
+    notApplicable: {
+      'another account': (s) => permission(s, { principal: '210987654321' }),
     },
   },
 };
