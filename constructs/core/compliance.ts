@@ -1,7 +1,12 @@
-import { Validations } from 'aws-cdk-lib';
+import { App, CloudFormationValidatePlugin, Validations } from 'aws-cdk-lib';
 import type { IPolicyValidationPlugin } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks } from 'cdk-nag';
 import type { Construct, IConstruct } from 'constructs';
+import {
+  CachedCloudFormationValidatePlugin,
+  VALIDATION_CACHE_CONTEXT_KEY,
+  validationCacheDir,
+} from './validation-cache';
 
 /** The cdk-nag packs every platform app runs, by the name they report under. */
 export const COMPLIANCE_PACKS = ['AwsSolutions', 'NIST.800.53.R5', 'HIPAA.Security'] as const;
@@ -17,7 +22,9 @@ export interface CompliancePackOptions {
 /**
  * Registers the AwsSolutions, NIST 800-53 R5 and HIPAA Security packs on the app as cdk-nag v3
  * policy-validation plugins. Findings go to `cdk.out/validation-report.json`, and synth fails
- * while any is unacknowledged. CDK's built-in CloudFormation validation stays on.
+ * while any is unacknowledged. CDK's built-in CloudFormation validation stays on; on an App it is
+ * registered as `CachedCloudFormationValidatePlugin` (the same plugin, its report reused for templates
+ * identical to an earlier synth's; `-c cdk-ml-platform:validationCache=false` turns that off).
  */
 export function applyCompliancePacks(app: Construct, options: CompliancePackOptions = {}): void {
   const plugins = [
@@ -27,7 +34,31 @@ export function applyCompliancePacks(app: Construct, options: CompliancePackOpti
     ...(options.extraPlugins ?? []),
   ];
   Validations.of(app).addPlugins(...plugins);
+  const cached = cachedCloudFormationValidation(app);
+  if (cached) Validations.of(app).addPlugins(cached);
   REGISTERED_PACKS.set(app, [...compliancePacksOf(app), ...plugins.map((p) => p.name)]);
+}
+
+/**
+ * The cached built-in validation for `app`, when it may replace the default instance: on an App (CDK
+ * accepts the plugin there only) whose built-in validation is on, with no CloudFormationValidatePlugin
+ * registered yet (CDK allows one), the cache not turned off, and a project `node_modules` to keep it in.
+ */
+function cachedCloudFormationValidation(app: Construct): CachedCloudFormationValidatePlugin | undefined {
+  if (!App.isApp(app)) return undefined;
+  const setting: unknown = app.node.tryGetContext(VALIDATION_CACHE_CONTEXT_KEY);
+  if (setting === false || setting === 'false') return undefined;
+  // `builtinCloudFormationValidation: false` (App props) and the plugins registered so far have no
+  // public getter; both are read defensively, and a missing field means the default.
+  const internals = app as unknown as {
+    readonly _builtinCloudFormationValidation?: boolean;
+    readonly _validationPlugins?: readonly unknown[];
+  };
+  if (internals._builtinCloudFormationValidation === false) return undefined;
+  if ((internals._validationPlugins ?? []).some((p) => p instanceof CloudFormationValidatePlugin))
+    return undefined;
+  const dir = validationCacheDir();
+  return dir === undefined ? undefined : new CachedCloudFormationValidatePlugin(dir);
 }
 
 /** Pack names registered by `applyCompliancePacks`, per app (CDK has no public lookup of validation plugins). */

@@ -3,7 +3,6 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -14,6 +13,7 @@ import {
   UNRESERVED_CONCURRENCY_REASON,
 } from './compliance';
 import { acknowledgePolicyWildcards } from './wildcards';
+import { bundledHandlerCode } from './bundled-handler';
 import { handlerEntry } from './handler-entry';
 import { chooseVpcSubnets } from './subnets';
 
@@ -65,14 +65,14 @@ export interface VpcFunctionProps {
  * The one VPC Lambda function every construct of the library ships (not exported from the package):
  * a KMS-encrypted log group with retention, a KMS-encrypted dead-letter queue, a security group with
  * HTTPS out only, a role with the network-interface permissions Lambda needs in a VPC, and a
- * `NodejsFunction` (arm64, JSON logs, source maps) on the newest Node.js runtime the app's aws-cdk-lib
- * knows. No reserved concurrency: see `UNRESERVED_CONCURRENCY_REASON`.
+ * Lambda function (arm64, JSON logs, source maps) on the newest Node.js runtime the app's aws-cdk-lib
+ * knows, its handler bundled by esbuild in the synth process (`bundledHandlerCode`). No reserved concurrency: see `UNRESERVED_CONCURRENCY_REASON`.
  *
  * Owners create it with the id `Default`, which CDK leaves out of logical ids: the resources keep
  * the ids they had when each owner built them itself.
  */
 export class VpcFunction extends Construct {
-  public readonly function: nodejs.NodejsFunction;
+  public readonly function: lambda.Function;
   public readonly role: iam.Role;
   public readonly logGroup: logs.LogGroup;
   public readonly deadLetterQueue: sqs.Queue;
@@ -133,11 +133,17 @@ export class VpcFunction extends Construct {
       }),
     );
 
-    this.function = new nodejs.NodejsFunction(this, 'Function', {
-      entry: handlerEntry(props.handlerDir, props.handlerName),
-      handler: 'handler',
+    const runtime = latestNodeRuntime();
+    this.function = new lambda.Function(this, 'Function', {
+      code: bundledHandlerCode(this, {
+        entry: handlerEntry(props.handlerDir, props.handlerName),
+        runtime,
+        // Every Node.js runtime from 18 on ships the AWS SDK v3.
+        externalModules: ['@aws-sdk/*'],
+      }),
+      handler: 'index.handler',
       description: props.description,
-      runtime: latestNodeRuntime(),
+      runtime,
       architecture: lambda.Architecture.ARM_64,
       memorySize: props.memorySize ?? 256,
       timeout: props.timeout,
@@ -150,13 +156,6 @@ export class VpcFunction extends Construct {
       deadLetterQueue: this.deadLetterQueue,
       retryAttempts: props.retryAttempts,
       environment: { ...props.environment, NODE_OPTIONS: '--enable-source-maps' },
-      bundling: {
-        // Every Node.js runtime from 18 on ships the AWS SDK v3.
-        externalModules: ['@aws-sdk/*'],
-        minify: true,
-        sourceMap: true,
-        forceDockerBundling: false,
-      },
     });
     acknowledgeFindings(this.function, LAMBDA_CONCURRENCY_RULES, UNRESERVED_CONCURRENCY_REASON);
   }

@@ -359,7 +359,7 @@ describe('the packed package', () => {
     expect(build.stdout).toMatch(/built .*cdk-ml-cost\.js/);
   });
 
-  test('installs esbuild as a runtime dependency (NodejsFunction bundles at the consumer synth)', () => {
+  test('installs esbuild as a runtime dependency (the Lambda handlers are bundled at the consumer synth)', () => {
     const pkg = JSON.parse(
       readFileSync(join(appDir, 'node_modules', PACKAGE_NAME, 'package.json'), 'utf8'),
     ) as {
@@ -394,7 +394,7 @@ describe("the user's own stack", () => {
     ]) {
       expect(types, t).toContain(t);
     }
-    // NodejsFunction bundled our compiled .js handlers into assets at the consumer's synth.
+    // bundledHandlerCode bundled our compiled .js handlers into assets at the consumer's synth.
     const assets = readdirSync(join(appDir, 'cdk.out')).filter((f) => f.startsWith('asset.'));
     const bundles = assets.filter((a) => existsSync(join(appDir, 'cdk.out', a, 'index.js')));
     expect(bundles.length).toBeGreaterThanOrEqual(2);

@@ -24,7 +24,7 @@ describe('handlerEntry', () => {
     expect(handlerEntry(dir, 'compiled')).toBe(join(dir, 'compiled.js'));
   });
 
-  test('names the .js path when neither exists, for NodejsFunction to report', () => {
+  test('names the .js path when neither exists, for bundledHandlerCode to report', () => {
     expect(handlerEntry(dir, 'missing')).toBe(join(dir, 'missing.js'));
   });
 

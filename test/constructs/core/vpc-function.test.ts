@@ -104,19 +104,25 @@ describe('VpcFunction', () => {
   });
 });
 
-test('only one file of the library constructs a NodejsFunction', () => {
+test('only one file of the library constructs a Lambda function, and none a NodejsFunction', () => {
   const root = join(__dirname, '../../../constructs');
   const files: string[] = [];
+  const nodejs: string[] = [];
   const walk = (dir: string): void => {
     for (const name of readdirSync(dir)) {
       const path = join(dir, name);
       if (statSync(path).isDirectory()) walk(path);
-      else if (path.endsWith('.ts') && /new\s+(nodejs\.)?NodejsFunction\(/.test(readFileSync(path, 'utf8')))
-        files.push(path.slice(root.length + 1));
+      else if (path.endsWith('.ts')) {
+        const text = readFileSync(path, 'utf8');
+        if (/new\s+lambda\.Function\(/.test(text)) files.push(path.slice(root.length + 1));
+        // NodejsFunction spawns `npx esbuild` per handler at synth; bundledHandlerCode runs esbuild in-process.
+        if (/NodejsFunction\(|aws-lambda-nodejs/.test(text)) nodejs.push(path.slice(root.length + 1));
+      }
     }
   };
   walk(root);
   expect(files).toEqual(['core/vpc-function.ts']);
+  expect(nodejs).toEqual([]);
 });
 
 describe('chooseVpcSubnets: a user VPC', () => {

@@ -1,0 +1,176 @@
+import { createHash, randomBytes } from 'node:crypto';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { CloudFormationValidatePlugin } from 'aws-cdk-lib';
+import type { IPolicyValidationContext, PolicyValidationPluginReport } from 'aws-cdk-lib';
+
+/** Context key that turns the validation cache off (`-c cdk-ml-platform:validationCache=false`). */
+export const VALIDATION_CACHE_CONTEXT_KEY = 'cdk-ml-platform:validationCache';
+
+/** Bumped when the cache file format or the key changes. */
+const CACHE_FORMAT = 1;
+
+/** Cache entries kept; the least recently used beyond this are removed after a write. */
+const MAX_ENTRIES = 200;
+
+/**
+ * The folder of the validation cache: `node_modules/.cache/cdk-ml-platform/cfn-validate` in the nearest
+ * folder (from `cwd` up) that has a `node_modules`, the convention of babel, eslint and terser caches.
+ * Undefined when there is none: then nothing is cached. It is inside the project's own dependencies,
+ * so whoever can write there could as well replace aws-cdk-lib itself.
+ */
+export function validationCacheDir(cwd: string = process.cwd()): string | undefined {
+  for (let dir = cwd; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'node_modules'))) {
+      return join(dir, 'node_modules', '.cache', 'cdk-ml-platform', 'cfn-validate');
+    }
+    if (dirname(dir) === dir) return undefined;
+  }
+}
+
+/** The aws-cdk-lib in use (its validation plugin's code, default rules and options are part of the key). */
+function awsCdkLibVersion(): string {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('aws-cdk-lib/package.json') as { version: string }).version;
+}
+
+/**
+ * aws-cdk-lib's built-in CloudFormation validation (`CloudFormationValidatePlugin`, the cfn-lint rules
+ * and resource schemas compiled to WebAssembly) with its reports memoised by content.
+ *
+ * The plugin's report is a function of the templates' bytes, their stack paths, accounts and regions,
+ * the validation engine's version and aws-cdk-lib's version (its options and default rules): all of
+ * them are the cache key. A synth whose templates are byte for byte those of an earlier synth gets that
+ * synth's report (violations, severities, fixes, locations) without starting the engine, which costs
+ * several seconds of CPU even for a one-bucket app (schemas are loaded per resource type on first use);
+ * any other synth runs the plugin exactly as aws-cdk-lib registers it and stores its report. Either
+ * way the report goes through CDK's own handling (acknowledgements, the warning/error downgrade,
+ * `validation-report.json`, failing the synth).
+ *
+ * Registered in place of the default instance: "Registering a `CloudFormationValidatePlugin` explicitly
+ * replaces the auto-registered default instance" (aws-cdk-lib, CloudFormationValidatePluginProps).
+ */
+export class CachedCloudFormationValidatePlugin extends CloudFormationValidatePlugin {
+  private readonly cacheDir: string;
+
+  constructor(cacheDir: string) {
+    super();
+    this.cacheDir = cacheDir;
+  }
+
+  public validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
+    // CDK skips its default instance when CDK_VALIDATION=false; an explicit instance would still run.
+    if (process.env.CDK_VALIDATION === 'false') return { success: true, violations: [] };
+    const paths = context.stackTemplates.map((s) => s.templatePath);
+    let key: string;
+    try {
+      key = this.cacheKey(context);
+    } catch {
+      return super.validate(context);
+    }
+    const file = join(this.cacheDir, `${key}.json`);
+    const cached = readEntry(file, paths);
+    if (cached) return cached;
+    const report = super.validate(context);
+    writeEntry(this.cacheDir, file, report, paths);
+    return report;
+  }
+
+  private cacheKey(context: IPolicyValidationContext): string {
+    const hash = createHash('sha256');
+    hash.update(JSON.stringify({ format: CACHE_FORMAT, cdk: awsCdkLibVersion(), engine: this.version }));
+    for (const s of context.stackTemplates) {
+      const content = createHash('sha256').update(readFileSync(s.templatePath)).digest('hex');
+      hash.update(
+        JSON.stringify([s.stackConstructPath, basename(s.templatePath), s.accountId, s.region, content]),
+      );
+    }
+    return hash.digest('hex');
+  }
+}
+
+/** A stored report: template paths replaced by their index in the context (the outdir may differ). */
+interface Entry {
+  readonly format: number;
+  readonly report: PolicyValidationPluginReport;
+}
+
+function readEntry(file: string, paths: readonly string[]): PolicyValidationPluginReport | undefined {
+  let entry: Entry;
+  try {
+    entry = JSON.parse(readFileSync(file, 'utf8')) as Entry;
+  } catch {
+    return undefined;
+  }
+  if (entry?.format !== CACHE_FORMAT || !Array.isArray(entry.report?.violations)) return undefined;
+  try {
+    const now = new Date();
+    utimesSync(file, now, now);
+  } catch {
+    // a read-only cache still answers
+  }
+  return {
+    ...entry.report,
+    violations: entry.report.violations.map((v) => ({
+      ...v,
+      violatingResources: v.violatingResources.map((r) => {
+        const stored = r as typeof r & { templateIndex?: number };
+        if (stored.templateIndex === undefined) return r;
+        const restored: Record<string, unknown> = { ...stored, templatePath: paths[stored.templateIndex] };
+        delete restored.templateIndex;
+        return restored as unknown as typeof r;
+      }),
+    })),
+  };
+}
+
+function writeEntry(
+  dir: string,
+  file: string,
+  report: PolicyValidationPluginReport,
+  paths: readonly string[],
+): void {
+  const stored: Entry = {
+    format: CACHE_FORMAT,
+    report: {
+      ...report,
+      violations: report.violations.map((v) => ({
+        ...v,
+        violatingResources: v.violatingResources.map((r) => {
+          const index = r.templatePath === undefined ? -1 : paths.indexOf(r.templatePath);
+          if (index < 0) return r;
+          const stored: Record<string, unknown> = { ...r, templateIndex: index };
+          delete stored.templatePath;
+          return stored as unknown as typeof r;
+        }),
+      })),
+    },
+  };
+  try {
+    mkdirSync(dir, { recursive: true });
+    // Whole or not at all: concurrent synths of the same templates write the same bytes.
+    const tmp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
+    writeFileSync(tmp, JSON.stringify(stored), { flag: 'wx' });
+    renameSync(tmp, file);
+    prune(dir);
+  } catch {
+    // A cache that cannot be written only costs the next synth its time.
+  }
+}
+
+function prune(dir: string): void {
+  const entries = readdirSync(dir).filter((n) => n.endsWith('.json'));
+  if (entries.length <= MAX_ENTRIES) return;
+  const byAge = entries.map((n) => ({ n, t: statSync(join(dir, n)).mtimeMs })).sort((a, b) => a.t - b.t);
+  for (const { n } of byAge.slice(0, entries.length - MAX_ENTRIES)) rmSync(join(dir, n), { force: true });
+}
