@@ -16,7 +16,10 @@
  *                    scalable targets, policies and alarms among them), wall and peak RSS, and
  *                    the time ratio for 40,000 (linear: at most about 2)
  *   synth ratio      `npx tsx bin/platform.ts` against `npx tsx bench/one-bucket-app.ts`, whole
- *                    processes, interleaved
+ *                    processes, interleaved: warm (CDK's CloudFormation validation answered from
+ *                    the validation cache, as on any re-synth of unchanged templates) and cold
+ *                    (`cdk-ml-platform:validationCache=false`); wall time and, with GNU time, CPU time
+ *                    (steadier than wall on a shared machine)
  *
  * Options: --runs N (default 5; synth uses min(N, 3)), --json (writes bench-results/latest.json),
  * --skip-cdk-synth, --skip-synth-ratio, --cli FILE (another bundled CLI to time, e.g. an older build kept for a
@@ -33,6 +36,7 @@ import { writeCostReports } from '../cost/synth-report';
 import { CONFIG_CONTEXT_KEY, readPlatformConfig } from '../lib/config';
 import { addReferencePlatform } from '../lib/platform-app';
 import { mixedTemplate } from './scale-template';
+import { VALIDATION_CACHE_CONTEXT_KEY } from '../constructs/core/validation-cache';
 
 const ROOT = resolve(__dirname, '..');
 const DEFAULT_CLI = join(ROOT, 'dist', 'cdk-ml-cost.js');
@@ -300,46 +304,101 @@ function main(): void {
       ),
     );
 
-    // 3c. the reference app against a one-bucket app, both as `npx tsx` processes like `cdk synth` runs them
+    // 3c. the reference app against a one-bucket app, both as `npx tsx` processes like `cdk synth` runs them.
+    // Warm: CDK's CloudFormation validation answered from the validation cache (templates identical to
+    // the warm-up's, the usual case of a re-synth); cold: the cache off, the validation engine starts.
     if (!process.argv.includes('--skip-synth-ratio')) {
-      log(`reference app vs one-bucket app synth (whole processes), ${synthRuns} interleaved runs`);
-      const synthProcess = (entry: string, outdir: string): number => {
+      log(
+        `reference app (warm and cold) vs one-bucket app synth (whole processes), 1 warm-up + ${synthRuns} interleaved runs`,
+      );
+      const synthProcess = (entry: string, outdir: string, extra: Record<string, unknown> = {}) => {
+        const times = join(scratch, 'synth-time.txt');
+        const argv = existsSync(TIME)
+          ? [TIME, '-f', '%U %S', '-o', times, 'npx', 'tsx', entry]
+          : ['npx', 'tsx', entry];
         const t0 = performance.now();
-        const r = spawnSync('npx', ['tsx', entry], {
+        const r = spawnSync(argv[0], argv.slice(1), {
           cwd: ROOT,
           stdio: ['ignore', 'ignore', 'pipe'],
-          env: { ...process.env, CDK_OUTDIR: outdir, CDK_CONTEXT_JSON: JSON.stringify(context) },
+          env: {
+            ...process.env,
+            CDK_OUTDIR: outdir,
+            CDK_CONTEXT_JSON: JSON.stringify({ ...context, ...extra }),
+          },
         });
         if (r.status !== 0) throw new Error(`${entry} exited ${r.status}: ${r.stderr}`);
-        return (performance.now() - t0) / 1000;
+        const wall = (performance.now() - t0) / 1000;
+        // user + system CPU seconds of the process tree (GNU time counts waited-for children)
+        const cpu = existsSync(TIME)
+          ? readFileSync(times, 'utf8')
+              .trim()
+              .split('\n')
+              .pop()!
+              .split(' ')
+              .reduce((sum, x) => sum + Number(x), 0)
+          : NaN;
+        return { wall, cpu };
       };
-      const ratios = repeat(0, synthRuns, () => {
-        const platform = synthProcess(join(ROOT, 'bin', 'platform.ts'), join(scratch, 'ratio-platform'));
-        const bucket = synthProcess(join(ROOT, 'bench', 'one-bucket-app.ts'), join(scratch, 'ratio-bucket'));
-        return { platform, bucket };
-      });
+      const platformEntry = join(ROOT, 'bin', 'platform.ts');
+      const bucketEntry = join(ROOT, 'bench', 'one-bucket-app.ts');
+      const COLD = { [VALIDATION_CACHE_CONTEXT_KEY]: false };
+      const ratios = repeat(1, synthRuns, () => ({
+        warm: synthProcess(platformEntry, join(scratch, 'ratio-platform')),
+        cold: synthProcess(platformEntry, join(scratch, 'ratio-platform-cold'), COLD),
+        bucket: synthProcess(bucketEntry, join(scratch, 'ratio-bucket')),
+      }));
       figures.push(
         figure(
-          'reference app synth (npx tsx process)',
+          'reference app synth, warm (npx tsx process)',
           's',
-          ratios.map((r) => r.platform),
+          ratios.map((r) => r.warm.wall),
+        ),
+      );
+      figures.push(
+        figure(
+          'reference app synth, cold: no validation cache',
+          's',
+          ratios.map((r) => r.cold.wall),
         ),
       );
       figures.push(
         figure(
           'one-bucket app synth (npx tsx process)',
           's',
-          ratios.map((r) => r.bucket),
+          ratios.map((r) => r.bucket.wall),
         ),
       );
       figures.push(
         figure(
-          'reference / one-bucket synth',
+          'reference / one-bucket synth, warm',
           '×',
-          ratios.map((r) => r.platform / r.bucket),
+          ratios.map((r) => r.warm.wall / r.bucket.wall),
           TARGETS.synthOverOneBucket,
         ),
       );
+      figures.push(
+        figure(
+          'reference / one-bucket synth, cold',
+          '×',
+          ratios.map((r) => r.cold.wall / r.bucket.wall),
+        ),
+      );
+      if (ratios.every((r) => Number.isFinite(r.bucket.cpu))) {
+        figures.push(
+          figure(
+            'reference / one-bucket CPU time, warm',
+            '×',
+            ratios.map((r) => r.warm.cpu / r.bucket.cpu),
+          ),
+        );
+        figures.push(
+          figure(
+            'reference / one-bucket CPU time, cold',
+            '×',
+            ratios.map((r) => r.cold.cpu / r.bucket.cpu),
+          ),
+        );
+      }
     }
 
     // 4. CLI cold start on one template, whole process; and the 100 stacks through the CLI

@@ -44,6 +44,21 @@ function awsCdkLibVersion(): string {
   return (require('aws-cdk-lib/package.json') as { version: string }).version;
 }
 
+/** The version in the package.json of the engine aws-cdk-lib resolves, or undefined. */
+function engineVersionFromPackage(): string | undefined {
+  try {
+    const main = require.resolve('@aws/cloudformation-validate', {
+      paths: [dirname(require.resolve('aws-cdk-lib'))],
+    });
+    const pkg = JSON.parse(readFileSync(join(dirname(main), 'package.json'), 'utf8')) as {
+      version?: unknown;
+    };
+    return typeof pkg.version === 'string' ? pkg.version : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * aws-cdk-lib's built-in CloudFormation validation (`CloudFormationValidatePlugin`, the cfn-lint rules
  * and resource schemas compiled to WebAssembly) with its reports memoised by content.
@@ -63,9 +78,21 @@ function awsCdkLibVersion(): string {
 export class CachedCloudFormationValidatePlugin extends CloudFormationValidatePlugin {
   private readonly cacheDir: string;
 
+  private engineVersion: string | undefined;
+
   constructor(cacheDir: string) {
     super();
     this.cacheDir = cacheDir;
+  }
+
+  /**
+   * The validation engine's version, read from its package.json: the base class asks the engine
+   * itself, which loads (compiles) its 9 MB WebAssembly module, about a second that a cache hit saves.
+   */
+  public get version(): string | undefined {
+    const version = this.engineVersion ?? engineVersionFromPackage() ?? super.version;
+    this.engineVersion = version;
+    return version;
   }
 
   public validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
