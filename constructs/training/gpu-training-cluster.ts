@@ -364,7 +364,11 @@ export class GpuTrainingCluster extends GpuTrainingClusterBase {
    * timeout. Submit it to `spotQueue`; with `onDemandFallback` it moves to `onDemandQueue` by itself.
    */
   public addGpuJob(id: string, props: GpuJobProps): batch.EcsJobDefinition {
-    validateGpuJob(`${this.node.path}/${id}`, props, this.instanceTypes);
+    // A job for a reserved queue may use every GPU of the reserved type.
+    validateGpuJob(`${this.node.path}/${id}`, props, [
+      ...this.instanceTypes,
+      ...this.reservedSpecs.map((r) => r.reservation.instanceType.toString()),
+    ]);
     const definition = createGpuJobDefinition(this, id, this.jobContext, props);
     this.registerJobDefinition(definition);
     return definition;

@@ -314,6 +314,14 @@ describe('reservedCapacity edge cases', () => {
     );
   });
 
+  test('a single-node job may ask for every GPU of a reserved type, and no more', () => {
+    const { cluster: c } = build([reservation]);
+    expect(() => c.addGpuJob('EightGpus', { image: IMAGE, gpus: 8 })).not.toThrow();
+    expect(() => c.addGpuJob('NineGpus', { image: IMAGE, gpus: 9 })).toThrow(
+      /gpus must be an integer from 1 to 8, got 9/,
+    );
+  });
+
   test('consecutive blocks of one pool are accepted', () => {
     expect(() =>
       build([
