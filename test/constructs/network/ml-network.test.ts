@@ -97,6 +97,58 @@ describe('MlNetwork defaults', () => {
     });
   });
 
+  test('every endpoint whose service takes a policy is limited to this account; ECS endpoints take none', () => {
+    // "Controlling access to Amazon ECS by attaching an endpoint policy to the VPC endpoint isn't
+    // currently supported" (ECS Developer Guide); every other default service supports one.
+    const accountOnly = (extra: Record<string, unknown> = {}) => ({
+      Statement: [
+        {
+          Sid: 'ThisAccountOnly',
+          Effect: 'Allow',
+          Principal: { AWS: '*' },
+          Action: '*',
+          Resource: '*',
+          Condition: { StringEquals: { 'aws:PrincipalAccount': { Ref: 'AWS::AccountId' }, ...extra } },
+        },
+      ],
+      Version: '2012-10-17',
+    });
+    const byService = new Map(
+      Object.values(template.findResources('AWS::EC2::VPCEndpoint')).map((r) => [
+        JSON.stringify(r.Properties.ServiceName),
+        r.Properties.PolicyDocument,
+      ]),
+    );
+    const policy = (name: string) => byService.get(JSON.stringify(`com.amazonaws.us-east-1.${name}`));
+    for (const name of ['ecs', 'ecs-agent', 'ecs-telemetry']) expect(policy(name), name).toBeUndefined();
+    for (const name of ['sagemaker.api', 'ecr.api', 'ecr.dkr', 'logs', 'monitoring', 'sts']) {
+      expect(policy(name), name).toEqual(accountOnly());
+    }
+    for (const name of ['kms', 'sagemaker.runtime']) {
+      expect(policy(name), name).toEqual(accountOnly({ 'aws:ResourceAccount': { Ref: 'AWS::AccountId' } }));
+    }
+  });
+
+  test('the flow-log role trusts VPC Flow Logs for flow logs of this account and region only', () => {
+    template.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: {
+        Statement: [
+          Match.objectLike({
+            Principal: { Service: 'vpc-flow-logs.amazonaws.com' },
+            Condition: {
+              StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+              ArnLike: {
+                'aws:SourceArn': {
+                  'Fn::Join': ['', ['arn:aws:ec2:us-east-1:', { Ref: 'AWS::AccountId' }, ':vpc-flow-log/*']],
+                },
+              },
+            },
+          }),
+        ],
+      },
+    });
+  });
+
   test('endpoint security group admits HTTPS from the VPC CIDR only and sends nothing out', () => {
     template.hasResourceProperties('AWS::EC2::SecurityGroup', {
       GroupDescription: Match.stringLikeRegexp('Interface VPC endpoints'),
