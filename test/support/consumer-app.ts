@@ -33,8 +33,13 @@ export interface ConsumerAssemblyReport {
   readonly alarmsWithoutSubscriber: readonly string[];
   /** How many alarms the stack has. */
   readonly alarmCount: number;
-  /** Unacknowledged findings of any validation plugin: `rule at path`. */
+  /** Unacknowledged error-level findings of any validation plugin: `rule at path`. */
   readonly findings: readonly string[];
+  /**
+   * Warning-level findings, which do not fail synth: e.g. aws-cdk-lib 2.269's built-in CloudFormation
+   * validation reports `E9004` (a GetAtt attribute its bundled schemas lack) as a warning.
+   */
+  readonly warnings: readonly string[];
   /** Error annotations, and warnings that an alarm topic has no subscriber. */
   readonly problems: readonly string[];
   /** Subnet references of the SageMaker models' VpcConfig. */
@@ -66,16 +71,25 @@ export function checkConsumerAssembly(outdir: string): ConsumerAssemblyReport {
     .map(([id, r]) => `${id}: ${JSON.stringify(r.Properties?.AlarmActions ?? [])}`);
 
   const findings: string[] = [];
+  const warnings: string[] = [];
   const reportFile = join(outdir, 'validation-report.json');
   if (existsSync(reportFile)) {
     const report = JSON.parse(readFileSync(reportFile, 'utf8')) as {
       pluginReports: Array<{
-        violations: Array<{ ruleName: string; violatingConstructs: Array<{ constructPath: string }> }>;
+        violations: Array<{
+          ruleName: string;
+          severity?: string;
+          violatingConstructs: Array<{ constructPath: string }>;
+        }>;
       }>;
     };
     for (const p of report.pluginReports)
       for (const v of p.violations)
-        for (const c of v.violatingConstructs) findings.push(`${v.ruleName} at ${c.constructPath}`);
+        for (const c of v.violatingConstructs)
+          (v.severity === undefined || v.severity === 'error' || v.severity === 'fatal'
+            ? findings
+            : warnings
+          ).push(`${v.ruleName} at ${c.constructPath}`);
   }
 
   // Annotations live in the manifest, or in a file next to it (newer aws-cdk-lib).
@@ -116,6 +130,7 @@ export function checkConsumerAssembly(outdir: string): ConsumerAssemblyReport {
     alarmsWithoutSubscriber,
     alarmCount: alarms.length,
     findings,
+    warnings,
     problems,
     modelSubnets,
   };
