@@ -1,4 +1,4 @@
-import { Duration, Size, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Duration, Size, Stack, Token } from 'aws-cdk-lib';
 import * as batch from 'aws-cdk-lib/aws-batch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
@@ -283,7 +283,13 @@ function grantRegistryImagePull(scope: Construct, image: ecs.ContainerImage, rol
   // RepositoryImage.bind reads the container only for registry credentials, which ECR images do not use.
   const { imageName } = image.bind(scope, { taskDefinition: { obtainExecutionRole: () => role } } as never);
   const repository = ecrRepositoryArn(imageName);
-  if (repository) ecr.Repository.fromRepositoryArn(scope, 'ImageRepository', repository).grantPull(role);
+  if (!repository) return;
+  ecr.Repository.fromRepositoryArn(scope, 'ImageRepository', repository).grantPull(role);
+  // CDK warns that a fromRegistry ECR image needs pull permissions; they were just granted.
+  Annotations.of(scope).acknowledgeWarning(
+    '@aws-cdk/aws-ecs:ecrImageRequiresPolicy',
+    `the execution role may pull from ${repository}`,
+  );
 }
 
 /** The repository ARN of an ECR image URI (`<account>.dkr.ecr.<region>.amazonaws.com[.cn]/<name>[:tag|@digest]`). */

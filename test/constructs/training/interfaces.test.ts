@@ -102,6 +102,17 @@ describe('ECR images named by URI', () => {
     });
   });
 
+  test("CDK's warning that such an image needs pull permissions is acknowledged (they are granted)", () => {
+    // THEN
+    const ecrWarnings = (path: string) =>
+      app
+        .synth()
+        .getStackByName(stack.stackName)
+        .findMetadataByType('aws:cdk:warning')
+        .filter((m) => m.path.startsWith(path) && String(m.data).includes('ecrImageRequiresPolicy'));
+    expect(ecrWarnings(`/${fromEcr.node.scope!.node.path}`)).toEqual([]);
+  });
+
   test('an image outside ECR gets no ECR grant', () => {
     const policies = JSON.stringify(t.findResources('AWS::IAM::Policy'));
     expect(policies.match(/ecr:BatchGetImage/g)).toHaveLength(1);
