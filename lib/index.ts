@@ -8,6 +8,7 @@ export * from './platform-stack';
 export * from './platform-app';
 export * from './synth-reports';
 export * from './data-plane';
+export * from './mlops-loop';
 export * from '../constructs/network';
 export * from '../constructs/storage';
 export * from '../constructs/training';

@@ -20,6 +20,7 @@ import { PlatformMonitoring } from '../constructs/monitoring/platform-monitoring
 import { applyCostAllocationTags, tagComponent } from '../constructs/monitoring/tagging';
 import { MlPlatformValidationError } from '../constructs/core/errors';
 import { PlatformDataPlane } from './data-plane';
+import { PlatformMlopsLoop } from './mlops-loop';
 import { COST_ANOMALY_DETECTION_REGION } from '../constructs/monitoring/cost-guardrails';
 import { CostAnomalyStack } from './cost-anomaly-stack';
 import { PRESETS, type PlatformPreset } from './presets';
@@ -105,6 +106,8 @@ export class MlPlatformStack extends Stack {
   public readonly monitoring: PlatformMonitoring;
   /** Streaming ingestion, Spark preprocessing and the feature store, when the preset has a data plane. */
   public readonly dataPlane?: PlatformDataPlane;
+  /** Model registry, retraining, approval-driven rollout and model monitoring, when the preset has them. */
+  public readonly mlops?: PlatformMlopsLoop;
   /**
    * The us-east-1 stack holding the Cost Explorer anomaly monitor when this platform is in another
    * region (Cost Explorer resources exist only in us-east-1); this stack depends on it, so
@@ -288,6 +291,26 @@ export class MlPlatformStack extends Stack {
       });
       this.monitoring.monitorAlarms('Data plane', this.dataPlane.alarms);
       tagComponent(this.dataPlane, 'data');
+    }
+    // --- MLOps loop ---
+    if (preset.mlops) {
+      this.mlops = new PlatformMlopsLoop(this, 'Mlops', {
+        deploymentName: deployment,
+        preset: preset.mlops,
+        endpoint: this.inference,
+        training: this.training,
+        dataStore: this.dataStore,
+        images: this.images,
+        topic: this.alarmTopic.topic,
+        encryptionKey: this.encryptionKey,
+        vpc: this.network.vpc,
+        vpcSubnets: this.network.privateSubnets,
+        serving: { imageUri: served.primary.image.imageUri, environment: served.primary.environment },
+        logRetention: preset.logRetention,
+        removalPolicy,
+      });
+      this.monitoring.monitorAlarms('MLOps loop', this.mlops.alarms);
+      tagComponent(this.mlops, 'mlops');
     }
     // What the second deploy step (serving your own model) needs: where to push the image and upload
     // model.tar.gz, and what to invoke.

@@ -1,5 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type { MlopsPreset } from './mlops-loop';
 
 /**
  * What differs between the reference platform's environments. Finance reviewers see the cost of
@@ -38,6 +39,11 @@ export interface PlatformPreset {
    * Undefined = no data plane.
    */
   readonly dataPlane?: DataPlanePreset;
+  /**
+   * The MLOps loop: model registry, retraining, approval-driven rollout, model monitoring.
+   * Undefined = no loop.
+   */
+  readonly mlops?: MlopsPreset;
 }
 
 /** How big the reference data plane is, and how much it is expected to be used (for the estimate). */
@@ -75,6 +81,8 @@ export const DEV_PRESET: PlatformPreset = {
     onlineFeatureStore: false,
     featureWriteUnitsPerMonth: 3_000_000,
   },
+  // Weekly retraining, approved on registration: every retrained model rolls out by itself.
+  mlops: { autoApprove: true, retrainEveryDays: 7, expectedRetrainingRunsPerMonth: 4.3 },
 };
 
 export const PROD_PRESET: PlatformPreset = {
@@ -97,6 +105,8 @@ export const PROD_PRESET: PlatformPreset = {
     featureReadUnitsPerMonth: 250_000_000,
     featureOnlineStorageGb: 20,
   },
+  // Retraining on drift only; a reviewer approves each version before it rolls out.
+  mlops: { autoApprove: false, expectedRetrainingRunsPerMonth: 2 },
 };
 
 export const PRESETS: Readonly<Record<string, PlatformPreset>> = { dev: DEV_PRESET, prod: PROD_PRESET };

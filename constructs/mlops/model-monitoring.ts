@@ -59,6 +59,12 @@ export interface ModelMonitoringProps {
    * @default - no baseline job
    */
   readonly baselineDataset?: string;
+  /**
+   * S3 URI of a Python record preprocessor (`preprocess_handler(inference_record)`) that turns each
+   * captured record into flat JSON, for models whose requests are not flat JSON or CSV.
+   * @default - none (captured requests must be CSV or flat JSON)
+   */
+  readonly recordPreprocessorUri?: string;
   /** @default MonitoringFrequency.HOURLY */
   readonly frequency?: MonitoringFrequency;
   /** @default 'ml.m5.large' */
@@ -255,6 +261,7 @@ export class ModelMonitoring extends Construct {
     this.jobDefinition = new CfnDataQualityJobDefinition(this, 'JobDefinition', {
       dataQualityAppSpecification: {
         imageUri: image,
+        recordPreprocessorSourceUri: props.recordPreprocessorUri,
         // Emit per-feature CloudWatch metrics (built-in container, "publish_cloudwatch_metrics").
         environment: { publish_cloudwatch_metrics: 'Enabled' },
       },
@@ -353,6 +360,11 @@ export class ModelMonitoring extends Construct {
     if (props.baselineDataset) {
       const workflow = new Workflow(this, 'Baseline', {
         purpose: 'monitoring baseline',
+        expectedUsage: {
+          source: 'ModelMonitoring.baselineDataset',
+          transitionsPerMonth: 3,
+          note: 'one baseline run a month × 3 state transitions',
+        },
         encryptionKey: props.encryptionKey,
         logRetention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
         removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,

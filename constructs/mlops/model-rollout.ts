@@ -55,6 +55,11 @@ export interface ModelRolloutProps {
   /** @default RemovalPolicy.RETAIN */
   readonly removalPolicy?: RemovalPolicy;
   /**
+   * Expected rollouts a month, for the cost estimate (state transitions).
+   * @default 4
+   */
+  readonly expectedRolloutsPerMonth?: number;
+  /**
    * How often the rollout checks the endpoint while it updates.
    * @default Duration.minutes(1)
    */
@@ -100,6 +105,7 @@ export class ModelRollout extends Construct {
     const endpointKey = props.endpointKey ?? owned.encryptionKey;
     const prefix = props.namePrefix ?? defaultPrefix(props.registry.modelPackageGroupName);
     const pollSeconds = (props.pollInterval ?? Duration.minutes(1)).toSeconds();
+    const rollouts = props.expectedRolloutsPerMonth ?? 4;
 
     const v = new PropValidator('ModelRollout', this);
     v.check(
@@ -121,6 +127,7 @@ export class ModelRollout extends Construct {
       '1-40 lower-case letters, digits and hyphens, starting and ending with a letter or digit',
     );
     v.range('pollInterval (seconds)', pollSeconds, 10, 3600);
+    v.range('expectedRolloutsPerMonth', rollouts, 0, 10000, { integer: false });
     v.check(
       props.endpoint.mode !== 'serverless' && props.endpoint.mode !== 'scale-to-zero',
       'endpoint.mode',
@@ -152,6 +159,13 @@ export class ModelRollout extends Construct {
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
       topic: props.topic,
       purpose: 'model rollout',
+      // 12 states once, then 2 per poll; a canary update takes about half an hour (provisioning,
+      // bake, termination wait).
+      expectedUsage: {
+        source: 'ModelRollout.expectedRolloutsPerMonth',
+        transitionsPerMonth: rollouts * (12 + 2 * Math.ceil(1800 / pollSeconds)),
+        note: `${rollouts} rollouts a month × (12 + 2 per poll over about 30 minutes) state transitions`,
+      },
     });
     this.stateMachine = workflow.stateMachine;
     this.role = workflow.role;

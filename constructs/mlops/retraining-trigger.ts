@@ -4,15 +4,15 @@ import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
-import type * as iam from 'aws-cdk-lib/aws-iam';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { USAGE_METADATA_KEY, type UsageAssumptions } from '../../cost/usage-metadata';
 import { PropValidator } from '../core/errors';
+import { acknowledgeGrantWildcards } from '../core/wildcards';
 import type { IGpuTrainingCluster } from '../training';
 import type { IModelRegistry } from './model-registry';
 import { CATCH_ALL, sdkTask, serviceTask, type StatesDefinition, Workflow } from './private/workflow';
@@ -146,18 +146,17 @@ export class RetrainingTrigger extends Construct {
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
       topic: props.topic,
       purpose: 'retraining',
+      // Train, Register, NotifyRegistered and the start and end of the execution.
+      expectedUsage: {
+        source: 'RetrainingTrigger.expectedRunsPerMonth',
+        transitionsPerMonth: runs * STATE_TRANSITIONS_PER_RUN,
+        note: `${runs} runs a month × ${STATE_TRANSITIONS_PER_RUN} state transitions`,
+      },
     });
     this.stateMachine = workflow.stateMachine;
     this.role = workflow.role;
     this.alarms = [workflow.failedAlarm];
     const stack = Stack.of(this);
-    (workflow.stateMachine.node.defaultChild as sfn.CfnStateMachine).addMetadata(USAGE_METADATA_KEY, {
-      source: 'RetrainingTrigger.expectedRunsPerMonth',
-      // Standard workflows bill state transitions: about 8 per run (start, submit, register, notify, end).
-      monthlyRequests: runs * STATE_TRANSITIONS_PER_RUN,
-      note: `${runs} runs per month × ${STATE_TRANSITIONS_PER_RUN} state transitions`,
-    } satisfies UsageAssumptions);
-
     // Batch .sync: "batch:SubmitJob, batch:DescribeJobs, batch:TerminateJob" and the managed rule
     // StepFunctionsGetEventsForBatchJobsRule (Step Functions guide, IAM policies for AWS Batch).
     props.cluster.grantSubmitJob(this.role);
@@ -179,7 +178,19 @@ export class RetrainingTrigger extends Construct {
     props.registry.grantRegister(this.role);
     props.outputBucket.grantRead(this.role, `${prefix}/*`);
     props.serving.repository?.grantPull(this.role);
-    if (props.jobRole) props.outputBucket.grantReadWrite(props.jobRole, `${prefix}/*`);
+    if (props.jobRole) {
+      // Only what the job does with its output: write the files, read them back.
+      const objects = props.outputBucket.arnForObjects(`${prefix}/*`);
+      props.jobRole.addToPrincipalPolicy(
+        new iam.PolicyStatement({ actions: ['s3:PutObject', 's3:GetObject'], resources: [objects] }),
+      );
+      props.outputBucket.encryptionKey?.grant(props.jobRole, 'kms:GenerateDataKey', 'kms:Decrypt');
+      acknowledgeGrantWildcards(
+        props.jobRole,
+        [objects],
+        `The training job writes model.tar.gz and evaluation.json under ${prefix}/<execution name>/, named per run.`,
+      );
+    }
     workflow.acknowledge(
       'DescribeJobs has no resource-level permission; Batch job IDs and the output objects are named at run time.',
     );
@@ -302,4 +313,4 @@ function retrainingDefinition(scope: Construct, s: RetrainingSpec): StatesDefini
   };
 }
 
-const STATE_TRANSITIONS_PER_RUN = 8;
+const STATE_TRANSITIONS_PER_RUN = 5;

@@ -5,6 +5,7 @@
 import { priceBatchComputeEnvironment } from './batch';
 import { priceAutoScalingGroup, priceEc2Instance } from './ec2';
 import { priceSageMakerEndpointConfig, priceSageMakerInferenceComponent } from './sagemaker';
+import { priceMonitoringSchedule } from './sagemaker-monitoring';
 import type { PricingModule } from './types';
 import { UNIT_PRICE_MODULES } from './unit-modules';
 
@@ -15,6 +16,7 @@ export const INSTANCE_MODULES: Readonly<Record<string, PricingModule>> = {
   'AWS::Batch::ComputeEnvironment': priceBatchComputeEnvironment,
   'AWS::SageMaker::EndpointConfig': priceSageMakerEndpointConfig,
   'AWS::SageMaker::InferenceComponent': priceSageMakerInferenceComponent,
+  'AWS::SageMaker::MonitoringSchedule': priceMonitoringSchedule,
 };
 
 /** Every pricing module by CloudFormation type. */
@@ -107,6 +109,11 @@ export const KNOWN_FREE_TYPES: ReadonlySet<string> = new Set([
   'AWS::SageMaker::Endpoint',
   'AWS::SageMaker::ModelPackageGroup',
   'AWS::SageMaker::CodeRepository',
+  // Model Monitor job definitions: their runs are priced on the MonitoringSchedule that starts them
+  'AWS::SageMaker::DataQualityJobDefinition',
+  'AWS::SageMaker::ModelQualityJobDefinition',
+  'AWS::SageMaker::ModelBiasJobDefinition',
+  'AWS::SageMaker::ModelExplainabilityJobDefinition',
   // CloudFormation orchestration
   'AWS::CloudFormation::WaitCondition',
   'AWS::CloudFormation::WaitConditionHandle',

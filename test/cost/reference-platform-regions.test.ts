@@ -34,12 +34,19 @@ describe('the reference platform priced in its own region', () => {
   // SageMaker Feature Store has no citable price in any region yet (the data-plane module says so
   // in its reason): the one gap of us-east-1.
   const FEATURE_STORE = /^no FeatureStore-WriteRequestUnits price/;
+  // The model-monitoring schedule (prod) is priced at the SageMaker Processing rate once the catalog
+  // carries `Processing:ml.<type>` (cost/catalog/KEYS.md); until then it is unpriced, naming that key.
+  const PROCESSING = /^no Processing:ml\.[a-z0-9.]+ price/;
 
   test('us-east-1: every resource is priced or known free, but the feature groups', () => {
     const report = reports.get('us-east-1')!;
     const unpriced = report.stacks.flatMap((s) => s.unpriced);
-    expect(unpriced.filter((u) => !FEATURE_STORE.test(u.reason))).toEqual([]);
-    expect(new Set(unpriced.map((u) => u.resourceType))).toEqual(new Set(['AWS::SageMaker::FeatureGroup']));
+    expect(unpriced.filter((u) => !FEATURE_STORE.test(u.reason) && !PROCESSING.test(u.reason))).toEqual([]);
+    expect(new Set(unpriced.filter((u) => !PROCESSING.test(u.reason)).map((u) => u.resourceType))).toEqual(
+      new Set(['AWS::SageMaker::FeatureGroup']),
+    );
+    for (const u of unpriced.filter((u) => PROCESSING.test(u.reason)))
+      expect(u.resourceType).toBe('AWS::SageMaker::MonitoringSchedule');
   });
 
   // What is still missing outside us-east-1 is the catalog's documented gaps (docs/prices.md):
@@ -72,7 +79,10 @@ describe('the reference platform priced in its own region', () => {
       const report = reports.get(region)!;
       const unpriced = report.stacks.flatMap((s) => s.unpriced);
       const undocumented = unpriced.filter(
-        (u) => !DOCUMENTED_GAP[region].test(u.reason) && !FEATURE_STORE.test(u.reason),
+        (u) =>
+          !DOCUMENTED_GAP[region].test(u.reason) &&
+          !FEATURE_STORE.test(u.reason) &&
+          !PROCESSING.test(u.reason),
       );
       expect(undocumented).toEqual([]);
       for (const u of unpriced)

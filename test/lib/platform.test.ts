@@ -17,6 +17,7 @@ import {
 } from '../../scripts/docs/security-doc';
 import { currentSynthSample, README, renderSynthSample } from '../../scripts/docs/synth-sample';
 import { expectValidationError } from '../support/validation';
+import type { CostReport } from '../../cost/types';
 
 // The reference platform is synthesized once for the whole file: it is the slowest fixture.
 let findings: Finding[];
@@ -26,6 +27,8 @@ let stacks: MlPlatformStack[];
 let app: App;
 /** What the synth step printed (compliance line and cost summary). */
 let printed: string;
+/** The cost report the synth step wrote. */
+let costReport: CostReport | undefined;
 
 beforeAll(() => {
   // addReferencePlatform registers the packs itself; path metadata on, as `cdk synth` sets it
@@ -34,7 +37,9 @@ beforeAll(() => {
   dev = Template.fromStack(stacks[0]);
   prod = Template.fromStack(stacks[1]);
   findings = synthFindings(app, (assembly) => {
-    printed = writeSynthReports(app, assembly, compliancePacksOf(app)).summary;
+    const reports = writeSynthReports(app, assembly, compliancePacksOf(app));
+    printed = reports.summary;
+    costReport = reports.costReport;
   });
 });
 
@@ -118,6 +123,79 @@ function referencedIds(value: unknown): string[] {
   const json = JSON.stringify(value ?? null);
   return [...json.matchAll(/"(?:Ref|Fn::GetAtt)":\s*\[?"([A-Za-z0-9]+)"/g)].map((m) => m[1]);
 }
+
+describe('MLOps loop (issue 20)', () => {
+  const resourcesOf = (t: Template, type: string) => Object.entries(t.findResources(type));
+
+  test.each([
+    ['dev', () => dev],
+    ['prod', () => prod],
+  ])(
+    '%s: a model package group, a rollout started by approvals, a retraining state machine on the training queue',
+    (_, t) => {
+      const template = t();
+      expect(resourcesOf(template, 'AWS::SageMaker::ModelPackageGroup')).toHaveLength(1);
+      const approval = resourcesOf(template, 'AWS::Events::Rule').find(
+        ([, r]) => r.Properties.EventPattern?.detail?.ModelApprovalStatus?.[0] === 'Approved',
+      );
+      expect(approval?.[1].Properties.Targets[0].Arn).toEqual({
+        Ref: expect.stringMatching(/^MlopsRolloutWorkflow/),
+      });
+      const machines = resourcesOf(template, 'AWS::StepFunctions::StateMachine');
+      const retraining = machines.find(([id]) => id.startsWith('MlopsRetrainingWorkflow'));
+      const definition = JSON.stringify(retraining?.[1].Properties.DefinitionString);
+      expect(definition).toContain(':states:::batch:submitJob.sync');
+      expect(definition).toContain('TrainingSpotQueue');
+      expect(definition).toContain(':states:::aws-sdk:sagemaker:createModelPackage');
+    },
+  );
+
+  test('dev registers approved models weekly (auto-approve); prod registers them pending a reviewer, on drift', () => {
+    const register = (t: Template) =>
+      JSON.stringify(
+        resourcesOf(t, 'AWS::StepFunctions::StateMachine').find(([id]) =>
+          id.startsWith('MlopsRetrainingWorkflow'),
+        )?.[1].Properties.DefinitionString,
+      );
+    expect(register(dev)).toContain('\\"ModelApprovalStatus\\":\\"Approved\\"');
+    expect(register(prod)).toContain('\\"ModelApprovalStatus\\":\\"PendingManualApproval\\"');
+    const rules = (t: Template) => resourcesOf(t, 'AWS::Events::Rule').map(([, r]) => r.Properties);
+    expect(rules(dev).some((r) => r.ScheduleExpression === 'rate(7 days)')).toBe(true);
+    expect(
+      rules(prod).some((r) => r.EventPattern?.['detail-type']?.[0] === 'CloudWatch Alarm State Change'),
+    ).toBe(true);
+  });
+
+  test('prod monitors the real-time endpoint capture with drift alarms on the alarm topic; dev (async) has no schedule', () => {
+    expect(resourcesOf(dev, 'AWS::SageMaker::MonitoringSchedule')).toHaveLength(0);
+    const [[, schedule]] = resourcesOf(prod, 'AWS::SageMaker::MonitoringSchedule');
+    expect(schedule.Properties.EndpointName).toEqual({
+      'Fn::GetAtt': [expect.stringMatching(/^Inference/), 'EndpointName'],
+    });
+    const drift = resourcesOf(prod, 'AWS::CloudWatch::Alarm').filter(([, a]) =>
+      String(a.Properties.MetricName).startsWith('feature_baseline_drift_'),
+    );
+    expect(drift).toHaveLength(4);
+    for (const [, alarm] of drift) {
+      expect(alarm.Properties.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^AlarmTopic/) }]);
+    }
+  });
+
+  test('the cost report prices the monitoring schedule, or names the missing Processing rate', () => {
+    const report = costReport!;
+    const prodReport = report.stacks.find((s) => s.stackName === 'MlPlatform-prod')!;
+    const priced = prodReport.lines.some((l) => l.resourceType === 'AWS::SageMaker::MonitoringSchedule');
+    const unpriced = prodReport.unpriced.filter(
+      (u) => u.resourceType === 'AWS::SageMaker::MonitoringSchedule',
+    );
+    expect(priced || unpriced.every((u) => u.reason.includes('no Processing:ml.m5.large price'))).toBe(true);
+    expect(priced ? unpriced : unpriced.length).toEqual(priced ? [] : 1);
+    // The state machines are priced lines (state transitions from usage metadata).
+    expect(
+      prodReport.lines.filter((l) => l.resourceType === 'AWS::StepFunctions::StateMachine').length,
+    ).toBeGreaterThanOrEqual(3);
+  });
+});
 
 describe('deployable on a fresh account', () => {
   const both = [

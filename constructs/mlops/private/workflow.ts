@@ -6,6 +6,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { USAGE_METADATA_KEY, type UsageAssumptions } from '../../../cost/usage-metadata';
 import { notifyTopic } from '../../core/alarm-actions';
 import { acknowledgeGrantPolicy } from '../../core/compliance';
 import { allowLogsToUseKey, logGroupArnPattern } from '../../core/logs-key';
@@ -28,6 +29,12 @@ export interface WorkflowProps {
   readonly topic: sns.ITopic;
   /** Why this workflow exists, for the role's and the alarm's descriptions. */
   readonly purpose: string;
+  /** Expected standard-workflow state transitions a month, for the cost estimate, and how they were counted. */
+  readonly expectedUsage: {
+    readonly transitionsPerMonth: number;
+    readonly source: string;
+    readonly note: string;
+  };
 }
 
 /**
@@ -64,6 +71,12 @@ export class Workflow extends Construct {
       tracingEnabled: true,
       logs: { destination: this.logGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
     });
+    // Standard workflows bill state transitions ("$0.025 per 1,000 state transitions", Step Functions pricing).
+    (this.stateMachine.node.defaultChild as sfn.CfnStateMachine).addMetadata(USAGE_METADATA_KEY, {
+      source: props.expectedUsage.source,
+      monthlyRequests: props.expectedUsage.transitionsPerMonth,
+      note: props.expectedUsage.note,
+    } satisfies UsageAssumptions);
     props.topic.grantPublish(this.role);
     this.failedAlarm = new cloudwatch.Alarm(this, 'FailedAlarm', {
       alarmDescription: `An execution of the ${props.purpose} state machine failed; its reason was published to the alarm topic`,
