@@ -13,6 +13,7 @@ import { USAGE_METADATA_KEY, type UsageAssumptions } from '../../cost/usage-meta
 import { notifyTopic } from '../core/alarm-actions';
 import { acknowledgeGrantPolicy } from '../core/compliance';
 import { PropValidator } from '../core/errors';
+import { sourceScopedPrincipal } from '../core/service-principals';
 import { acknowledgePolicyWildcards } from '../core/wildcards';
 import type { IInferenceEndpoint } from '../inference';
 import { CATCH_ALL, serviceTask, Workflow } from './private/workflow';
@@ -194,7 +195,7 @@ export class ModelMonitoring extends Construct {
         : undefined);
 
     this.role = new iam.Role(this, 'Role', {
-      assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com'),
+      assumedBy: sourceScopedPrincipal(this, 'sagemaker.amazonaws.com'),
       description: `Runs the data-quality jobs of ${props.endpoint.node.path}`,
     });
     props.captureBucket.grantRead(this.role);
@@ -238,14 +239,32 @@ export class ModelMonitoring extends Construct {
         ...networkConfig,
         vpcConfig: { securityGroupIds: [sg.securityGroupId], subnets: subnets.subnetIds },
       };
-      // "SageMaker needs ec2:CreateNetworkInterface ... to run jobs in your VPC" (SageMaker, Give SageMaker
-      // Access to Resources in your Amazon VPC): the VPC actions of the AmazonSageMakerFullAccess policy.
+      // SageMaker places the jobs' network interfaces with this role ("Give SageMaker AI Access to
+      // Resources in your Amazon VPC"): creation only in this VPC (ec2:Vpc, listed by EC2's service
+      // authorization reference for every resource CreateNetworkInterface touches), deletion and
+      // permissions on interfaces of this account and region; the Describe calls have no resource level.
+      const ec2Arn = (resource: string) =>
+        `arn:${stack.partition}:ec2:${stack.region}:${stack.account}:${resource}/*`;
+      this.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          actions: ['ec2:CreateNetworkInterface'],
+          resources: ['network-interface', 'subnet', 'security-group'].map(ec2Arn),
+          conditions: {
+            ArnEquals: {
+              'ec2:Vpc': `arn:${stack.partition}:ec2:${stack.region}:${stack.account}:vpc/${props.vpc.vpcId}`,
+            },
+          },
+        }),
+      );
+      this.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          actions: ['ec2:DeleteNetworkInterface', 'ec2:CreateNetworkInterfacePermission'],
+          resources: [ec2Arn('network-interface')],
+        }),
+      );
       this.role.addToPrincipalPolicy(
         new iam.PolicyStatement({
           actions: [
-            'ec2:CreateNetworkInterface',
-            'ec2:CreateNetworkInterfacePermission',
-            'ec2:DeleteNetworkInterface',
             'ec2:DeleteNetworkInterfacePermission',
             'ec2:DescribeNetworkInterfaces',
             'ec2:DescribeVpcs',

@@ -10,7 +10,6 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { PropValidator } from '../core/errors';
-import { allowTopicPublisher, TopicPublisher } from '../core/topic-publishers';
 import type { IInferenceEndpoint } from '../inference';
 import type { IModelRegistry } from './model-registry';
 import { CATCH_ALL, sdkTask, serviceTask, type StatesDefinition, Workflow } from './private/workflow';
@@ -86,10 +85,8 @@ export interface ModelRolloutProps {
  */
 export class ModelRollout extends Construct {
   public readonly stateMachine: sfn.StateMachine;
-  /** The rule on `SageMaker Model Package State Change` events with `ModelApprovalStatus: Approved`. */
-  public readonly approvalRule: events.Rule;
-  /** The rule that reports rejected packages to the topic. */
-  public readonly rejectionRule: events.Rule;
+  /** The rule on `SageMaker Model Package State Change` events of the group with `ModelApprovalStatus` `Approved` or `Rejected`. */
+  public readonly decisionRule: events.Rule;
   /** Failed rollouts (after their notice was published). */
   public readonly alarms: readonly cloudwatch.Alarm[];
   /** The execution role of the state machine. */
@@ -196,32 +193,19 @@ export class ModelRollout extends Construct {
     );
 
     // "SageMaker Model Package State Change" carries ModelPackageGroupName and ModelApprovalStatus
-    // (EventBridge events reference, SageMaker AI events).
-    const detail = { ModelPackageGroupName: [props.registry.modelPackageGroupName] };
-    this.approvalRule = new events.Rule(this, 'OnApproval', {
-      description: `Rolls approved models of ${props.registry.modelPackageGroupName} out to ${props.endpoint.node.path}`,
+    // (EventBridge events reference, SageMaker AI events). Rejections go through the state machine
+    // too, which reports them: the topic then needs no EventBridge publisher statement for this rule.
+    this.decisionRule = new events.Rule(this, 'OnDecision', {
+      description: `Rolls approved models of ${props.registry.modelPackageGroupName} out to ${props.endpoint.node.path}; reports rejections`,
       eventPattern: {
         source: ['aws.sagemaker'],
         detailType: ['SageMaker Model Package State Change'],
-        detail: { ...detail, ModelApprovalStatus: ['Approved'] },
+        detail: {
+          ModelPackageGroupName: [props.registry.modelPackageGroupName],
+          ModelApprovalStatus: ['Approved', 'Rejected'],
+        },
       },
       targets: [new targets.SfnStateMachine(this.stateMachine)],
-    });
-    allowTopicPublisher(props.topic, TopicPublisher.EVENTBRIDGE);
-    this.rejectionRule = new events.Rule(this, 'OnRejection', {
-      description: `Reports rejected models of ${props.registry.modelPackageGroupName}`,
-      eventPattern: {
-        source: ['aws.sagemaker'],
-        detailType: ['SageMaker Model Package State Change'],
-        detail: { ...detail, ModelApprovalStatus: ['Rejected'] },
-      },
-      targets: [
-        new targets.SnsTopic(props.topic, {
-          message: events.RuleTargetInput.fromText(
-            `Model package ${events.EventField.fromPath('$.detail.ModelPackageArn')} was rejected: it will not be rolled out to ${props.endpoint.endpointName}.`,
-          ),
-        }),
-      ],
     });
     workflow.acknowledgeRuleRole();
   }
@@ -255,6 +239,8 @@ function rolloutDefinition(scope: Construct, s: RolloutSpec): StatesDefinition {
         Assign: {
           packageArn: '{% $states.result.ModelPackageArn %}',
           approval: '{% $states.result.ModelApprovalStatus %}',
+          // What the event said: the decision this execution acts on.
+          decision: '{% $states.input.detail.ModelApprovalStatus %}',
           // Model and endpoint configuration names: at most 63 characters ([a-zA-Z0-9](-*[a-zA-Z0-9])*).
           newName: `{% '${s.prefix}-' & $string($states.result.ModelPackageVersion) & '-' & $substring($uuid(), 0, 8) %}`,
         },
@@ -263,10 +249,18 @@ function rolloutDefinition(scope: Construct, s: RolloutSpec): StatesDefinition {
       }),
       StillApproved: {
         Type: 'Choice',
-        // The event may be old: CreateModel from a model package needs it approved now.
-        Choices: [{ Condition: "{% $approval = 'Approved' %}", Next: 'DescribeEndpoint' }],
+        // The event may be old: CreateModel from a model package needs it approved now; a rejection
+        // is reported.
+        Choices: [
+          { Condition: "{% $decision = 'Approved' and $approval = 'Approved' %}", Next: 'DescribeEndpoint' },
+          { Condition: "{% $decision = 'Rejected' %}", Next: 'NotifyRejected' },
+        ],
         Default: 'NotifySkipped',
       },
+      NotifyRejected: notify(
+        `{% 'Model package ' & $packageArn & ' was rejected: it will not be rolled out to ${s.endpointName}.' %}`,
+        { End: true },
+      ),
       NotifySkipped: notify(
         `{% 'Model package ' & $packageArn & ' is ' & $approval & ' now; nothing was rolled out to ${s.endpointName}.' %}`,
         { End: true },

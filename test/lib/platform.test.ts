@@ -135,8 +135,8 @@ describe('MLOps loop (issue 20)', () => {
     (_, t) => {
       const template = t();
       expect(resourcesOf(template, 'AWS::SageMaker::ModelPackageGroup')).toHaveLength(1);
-      const approval = resourcesOf(template, 'AWS::Events::Rule').find(
-        ([, r]) => r.Properties.EventPattern?.detail?.ModelApprovalStatus?.[0] === 'Approved',
+      const approval = resourcesOf(template, 'AWS::Events::Rule').find(([, r]) =>
+        r.Properties.EventPattern?.detail?.ModelApprovalStatus?.includes('Approved'),
       );
       expect(approval?.[1].Properties.Targets[0].Arn).toEqual({
         Ref: expect.stringMatching(/^MlopsRolloutWorkflow/),

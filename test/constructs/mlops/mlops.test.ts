@@ -167,21 +167,21 @@ describe('ModelRegistry', () => {
 });
 
 describe('ModelRollout', () => {
-  test('approval events of the group start the state machine; rejections go to the topic', () => {
+  test('approval and rejection events of the group start the state machine (which reports rejections)', () => {
     template.hasResourceProperties('AWS::Events::Rule', {
       EventPattern: {
         source: ['aws.sagemaker'],
         'detail-type': ['SageMaker Model Package State Change'],
-        detail: { ModelPackageGroupName: ['churn'], ModelApprovalStatus: ['Approved'] },
+        detail: { ModelPackageGroupName: ['churn'], ModelApprovalStatus: ['Approved', 'Rejected'] },
       },
       Targets: [Match.objectLike({ Arn: { Ref: Match.stringLikeRegexp('^RolloutWorkflow') } })],
     });
-    template.hasResourceProperties('AWS::Events::Rule', {
-      EventPattern: Match.objectLike({
-        detail: { ModelPackageGroupName: ['churn'], ModelApprovalStatus: ['Rejected'] },
-      }),
-      Targets: [Match.objectLike({ Arn: { Ref: Match.stringLikeRegexp('^Topic') } })],
-    });
+    const d = parts.rollout.definition.States;
+    expect(d.StillApproved.Choices).toEqual([
+      { Condition: "{% $decision = 'Approved' and $approval = 'Approved' %}", Next: 'DescribeEndpoint' },
+      { Condition: "{% $decision = 'Rejected' %}", Next: 'NotifyRejected' },
+    ]);
+    expect(d.NotifyRejected.Resource).toMatch(/:states:::sns:publish$/);
   });
 
   test('the definition creates model and config from the package and updates with the endpoint blue/green policy', () => {
@@ -193,6 +193,7 @@ describe('ModelRollout', () => {
     expect(Object.keys(d.States)).toEqual([
       'DescribeModelPackage',
       'StillApproved',
+      'NotifyRejected',
       'NotifySkipped',
       'DescribeEndpoint',
       'DescribeEndpointConfig',
