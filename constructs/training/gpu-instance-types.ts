@@ -121,6 +121,11 @@ const FAMILIES: Readonly<
   p5en: { architecture: 'x86_64', sizes: { '48xlarge': [8, 'H200', 192, 2048, 16] } },
 };
 
+/** Every instance type the cluster accepts (`g5.xlarge`, ...), in family order. */
+export const GPU_INSTANCE_TYPES: readonly string[] = Object.entries(FAMILIES).flatMap(([family, { sizes }]) =>
+  Object.keys(sizes).map((size) => `${family}.${size}`),
+);
+
 /** The accelerated families the cluster accepts, for messages and docs. */
 export const GPU_FAMILIES: readonly string[] = Object.keys(FAMILIES);
 

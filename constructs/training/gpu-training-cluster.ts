@@ -1,4 +1,4 @@
-import { Annotations, Duration, RemovalPolicy, Resource, Size, type IResource } from 'aws-cdk-lib';
+import { Annotations, Duration, RemovalPolicy, Resource, Size, Stack, type IResource } from 'aws-cdk-lib';
 import * as batch from 'aws-cdk-lib/aws-batch';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -52,6 +52,7 @@ import {
 } from './private/reservations';
 import { validateClusterProps, validateGpuJob, validateMultiNodeJob } from './private/validate';
 import { TrainingScratchFileSystem } from './scratch-file-system';
+import { gpuTypesOfferedIn, offeredDefaults } from './region-offerings';
 import { SpotToOnDemandRetry } from './spot-retry';
 import type { TrainingReservation } from './training-reservation';
 
@@ -240,11 +241,13 @@ export class GpuTrainingCluster extends GpuTrainingClusterBase {
   constructor(scope: Construct, id: string, props: GpuTrainingClusterProps) {
     super(scope, id);
     // --- validate ---
-    const instanceTypes = (props.instanceTypes ?? DEFAULT_TRAINING_INSTANCE_TYPES.map(toInstanceType)).map(
-      String,
-    );
+    // Defaults keep the types the stack's region sells; Batch refuses a compute environment naming others.
+    const region = Stack.of(this).region;
+    const offered = gpuTypesOfferedIn(region);
+    const instanceTypes =
+      props.instanceTypes?.map(String) ?? offeredDefaults(DEFAULT_TRAINING_INSTANCE_TYPES, offered);
     const efaTypes = props.efa
-      ? (props.efa.instanceTypes ?? DEFAULT_EFA_INSTANCE_TYPES.map(toInstanceType)).map(String)
+      ? (props.efa.instanceTypes?.map(String) ?? offeredDefaults(DEFAULT_EFA_INSTANCE_TYPES, offered))
       : [];
     const clusterName = props.clusterName ?? defaultClusterName(this);
     const maxGpus = props.maxGpus ?? 8;
@@ -259,6 +262,7 @@ export class GpuTrainingCluster extends GpuTrainingClusterBase {
       minGpus,
       capacityTimeout,
       afterSpotReclaims,
+      ...(offered ? { offeredIn: { region, types: offered } } : {}),
     });
     this.subnets = chooseVpcSubnets(this, props.vpc, {
       constructType: 'GpuTrainingCluster',
@@ -731,10 +735,6 @@ interface Capacity {
 /** Batch caps vCPUs: GPUs convert at the fewest vCPUs per GPU, so the cap never admits more GPUs. */
 function vcpusPerGpu(specs: GpuInstanceSpec[]): number {
   return Math.min(...specs.map((s) => s.vcpus / s.gpus));
-}
-
-function toInstanceType(name: string): ec2.InstanceType {
-  return new ec2.InstanceType(name);
 }
 
 function defaultClusterName(scope: Construct): string {

@@ -6,6 +6,7 @@ import { SizeRoundingBehavior, Token, type Duration } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import { PropValidator } from '../../core/errors';
 import { GPU_FAMILIES, gpuInstanceSpec, type GpuInstanceSpec } from '../gpu-instance-types';
+import { OFFERINGS_EVIDENCE } from '../region-offerings';
 import type { GpuTrainingClusterProps } from '../gpu-training-cluster-props';
 import type { GpuJobProps, MultiNodeGpuJobProps } from '../job-definitions';
 import { isValidLustreCapacity, LUSTRE_CAPACITY_RULE, LUSTRE_THROUGHPUTS } from '../scratch-file-system';
@@ -19,6 +20,14 @@ export interface ResolvedClusterProps {
   readonly minGpus: number;
   readonly capacityTimeout: Duration;
   readonly afterSpotReclaims: number;
+  /** The GPU types the stack's region sells, when the region is known (constructs/training/region-offerings.ts). */
+  readonly offeredIn?: OfferedIn;
+}
+
+/** The region of the stack and the accepted GPU types it offers. */
+export interface OfferedIn {
+  readonly region: string;
+  readonly types: ReadonlySet<string>;
 }
 
 /** The specs of the validated instance types (empty `efaSpecs` without `efa`). */
@@ -49,7 +58,7 @@ export function validateClusterProps(
   const efaTypes = resolved.efaInstanceTypes;
   const v = new PropValidator('GpuTrainingCluster', scope);
   validateClusterName(v, clusterName);
-  const specs = validateInstanceTypes(v, 'instanceTypes', instanceTypes, false);
+  const specs = validateInstanceTypes(v, 'instanceTypes', instanceTypes, false, resolved.offeredIn);
   v.range('maxGpus', maxGpus, 1, 4096);
   v.range('minGpus', minGpus, 0, 4096);
   v.ordered('minGpus', minGpus, 'maxGpus', maxGpus);
@@ -77,7 +86,7 @@ export function validateClusterProps(
   }
   let efaSpecs: GpuInstanceSpec[] = [];
   if (props.efa) {
-    efaSpecs = validateInstanceTypes(v, 'efa.instanceTypes', efaTypes, true);
+    efaSpecs = validateInstanceTypes(v, 'efa.instanceTypes', efaTypes, true, resolved.offeredIn);
     v.range('efa.maxGpus', props.efa.maxGpus, 1, 4096);
     validateFitsLargestType(v, 'efa.maxGpus', props.efa.maxGpus ?? 16, efaSpecs, efaTypes);
     // `efa.spot` existed once: a JavaScript caller may still pass it, and it must not be ignored silently.
@@ -208,6 +217,7 @@ function validateInstanceTypes(
   prop: string,
   types: string[],
   needEfa: boolean,
+  offeredIn?: OfferedIn,
 ): GpuInstanceSpec[] {
   v.check(types.length > 0, prop, types, 'a non-empty list of GPU instance types');
   const specs: GpuInstanceSpec[] = [];
@@ -233,6 +243,18 @@ function validateInstanceTypes(
         t,
         'a type with EFA support (e.g. g5.12xlarge, g6e.12xlarge, p4d.24xlarge, p5.48xlarge)',
       );
+    if (offeredIn && !offeredIn.types.has(t)) {
+      const sold = [...offeredIn.types];
+      v.check(
+        false,
+        `${prop}[${i}]`,
+        t,
+        sold.length === 0
+          ? `a GPU type sold in ${offeredIn.region}; ${OFFERINGS_EVIDENCE} lists none of the accepted families there (choose another region)`
+          : `a GPU type sold in ${offeredIn.region} (${OFFERINGS_EVIDENCE}; AWS Batch refuses others): ${sold.join(', ')}`,
+      );
+      return;
+    }
     specs.push(spec);
   });
   const architectures = [...new Set(specs.map((s) => s.architecture))];
