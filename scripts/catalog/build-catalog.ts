@@ -3,8 +3,9 @@
  * in cost/catalog/regions/, see cost/catalog/write.ts) from the price data kept in the
  * repository (scripts/catalog-data: ec2-prices.csv, price-facts.json, the extract of
  * v0rts/aws-price-watcher, aws-price-watcher.json, and rows read from verbatim excerpts of AWS's
- * offer files, offer-excerpts.json, and the extract of AWS's EBS pricing-page data file,
- * ebs-calculator.json). Build time only: nothing under cost/ imports
+ * offer files, offer-excerpts.json, the extract of AWS's EBS pricing-page data file,
+ * ebs-calculator.json, and 1-year Reserved Instance rates of GPU types, commitment-rates.json).
+ * Build time only: nothing under cost/ imports
  * this file. Deterministic: the same data gives byte-identical output.
  *
  *   npx tsx scripts/catalog/build-catalog.ts [dataDir] [--out FILE]
@@ -35,6 +36,13 @@ import { priceWatcherPrices, priceWatcherSources } from './price-watcher';
 import { ebsCalculatorPrices, ebsCalculatorSources, type EbsCalculatorExtract } from './ebs-calculator';
 import { offerExcerptPrices, parseOfferExcerpts, type OfferExcerpts } from './offer-excerpts';
 import { sageMakerFacts } from './sagemaker-prices';
+import {
+  commitmentRatePrices,
+  commitmentRateSources,
+  parseCommitmentRates,
+  type CommitmentRateCounts,
+  type CommitmentRatesExtract,
+} from './commitment-rates';
 import { unitPricesFor } from './unit-prices';
 import { writeCatalog } from '../../cost/catalog/write';
 
@@ -53,6 +61,8 @@ export const DEFAULT_DATA_DIR = resolve(__dirname, '..', 'catalog-data');
  * 2026-07 us-east-1 figures), then the facts, then the price-watcher extract, which fills every
  * other type and region it prices, then AWS's EBS pricing-page data (2021, for regions and
  * volume types the facts lack), then the offer-file excerpts (only keys nothing else has).
+ * Commitment rates come last: each is added only next to an on-demand price of its type from the
+ * same price era (commitment-rates.ts); `counts` reports what was added and left out.
  */
 export function buildCatalog(
   csvText: string,
@@ -60,6 +70,8 @@ export function buildCatalog(
   extract?: PriceWatcherExtract,
   excerpts?: OfferExcerpts,
   ebs?: EbsCalculatorExtract,
+  commitments?: CommitmentRatesExtract,
+  counts?: CommitmentRateCounts,
 ): Catalog {
   const rows = parseCsv(csvText) as unknown as Ec2PriceRow[];
   const meta = (facts as { _meta?: { sources?: Record<string, unknown>; generated?: string } })._meta ?? {};
@@ -109,6 +121,12 @@ export function buildCatalog(
   if (excerpts)
     for (const { region, price } of offerExcerptPrices(excerpts))
       if (byRegion.has(region)) add(region, price);
+  if (commitments) {
+    // The first EC2 price of a type wins in normaliseCatalog, so compare with that one.
+    const onDemand = (region: string, type: string): number | undefined =>
+      byRegion.get(region)?.find((p) => p.service === 'AmazonEC2' && p.key === type)?.value;
+    for (const { region, price } of commitmentRatePrices(commitments, onDemand, counts)) add(region, price);
+  }
   return normaliseCatalog({
     version: extract ? `facts-${factsCapturedAt}+apw-${extract.commitDate}` : `facts-${factsCapturedAt}`,
     sources: {
@@ -116,27 +134,32 @@ export function buildCatalog(
       ...(extract ? priceWatcherSources(extract) : {}),
       ...(excerpts?.sources ?? {}),
       ...(ebs ? ebsCalculatorSources(ebs) : {}),
+      ...(commitments ? commitmentRateSources(commitments) : {}),
     },
     regions: [...byRegion.entries()].map(([region, prices]) => ({ region, prices })),
   });
 }
 
 /** Builds the catalog from every data file in `dataDir` (scripts/catalog-data by default). */
-export function buildCatalogFromDir(dataDir: string = DEFAULT_DATA_DIR): Catalog {
+export function buildCatalogFromDir(
+  dataDir: string = DEFAULT_DATA_DIR,
+  counts?: CommitmentRateCounts,
+): Catalog {
   const csvText = readFileSync(join(dataDir, 'ec2-prices.csv'), 'utf8');
   const facts = JSON.parse(readFileSync(join(dataDir, 'price-facts.json'), 'utf8')) as Json;
   const extract = parseExtract(readFileSync(join(dataDir, 'aws-price-watcher.json'), 'utf8'));
   const excerpts = parseOfferExcerpts(readFileSync(join(dataDir, 'offer-excerpts.json'), 'utf8'));
   const ebs = JSON.parse(readFileSync(join(dataDir, 'ebs-calculator.json'), 'utf8')) as EbsCalculatorExtract;
-  return buildCatalog(csvText, facts, extract, excerpts, ebs);
+  const commitments = parseCommitmentRates(readFileSync(join(dataDir, 'commitment-rates.json'), 'utf8'));
+  return buildCatalog(csvText, facts, extract, excerpts, ebs, commitments, counts);
 }
 
 /**
  * Reads the facts in `dataDir` and writes the catalog split at `outPath` (the index; region files
  * in `regions/` next to it, stale ones removed) and KEYS.md next to it. Throws when the result fails validation.
  */
-export function buildCatalogFiles(dataDir: string, outPath: string): Catalog {
-  const catalog = buildCatalogFromDir(dataDir);
+export function buildCatalogFiles(dataDir: string, outPath: string, counts?: CommitmentRateCounts): Catalog {
+  const catalog = buildCatalogFromDir(dataDir, counts);
   const problems = validateCatalog(catalog);
   if (problems.length > 0) throw new Error(`the built catalog is invalid:\n  ${problems.join('\n  ')}`);
   writeCatalog(outPath, catalog, { kind: 'split', files: new Map() }, { prune: true });
@@ -151,9 +174,13 @@ function main(argv: readonly string[]): void {
     if (argv[i] === '--out') out = resolve(argv[++i] ?? '');
     else dataDir = resolve(argv[i]);
   }
-  const c = buildCatalogFiles(dataDir, out);
+  const counts: CommitmentRateCounts = { added: 0, noOnDemand: 0, otherEra: 0 };
+  const c = buildCatalogFiles(dataDir, out, counts);
   const n = c.regions.reduce((sum, r) => sum + r.prices.length, 0);
   console.log(`wrote ${out}: ${c.regions.length} regions, ${n} prices, captured ${c.capturedAt}`);
+  console.log(
+    `commitment rates: ${counts.added} added, ${counts.otherEra} left out (on-demand of another price era), ${counts.noOnDemand} left out (no on-demand price)`,
+  );
 }
 
 // Run only as the script itself: a bundle that inlines this module (the CLI, for the refresh)

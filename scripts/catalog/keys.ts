@@ -105,6 +105,7 @@ for (const kind of [
 /** The instance-type kind of a price (one row per kind in KEYS.md), or undefined for a unit price. */
 function instanceKind(p: CatalogPrice): string | undefined {
   const u = p.usageType ?? '';
+  if (p.key.includes('@')) return 'commitment';
   if (/^BoxUsage:/.test(u)) return 'ec2';
   if (/^Train:ml\./.test(p.key)) return 'train';
   if (/^Processing:ml\./.test(p.key)) return 'processing';
@@ -184,6 +185,7 @@ export function renderKeysMarkdown(catalog: Catalog): string {
     '| service | key | unit | usage type | prices |',
     '|---|---|---|---|---|',
     `| AmazonEC2 | \`<instanceType>\`, e.g. \`g5.xlarge\` | Hrs | \`BoxUsage:<instanceType>\` (Linux, shared tenancy, on-demand) | ${count('ec2').prices} in ${count('ec2').regions} region(s) |`,
+    `| AmazonEC2, AmazonSageMaker | \`<type>@<model>\`, e.g. \`g5.xlarge@reserved-1y\` (no-upfront commitment rate, docs/prices.md) | Hrs | the on-demand price's | ${count('commitment').prices} in ${count('commitment').regions} region(s) |`,
     `| AmazonSageMaker | \`ml.<type>\`, e.g. \`ml.g5.xlarge\` (real-time hosting) | Hrs | \`Host:ml.<type>\` | ${count('host').prices} in ${count('host').regions} region(s) |`,
     `| AmazonSageMaker | \`Train:ml.<type>\` (training) | Hrs | \`Train:ml.<type>\` | ${count('train').prices} in ${count('train').regions} region(s) |`,
     `| AmazonSageMaker | \`Processing:ml.<type>\` (processing jobs, model-monitor schedules) | Hrs | \`Processing:ml.<type>\` | ${count('processing').prices} in ${count('processing').regions} region(s) |`,

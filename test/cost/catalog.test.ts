@@ -12,6 +12,11 @@ import {
   validateCatalog,
 } from '../../cost/catalog';
 import { parseOfferExcerpts } from '../../scripts/catalog/offer-excerpts';
+import {
+  commitmentRatePrices,
+  parseCommitmentRates,
+  type CommitmentRateCounts,
+} from '../../scripts/catalog/commitment-rates';
 import { renderKeysMarkdown } from '../../scripts/catalog/keys';
 import { ec2InstancePrice, parseCsv, type Ec2PriceRow } from '../../cost/catalog/normalise';
 import { DEFAULT_REGION_DIR, splitCatalogFiles } from '../../cost/catalog/write';
@@ -245,6 +250,43 @@ describe('build-catalog', () => {
     );
   });
 
+  test('adds a 1-year RI rate only next to an on-demand price of the same era', () => {
+    const extract = parseCommitmentRates(
+      JSON.stringify({
+        source: { dataDate: '2026-01-21' },
+        rates: {
+          'g5.xlarge': { 'us-east-1': [1.006, 0.63378], 'eu-west-1': [1.123, 0.70749], 'xx-1': [1, 0.5] },
+        },
+      }),
+    );
+    const onDemand = { 'us-east-1': 1.006, 'eu-west-1': 1.2 } as Record<string, number | undefined>;
+    const counts: CommitmentRateCounts = { added: 0, noOnDemand: 0, otherEra: 0 };
+    const prices = commitmentRatePrices(extract, (region) => onDemand[region], counts);
+    expect(prices).toEqual([
+      {
+        region: 'us-east-1',
+        price: {
+          service: 'AmazonEC2',
+          key: 'g5.xlarge@reserved-1y',
+          unit: 'Hrs',
+          value: 0.63378,
+          usageType: 'BoxUsage:g5.xlarge',
+          source: 'tsaol_gpu_ri_2026_01',
+          capturedAt: '2026-01-21',
+        },
+      },
+    ]);
+    expect(counts).toEqual({ added: 1, noOnDemand: 1, otherEra: 1 });
+    expect(() =>
+      parseCommitmentRates(
+        JSON.stringify({
+          source: { dataDate: '2026-01-21' },
+          rates: { 'g5.xlarge': { 'us-east-1': [1.006, 0] } },
+        }),
+      ),
+    ).toThrow('g5.xlarge in us-east-1 is not [on-demand, reserved-1y] > 0');
+  });
+
   test('rebuilds the bundled catalog byte for byte from the price data in the repository', () => {
     // GIVEN the data files of scripts/catalog-data / WHEN
     const files = splitCatalogFiles(buildCatalogFromDir(DEFAULT_DATA_DIR));
@@ -375,7 +417,7 @@ describe('loadCatalog', () => {
 });
 
 describe('validateCatalog', () => {
-  test.each<[string, Catalog, string]>([
+  test.each<[string, Catalog, string | readonly string[]]>([
     [
       'an implausible hourly price',
       withPrice('AmazonEC2', 'g5.xlarge', { value: 250 }),
@@ -409,10 +451,14 @@ describe('validateCatalog', () => {
     [
       'a missing default instance type',
       withPrice('AmazonEC2', 'g6e.2xlarge', undefined),
-      'default instance type g6e.2xlarge has no AmazonEC2 price in us-east-1',
+      [
+        // Its sourced 1-year RI rate is left with nothing to compare with.
+        'us-east-1 AmazonEC2/g6e.2xlarge@reserved-1y: no on-demand price of g6e.2xlarge in us-east-1 to compare the rate with',
+        'default instance type g6e.2xlarge has no AmazonEC2 price in us-east-1',
+      ],
     ],
   ])('reports %s', (_name, bad, message) => {
-    expect(validateCatalog(bad)).toEqual([message]);
+    expect(validateCatalog(bad)).toEqual([message].flat());
   });
 });
 

@@ -33,7 +33,8 @@ function withRates(catalog: Catalog, rates: Record<string, number>): Catalog {
         : {
             ...r,
             prices: [
-              ...r.prices,
+              // The fixture rates replace bundled ones of the same key (the first of a key wins).
+              ...r.prices.filter((p) => !(`${p.service}|${p.key}` in rates)),
               ...Object.entries(rates).map(([id, value]): CatalogPrice => {
                 const [service, key] = id.split('|');
                 const type = key.split('@')[0];
@@ -128,9 +129,16 @@ describe('pricingOptions on every compute line', () => {
     expect(options[1].expected).toBeLessThan(options[0].expected);
   });
 
-  test('with the bundled catalog, only sourced models appear: on-demand and spot; a commitment is never guessed', () => {
+  test('with the bundled catalog, only sourced models appear: on-demand, spot and the 1-year RI; a commitment is never guessed', () => {
     const bundled = run(DONE_WHEN, { catalog: CATALOG });
-    expect(line(bundled, 'Box').pricingOptions!.map((o) => o.model)).toEqual(['on-demand', 'spot']);
+    // g5.xlarge 1-year Standard no-upfront RI in us-east-1: 0.63378 $/h, tsaol/aws-gpu@77fcd9f
+    // data/all_gpu_instances.js (instances.vantage.sh's `yrTerm1Standard.noUpfront`, 2026-01-21).
+    expect(line(bundled, 'Box').pricingOptions!.map((o) => o.model)).toEqual([
+      'on-demand',
+      'spot',
+      'reserved-1y',
+    ]);
+    // No public copy of AWS's SageMaker Savings Plans rates was found (docs/prices.md).
     expect(line(bundled, 'Config').pricingOptions!.map((o) => o.model)).toEqual(['on-demand']);
   });
 
@@ -304,6 +312,50 @@ describe('--commitments: applied as AWS bills them', () => {
       expect(range.expected).toBeLessThanOrEqual(range.max);
     }
     expect(line(r, 'Asg').commitment?.coveredBy).toEqual(['savingsPlans[0]']);
+  });
+});
+
+describe('sourced commitment rates in the bundled catalog', () => {
+  // tsaol/aws-gpu@77fcd9fe1d0652fd07b830e5ed030d61da87923e data/all_gpu_instances.js (generated
+  // 2026-01-21 from instances.vantage.sh, which reads AWS's EC2 price files): g5.xlarge in
+  // us-east-1, onDemand 1.006 (equal to the catalog's karpenter_2026_07 price, so the same price
+  // era) and reserved = linux.reserved["yrTerm1Standard.noUpfront"] 0.63378 $/h.
+  const RI_1Y = 0.63378;
+  const list = run(DONE_WHEN, { catalog: CATALOG });
+
+  test('a g5.xlarge instance shows on-demand and a cheaper sourced 1-year Reserved Instance option', () => {
+    const ri = line(list, 'Box').pricingOptions!.find((o) => o.model === 'reserved-1y')!;
+    expect(ri).toMatchObject({
+      unitPrice: RI_1Y,
+      expected: 730 * RI_1Y,
+      source: 'tsaol_gpu_ri_2026_01',
+      capturedAt: '2026-01-21',
+    });
+    expect(ri.expected).toBeLessThan(730 * OD.g5);
+    expect(ri.breakEvenUtilisation).toBeCloseTo(RI_1Y / OD.g5, 4);
+  });
+
+  test('--commitments with one g5.xlarge 1-year RI lowers the expected total by the covered amount', () => {
+    const r = run(DONE_WHEN, {
+      catalog: CATALOG,
+      commitments: { reservations: [{ instanceType: 'g5.xlarge', count: 1, term: '1y' }] },
+    });
+    // 730 instance-hours move from 1.006 to 0.63378 $/h: 730 × 0.37222 = 271.7206 $ a month.
+    expect(r.totals.expected).toBeCloseTo(list.totals.expected - 730 * (OD.g5 - RI_1Y), 4);
+    expect(line(r, 'Box').monthly.expected).toBeCloseTo(730 * RI_1Y, 4);
+    expect(line(r, 'Config').monthly).toEqual(line(list, 'Config').monthly);
+  });
+
+  test('a compute Savings Plan has no sourced rate yet: it covers nothing, is still billed, and says why', () => {
+    const r = run(DONE_WHEN, {
+      catalog: CATALOG,
+      commitments: { savingsPlans: [{ type: 'compute', term: '1y', hourlyCommitment: 0.5 }] },
+    });
+    expect(line(list, 'Box').pricingOptions!.map((o) => o.model)).not.toContain('compute-savings-plan-1y');
+    expect(r.commitments!.notes).toContain(
+      'savingsPlans[0]: no sourced compute-savings-plan-1y rate for g5.xlarge in us-east-1; its usage stays at its own price',
+    );
+    expect(r.totals.expected).toBeCloseTo(list.totals.expected + 0.5 * 730, 4);
   });
 });
 
