@@ -255,7 +255,8 @@ function retrainingDefinition(scope: Construct, s: RetrainingSpec): StatesDefini
               { Name: 'MODEL_OUTPUT_S3_URI', Value: output },
               {
                 Name: 'RETRAINING_TRIGGER',
-                Value: "{% $exists($states.input.'detail-type') ? $states.input.'detail-type' : 'manual' %}",
+                // JSONata names a field with a hyphen in backticks.
+                Value: "{% $exists($states.input.`detail-type`) ? $states.input.`detail-type` : 'manual' %}",
               },
             ],
           },

@@ -424,6 +424,7 @@ describe('RetrainingTrigger', () => {
       JobQueue: 'arn:aws:batch:us-east-1:123456789012:job-queue/research-spot',
       JobDefinition: 'arn:aws:batch:us-east-1:123456789012:job-definition/retrain:3',
     });
+    expect(JSON.stringify(d.States.Train.Arguments)).toContain('$states.input.`detail-type`');
     expect(d.States.Register.Resource).toMatch(/:states:::aws-sdk:sagemaker:createModelPackage$/);
     expect(d.States.Register.Arguments).toMatchObject({
       ModelPackageGroupName: 'churn',
