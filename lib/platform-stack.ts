@@ -261,8 +261,10 @@ export class MlPlatformStack extends Stack {
       encryptionKey: this.encryptionKey,
       logRetention: preset.logRetention,
       removalPolicy,
-      // Readable names in notifications; unique per stack, and the reference never renames its stacks.
+      // Readable names in notifications and the console; unique per stack, and the reference never
+      // renames its stacks.
       alarmNamePrefix: this.stackName,
+      dashboardName: `${this.stackName}-ml-platform`,
     });
     if (!Token.isUnresolved(this.region) && this.region !== COST_ANOMALY_DETECTION_REGION) {
       this.costAnomalyStack = new CostAnomalyStack(this.node.scope as Construct, `${id}-CostAnomalies`, {

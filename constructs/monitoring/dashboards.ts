@@ -1,4 +1,4 @@
-import { Duration, Stack, Token } from 'aws-cdk-lib';
+import { Duration, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 import { PropValidator } from '../core/errors';
@@ -7,8 +7,9 @@ export interface PlatformDashboardProps {
   /** Shown in the dashboard's title. */
   readonly platformName: string;
   /**
-   * Name of the dashboard: letters, digits, `-` and `_`, at most 255 characters.
-   * @default - `<stack name>-ml-platform`
+   * Name of the dashboard: letters, digits, `-` and `_`, at most 255 characters. A physical name
+   * cannot change without replacing the dashboard and must be unique in the account and region.
+   * @default - no physical name: CloudFormation generates a unique one
    */
   readonly dashboardName?: string;
   /**
@@ -29,9 +30,9 @@ export class PlatformDashboard extends Construct {
 
   constructor(scope: Construct, id: string, props: PlatformDashboardProps) {
     super(scope, id);
-    const name = props.dashboardName ?? `${Stack.of(this).stackName}-ml-platform`;
+    const name = props.dashboardName;
     const v = new PropValidator('PlatformDashboard', this);
-    if (!Token.isUnresolved(name)) {
+    if (name !== undefined && !Token.isUnresolved(name)) {
       v.check(
         /^[A-Za-z0-9_-]{1,255}$/.test(name),
         'dashboardName',

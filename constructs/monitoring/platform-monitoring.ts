@@ -88,8 +88,8 @@ export interface PlatformMonitoringProps {
    */
   readonly anomalyThresholdUsd?: number;
   /**
-   * Name of the dashboard.
-   * @default - `<stack name>-ml-platform`
+   * Name of the dashboard (a physical name: unique per account and region, fixed once deployed).
+   * @default - no physical name: CloudFormation generates a unique one
    */
   readonly dashboardName?: string;
   /**
