@@ -241,21 +241,16 @@ export class InferenceModel extends Construct {
         securityGroupIds: this.securityGroups.map((sg) => sg.securityGroupId),
         subnets: subnets.subnetIds,
       };
-      // SageMaker creates and deletes the model's network interfaces with this role. Creating one is
-      // allowed in this VPC only: EC2's service authorization reference lists the ec2:Vpc condition key
-      // ("Filters access by the ARN of the VPC") for every resource CreateNetworkInterface touches
-      // (network-interface, subnet, security-group), so no interface of this role lands in another VPC.
+      // SageMaker creates and deletes the model's network interfaces with this role, in this account
+      // and region. No ec2:Vpc/ec2:Subnet condition: SageMaker documents no request context for the
+      // calls it makes with the role, and a service that checks the role without that context (as
+      // Lambda does at CreateFunction) would refuse the model and roll the stack back.
       const ec2Arn = (resource: string) =>
         `arn:${stack.partition}:ec2:${stack.region}:${stack.account}:${resource}/*`;
       this.role.addToPrincipalPolicy(
         new iam.PolicyStatement({
           actions: ['ec2:CreateNetworkInterface'],
           resources: ['network-interface', 'subnet', 'security-group'].map(ec2Arn),
-          conditions: {
-            ArnEquals: {
-              'ec2:Vpc': `arn:${stack.partition}:ec2:${stack.region}:${stack.account}:vpc/${props.vpc.vpcId}`,
-            },
-          },
         }),
       );
       this.role.addToPrincipalPolicy(
@@ -307,7 +302,7 @@ export class InferenceModel extends Construct {
     acknowledgeFindings(
       policyScope,
       wildcards,
-      `SageMaker model ${this.node.path}: ecr:GetAuthorizationToken, cloudwatch:PutMetricData (limited to SageMaker namespaces), the EC2 Describe calls and DeleteNetworkInterfacePermission have no resource-level permissions; network interfaces are created at run time (in this VPC only, ec2:Vpc) so their ids are unknown; log groups are named after an endpoint that does not exist yet, so they are scoped to /aws/sagemaker/Endpoints/*.`,
+      `SageMaker model ${this.node.path}: ecr:GetAuthorizationToken, cloudwatch:PutMetricData (limited to SageMaker namespaces), the EC2 Describe calls and DeleteNetworkInterfacePermission have no resource-level permissions; network interfaces are created at run time (in this account and region) so their ids are unknown; log groups are named after an endpoint that does not exist yet, so they are scoped to /aws/sagemaker/Endpoints/*.`,
     );
   }
   /** Lets the model write objects under one prefix (data capture, async output), with the bucket's key. */

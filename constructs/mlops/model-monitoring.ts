@@ -240,20 +240,15 @@ export class ModelMonitoring extends Construct {
         vpcConfig: { securityGroupIds: [sg.securityGroupId], subnets: subnets.subnetIds },
       };
       // SageMaker places the jobs' network interfaces with this role ("Give SageMaker AI Access to
-      // Resources in your Amazon VPC"): creation only in this VPC (ec2:Vpc, listed by EC2's service
-      // authorization reference for every resource CreateNetworkInterface touches), deletion and
-      // permissions on interfaces of this account and region; the Describe calls have no resource level.
+      // Resources in your Amazon VPC"), in this account and region; the Describe calls have no resource
+      // level. No ec2:Vpc/ec2:Subnet condition: SageMaker documents no request context for the calls it
+      // makes with the role, and a check of the role without that context would fail the job.
       const ec2Arn = (resource: string) =>
         `arn:${stack.partition}:ec2:${stack.region}:${stack.account}:${resource}/*`;
       this.role.addToPrincipalPolicy(
         new iam.PolicyStatement({
           actions: ['ec2:CreateNetworkInterface'],
           resources: ['network-interface', 'subnet', 'security-group'].map(ec2Arn),
-          conditions: {
-            ArnEquals: {
-              'ec2:Vpc': `arn:${stack.partition}:ec2:${stack.region}:${stack.account}:vpc/${props.vpc.vpcId}`,
-            },
-          },
         }),
       );
       this.role.addToPrincipalPolicy(
