@@ -3,3 +3,4 @@ export * from './model-registry';
 export * from './model-rollout';
 export * from './model-monitoring';
 export * from './retraining-trigger';
+export * from './states-definition';

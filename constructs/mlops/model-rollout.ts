@@ -12,7 +12,8 @@ import { Construct } from 'constructs';
 import { PropValidator } from '../core/errors';
 import type { IInferenceEndpoint } from '../inference';
 import type { IModelRegistry } from './model-registry';
-import { CATCH_ALL, sdkTask, serviceTask, type StatesDefinition, Workflow } from './private/workflow';
+import { CATCH_ALL, sdkTask, serviceTask, Workflow } from './private/workflow';
+import type { StatesDefinition } from './states-definition';
 
 export interface ModelRolloutProps {
   /** The model package group whose approved packages are rolled out. */

@@ -15,7 +15,8 @@ import { PropValidator } from '../core/errors';
 import { acknowledgeGrantWildcards } from '../core/wildcards';
 import type { IGpuTrainingCluster } from '../training';
 import type { IModelRegistry } from './model-registry';
-import { CATCH_ALL, sdkTask, serviceTask, type StatesDefinition, Workflow } from './private/workflow';
+import { CATCH_ALL, sdkTask, serviceTask, Workflow } from './private/workflow';
+import type { StatesDefinition } from './states-definition';
 
 /** The image and settings the registered model package serves with. */
 export interface ServingSpec {

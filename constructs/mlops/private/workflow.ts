@@ -11,15 +11,9 @@ import { notifyTopic } from '../../core/alarm-actions';
 import { acknowledgeGrantPolicy } from '../../core/compliance';
 import { allowLogsToUseKey, logGroupArnPattern } from '../../core/logs-key';
 import { acknowledgePolicyWildcards } from '../../core/wildcards';
+import type { StatesDefinition } from '../states-definition';
 
-/** An Amazon States Language document (JSONata) whose values may hold CDK tokens. */
-export interface StatesDefinition {
-  readonly Comment: string;
-  readonly QueryLanguage: 'JSONata';
-  readonly StartAt: string;
-  readonly TimeoutSeconds?: number;
-  readonly States: Record<string, Record<string, unknown>>;
-}
+export type { StatesDefinition } from '../states-definition';
 
 export interface WorkflowProps {
   readonly definition: StatesDefinition;
