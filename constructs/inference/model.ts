@@ -10,6 +10,7 @@ import { FactName, RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
 import { acknowledgeFindings, acknowledgeGrantPolicy } from '../core/compliance';
 import { PropValidator } from '../core/errors';
+import { allowSageMakerNetworkInterfaces } from '../core/sagemaker-network';
 import { chooseVpcSubnets } from '../core/subnets';
 import { sourceScopedPrincipal } from '../core/service-principals';
 import { wildcardResourceFinding } from './private/nag-ids';
@@ -241,41 +242,9 @@ export class InferenceModel extends Construct {
         securityGroupIds: this.securityGroups.map((sg) => sg.securityGroupId),
         subnets: subnets.subnetIds,
       };
-      // SageMaker creates and deletes the model's network interfaces with this role, in this account
-      // and region. No ec2:Vpc/ec2:Subnet condition: SageMaker documents no request context for the
-      // calls it makes with the role, and a service that checks the role without that context (as
-      // Lambda does at CreateFunction) would refuse the model and roll the stack back.
-      const ec2Arn = (resource: string) =>
-        `arn:${stack.partition}:ec2:${stack.region}:${stack.account}:${resource}/*`;
-      this.role.addToPrincipalPolicy(
-        new iam.PolicyStatement({
-          actions: ['ec2:CreateNetworkInterface'],
-          resources: ['network-interface', 'subnet', 'security-group'].map(ec2Arn),
-        }),
-      );
-      this.role.addToPrincipalPolicy(
-        new iam.PolicyStatement({
-          actions: ['ec2:DeleteNetworkInterface', 'ec2:CreateNetworkInterfacePermission'],
-          resources: [ec2Arn('network-interface')],
-        }),
-      );
-      for (const resource of ['network-interface', 'subnet', 'security-group']) {
-        wildcards.push(wildcardResourceFinding(this, ec2Arn(resource)));
+      for (const pattern of allowSageMakerNetworkInterfaces(this.role)) {
+        wildcards.push(wildcardResourceFinding(this, pattern));
       }
-      // The Describe calls and DeleteNetworkInterfacePermission have no resource-level permissions.
-      this.role.addToPrincipalPolicy(
-        new iam.PolicyStatement({
-          actions: [
-            'ec2:DeleteNetworkInterfacePermission',
-            'ec2:DescribeNetworkInterfaces',
-            'ec2:DescribeVpcs',
-            'ec2:DescribeDhcpOptions',
-            'ec2:DescribeSubnets',
-            'ec2:DescribeSecurityGroups',
-          ],
-          resources: ['*'],
-        }),
-      );
     }
     wildcards.push('AwsSolutions-IAM5[Resource::*]');
 

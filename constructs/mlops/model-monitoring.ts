@@ -13,6 +13,7 @@ import { USAGE_METADATA_KEY, type UsageAssumptions } from '../../cost/usage-meta
 import { notifyTopic } from '../core/alarm-actions';
 import { acknowledgeGrantPolicy } from '../core/compliance';
 import { PropValidator } from '../core/errors';
+import { allowSageMakerNetworkInterfaces } from '../core/sagemaker-network';
 import { sourceScopedPrincipal } from '../core/service-principals';
 import { acknowledgePolicyWildcards } from '../core/wildcards';
 import type { IInferenceEndpoint } from '../inference';
@@ -239,37 +240,7 @@ export class ModelMonitoring extends Construct {
         ...networkConfig,
         vpcConfig: { securityGroupIds: [sg.securityGroupId], subnets: subnets.subnetIds },
       };
-      // SageMaker places the jobs' network interfaces with this role ("Give SageMaker AI Access to
-      // Resources in your Amazon VPC"), in this account and region; the Describe calls have no resource
-      // level. No ec2:Vpc/ec2:Subnet condition: SageMaker documents no request context for the calls it
-      // makes with the role, and a check of the role without that context would fail the job.
-      const ec2Arn = (resource: string) =>
-        `arn:${stack.partition}:ec2:${stack.region}:${stack.account}:${resource}/*`;
-      this.role.addToPrincipalPolicy(
-        new iam.PolicyStatement({
-          actions: ['ec2:CreateNetworkInterface'],
-          resources: ['network-interface', 'subnet', 'security-group'].map(ec2Arn),
-        }),
-      );
-      this.role.addToPrincipalPolicy(
-        new iam.PolicyStatement({
-          actions: ['ec2:DeleteNetworkInterface', 'ec2:CreateNetworkInterfacePermission'],
-          resources: [ec2Arn('network-interface')],
-        }),
-      );
-      this.role.addToPrincipalPolicy(
-        new iam.PolicyStatement({
-          actions: [
-            'ec2:DeleteNetworkInterfacePermission',
-            'ec2:DescribeNetworkInterfaces',
-            'ec2:DescribeVpcs',
-            'ec2:DescribeDhcpOptions',
-            'ec2:DescribeSubnets',
-            'ec2:DescribeSecurityGroups',
-          ],
-          resources: ['*'],
-        }),
-      );
+      allowSageMakerNetworkInterfaces(this.role);
     }
 
     this.jobDefinition = new CfnDataQualityJobDefinition(this, 'JobDefinition', {
