@@ -14,6 +14,7 @@ import { notifyTopic } from '../core/alarm-actions';
 import { acknowledgeGrantPolicy } from '../core/compliance';
 import { PropValidator } from '../core/errors';
 import { allowSageMakerNetworkInterfaces } from '../core/sagemaker-network';
+import { chooseVpcSubnets } from '../core/subnets';
 import { sourceScopedPrincipal } from '../core/service-principals';
 import { acknowledgePolicyWildcards } from '../core/wildcards';
 import type { IInferenceEndpoint } from '../inference';
@@ -233,9 +234,12 @@ export class ModelMonitoring extends Construct {
         ec2.Port.tcp(443),
         'HTTPS to S3, CloudWatch and SageMaker endpoints',
       );
-      const subnets = props.vpc.selectSubnets(
-        props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
-      );
+      // A VPC without the subnets is our validation error naming vpcSubnets, not CDK's.
+      const subnets = chooseVpcSubnets(this, props.vpc, {
+        constructType: 'ModelMonitoring',
+        selection: props.vpcSubnets,
+        defaultType: ec2.SubnetType.PRIVATE_WITH_EGRESS,
+      });
       networkConfig = {
         ...networkConfig,
         vpcConfig: { securityGroupIds: [sg.securityGroupId], subnets: subnets.subnetIds },

@@ -1,6 +1,7 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as batch from 'aws-cdk-lib/aws-batch';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -382,6 +383,28 @@ describe('ModelMonitoring', () => {
           ...extra,
         }),
     ).toThrow(message);
+  });
+
+  test('a VPC without private subnets is a validation error naming vpcSubnets, not a CDK error', () => {
+    const s = new Stack(undefined, 'S', { env: ENV });
+    const p = loop(s);
+    const publicOnly = new ec2.Vpc(s, 'PublicOnly', {
+      natGateways: 0,
+      subnetConfiguration: [{ name: 'public', subnetType: ec2.SubnetType.PUBLIC }],
+    });
+    expect(
+      () =>
+        new ModelMonitoring(s, 'Other', {
+          endpoint: p.endpoint,
+          captureBucket: p.f.capture,
+          outputBucket: p.f.artifacts,
+          encryptionKey: p.key,
+          topic: p.topic,
+          vpc: publicOnly,
+        }),
+    ).toThrow(
+      /ModelMonitoring: vpcSubnets must be set \(the default, PRIVATE_WITH_EGRESS subnets, is missing from the VPC/,
+    );
   });
 
   test('rejects endpoints that are not real-time', () => {
