@@ -33,11 +33,31 @@ export interface OptionRow {
   readonly options: string;
 }
 
+/** The columns every report shows for an `OptionRow` (the HTML report leaves out the last). */
+export const OPTION_COLUMNS = [
+  'Stack',
+  'Resource',
+  'Charge',
+  'Expected',
+  'Cheapest sourced option',
+  'Saving',
+  '1-year break-even',
+  'All options ($/h)',
+] as const;
+
 export function optionRows(report: CostReport): OptionRow[] {
-  return (report.savingsPotential?.lines ?? []).map((l) => {
-    const line = report.stacks
-      .find((s) => s.stackName === l.stackName)
-      ?.lines.find((x) => x.logicalId === l.logicalId && x.component === l.component);
+  const savings = report.savingsPotential?.lines ?? [];
+  if (savings.length === 0) return [];
+  // One index of the report's lines: a lookup per savings line would be quadratic at scale.
+  const key = (stackName: string, logicalId: string, component: string) =>
+    `${stackName}\u0000${logicalId}\u0000${component}`;
+  const lines = new Map(
+    report.stacks.flatMap((s) =>
+      s.lines.map((x) => [key(s.stackName, x.logicalId, x.component), x] as const),
+    ),
+  );
+  return savings.map((l) => {
+    const line = lines.get(key(l.stackName, l.logicalId, l.component));
     return {
       stackName: l.stackName,
       logicalId: l.logicalId,

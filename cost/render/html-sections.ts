@@ -17,7 +17,7 @@ import {
   topDrivers,
   usageDependentLines,
 } from '../group';
-import { commitmentSentences, optionRows, savingsSentence } from './commitments';
+import { commitmentSentences, OPTION_COLUMNS, optionRows, savingsSentence } from './commitments';
 import type { CostLine, CostRange, CostReport, StackEstimate } from '../types';
 import { budgetExpectedText, budgetMaxText, checkBudget } from './budget';
 import { esc, table, type Cell } from './html-page';
@@ -433,15 +433,7 @@ export function commitmentsSection(report: CostReport): string {
       ? ''
       : table(
           'Cheapest sourced option per compute line',
-          [
-            'Stack',
-            'Resource',
-            'Charge',
-            'Expected',
-            'Cheapest sourced option',
-            'Saving',
-            '1-year break-even',
-          ],
+          OPTION_COLUMNS.slice(0, -1),
           rows.map((r) => [
             { text: r.stackName },
             { text: r.logicalId, header: true },

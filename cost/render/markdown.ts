@@ -28,7 +28,7 @@ import {
   unpricedShare,
 } from './numbers';
 import { plainQuantity, rankUsageLines, referenceText } from './plain';
-import { commitmentSentences, optionRows, savingsSentence } from './commitments';
+import { commitmentSentences, OPTION_COLUMNS, optionRows, savingsSentence } from './commitments';
 import type { CostRange, CostReport } from '../types';
 
 /** Markdown output is always shorter than this many characters. */
@@ -318,16 +318,7 @@ function estimateDetails(report: CostReport): Section[] {
   if (options.length > 0) {
     sections.push({
       title: `Pricing options (${options.length} compute line(s))`,
-      header: [
-        'Stack',
-        'Resource',
-        'Charge',
-        'Expected',
-        'Cheapest sourced option',
-        'Saving',
-        '1-year break-even',
-        'All options ($/h)',
-      ],
+      header: [...OPTION_COLUMNS],
       right: [false, false, false, true, false, true, false, false],
       rows: lazy(options, (o) => [
         esc(o.stackName),
