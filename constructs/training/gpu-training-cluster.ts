@@ -12,9 +12,6 @@ import type * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { Construct } from 'constructs';
 import { batchJobStatePattern, capacityCancellationDetail } from '../core/batch-job-events';
 import { synthTime } from '../core/clock';
-import { acknowledgeGrantPolicy } from '../core/compliance';
-import { PropValidator } from '../core/errors';
-import { acknowledgePolicyWildcards } from '../core/wildcards';
 import { chooseVpcSubnets, type ChosenSubnets } from '../core/subnets';
 import {
   DEFAULT_EFA_INSTANCE_TYPES,
@@ -29,7 +26,7 @@ import {
   type MultiNodeGpuJobProps,
   type TrainingJobContext,
 } from './job-definitions';
-import { GpuLaunchTemplate, type LustreMount } from './launch-template';
+import { GpuLaunchTemplate, type GpuLaunchTemplateProps, type LustreMount } from './launch-template';
 import {
   createComputeEnvironment,
   jobQueueFactory,
@@ -43,13 +40,8 @@ import { createInstanceRole } from './private/instance-role';
 import { allowServicesToUseKey } from './private/key-policy';
 import { topicRuleTarget } from '../core/topic-publishers';
 import { allowTrafficWithinGroup } from './private/node-traffic';
-import {
-  addExpiryNotices,
-  createNoticeRole,
-  recordReservationUsage,
-  validateReservations,
-  type CheckedReservation,
-} from './private/reservations';
+import { addReservedCapacity } from './private/reserved-capacity';
+import { checkReservedCapacity, type CheckedReservation } from './private/validate-reservations';
 import { validateClusterProps, validateGpuJob, validateMultiNodeJob } from './private/validate';
 import { TrainingScratchFileSystem } from './scratch-file-system';
 import { gpuTypesOfferedIn, offeredDefaults } from './region-offerings';
@@ -269,7 +261,7 @@ export class GpuTrainingCluster extends GpuTrainingClusterBase {
       selection: props.vpcSubnets,
       defaultType: ec2.SubnetType.PRIVATE_WITH_EGRESS,
     });
-    this.reservedSpecs = this.validateReservedCapacity(props.reservedCapacity ?? []);
+    this.reservedSpecs = checkReservedCapacity(this, props.reservedCapacity ?? [], this.subnets);
     if (instanceTypes.length === 1) {
       Annotations.of(this).addWarningV2(
         'cdk-ml-platform:singleSpotInstanceType',
@@ -343,7 +335,18 @@ export class GpuTrainingCluster extends GpuTrainingClusterBase {
       queues.push(this.efaQueue);
       this.allowNodeTraffic();
     }
-    this.reservedCapacity = this.addReservedCapacity(instanceRole, queue);
+    this.reservedCapacity = addReservedCapacity(this, this.reservedSpecs, {
+      clusterName,
+      vpc: props.vpc,
+      subnets: this.subnets,
+      securityGroup: this.securityGroup,
+      instanceRole,
+      queue,
+      launchTemplateProps: (efaInterfaces) => this.launchTemplateProps(efaInterfaces),
+      allowNodeTraffic: () => this.allowNodeTraffic(),
+      noticeTopic: props.reservationNoticeTopic ?? props.alarmTopic,
+      now: synthTime(this),
+    });
     queues.push(...this.reservedCapacity.map((r) => r.queue));
     this.jobQueues = queues;
     this.capacityCancellationRule = this.notifyCapacityCancellations();
@@ -451,120 +454,24 @@ export class GpuTrainingCluster extends GpuTrainingClusterBase {
     });
   }
 
-  private launchTemplate(
-    id: string,
-    efaInterfaces?: number,
-    reserved?: { scope: Construct; reservation: TrainingReservation },
-  ): ec2.LaunchTemplate {
+  /** Props of the cluster's launch templates; EFA interfaces (in `securityGroup`) when given. */
+  private launchTemplateProps(efaInterfaces?: number): GpuLaunchTemplateProps {
     const lustre: LustreMount | undefined = this.scratchFileSystem && {
       dnsName: this.scratchFileSystem.fileSystem.dnsName,
       mountName: this.scratchFileSystem.fileSystem.mountName,
     };
-    return new GpuLaunchTemplate(reserved?.scope ?? this, id, {
+    return {
       clusterName: this.clusterName,
       metricsNamespace: GPU_METRICS_NAMESPACE,
       encryptionKey: this.encryptionKey,
       rootVolumeSize: this.props.rootVolumeSize,
       lustre,
       ...(efaInterfaces !== undefined && { efaInterfaces, securityGroup: this.securityGroup }),
-      ...(reserved && {
-        capacityReservation: {
-          reservationId: reserved.reservation.reservationId,
-          capacityBlock: reserved.reservation.isCapacityBlock,
-        },
-      }),
-    }).launchTemplate;
+    };
   }
 
-  /** Checks `reservedCapacity` against the chosen subnets and the synth clock; throws once for all problems. */
-  private validateReservedCapacity(reservations: readonly TrainingReservation[]): CheckedReservation[] {
-    if (reservations.length === 0) return [];
-    const v = new PropValidator('GpuTrainingCluster', this);
-    const checked = validateReservations(v, reservations, {
-      now: synthTime(this),
-      subnetAzs: this.subnets.availabilityZones,
-    });
-    for (const { reservation: r } of checked) {
-      // Unresolved subnet zones (environment-agnostic stack) cannot be matched to the reservation's.
-      const inZone = this.subnets.subnets.filter((s) => s.availabilityZone === r.availabilityZone);
-      if (this.subnets.availabilityZones.length === 0 && inZone.length === 0) {
-        v.check(
-          false,
-          `reservedCapacity[${reservations.indexOf(r)}].availabilityZone`,
-          r.availabilityZone,
-          "a zone the cluster can find a subnet in: the subnets' zones are unresolved (an environment-agnostic stack); give the stack an env with account and region",
-        );
-      }
-    }
-    v.throwIfAny();
-    return checked;
-  }
-
-  /**
-   * One on-demand compute environment per reservation, launching into it only, with its queue at
-   * priority 20 (the other queues have 10): "Job queues with a higher priority (or a higher integer
-   * value for the priority parameter) are evaluated first when associated with the same compute
-   * environment" (Batch API, CreateJobQueue.priority).
-   */
-  private addReservedCapacity(instanceRole: iam.IRole, queue: JobQueueFactory): ReservedTrainingCapacity[] {
-    const now = synthTime(this);
-    const topic = this.props.reservationNoticeTopic ?? this.props.alarmTopic;
-    let noticeRole: iam.Role | undefined;
-    const result = this.reservedSpecs.map(({ reservation: r, spec }) => {
-      const scope = new Construct(this, `Reserved-${r.name}`);
-      const efaInterfaces = spec.efaInterfaces > 0 ? spec.efaInterfaces : undefined;
-      if (efaInterfaces) this.allowNodeTraffic();
-      const computeEnvironment = createComputeEnvironment(scope, 'ComputeEnvironment', {
-        vpc: this.props.vpc,
-        // "Your instance can't launch in a subnet in a different Availability Zone from the
-        // Availability Zone where your Capacity Block is located" (EC2 user guide); a targeted
-        // capacity reservation matches only instances of its zone.
-        vpcSubnets: {
-          subnets: this.subnets.subnets.filter((s) => s.availabilityZone === r.availabilityZone),
-        },
-        securityGroup: this.securityGroup,
-        spot: false,
-        allocationStrategy: batch.AllocationStrategy.BEST_FIT_PROGRESSIVE,
-        instanceTypes: [r.instanceType.toString()],
-        // Nothing runs idle: a Capacity Block cannot launch before it starts, and a reservation is
-        // billed whether its instances run or not.
-        minvCpus: 0,
-        // Exactly the reserved instances: a launch beyond them has no reserved capacity to target.
-        maxvCpus: r.instanceCount * spec.vcpus,
-        instanceRole,
-        // No placement group: "Instances that run inside a Capacity Block are automatically placed
-        // close together inside Amazon EC2 UltraClusters" (EC2 API, CapacityBlock), and a placement
-        // group the reservation was not made in would keep instances from matching it.
-        launchTemplate: this.launchTemplate('LaunchTemplate', efaInterfaces, { scope, reservation: r }),
-      });
-      recordReservationUsage(computeEnvironment, r, this.clusterName);
-      let expiryNotices: scheduler.Schedule[] = [];
-      if (r.isCapacityBlock && topic) {
-        noticeRole ??= createNoticeRole(this, 'ReservationNoticeRole', topic);
-        expiryNotices = addExpiryNotices(scope, r, this.clusterName, topic, noticeRole, now);
-      } else if (r.isCapacityBlock) {
-        Annotations.of(scope).addWarningV2(
-          'cdk-ml-platform:capacityBlockWithoutNotice',
-          `Capacity Block ${r.reservationId} ends at ${r.endsAt} and EC2 terminates its instances then; set alarmTopic (or reservationNoticeTopic) so the cluster notifies it a day and an hour before.`,
-        );
-      }
-      return {
-        name: r.name,
-        reservation: r,
-        computeEnvironment,
-        queue: queue('Queue', computeEnvironment, 20, scope),
-        expiryNotices,
-      };
-    });
-    if (noticeRole) {
-      const topicName = topic!.node.path;
-      acknowledgeGrantPolicy(noticeRole, `sns:Publish on ${topicName} and its key`);
-      acknowledgePolicyWildcards(
-        noticeRole.node.tryFindChild('DefaultPolicy'),
-        `kms:GenerateDataKey* is how SNS documents the data-key actions a publisher to an encrypted topic needs; the statement names only the key of ${topicName}.`,
-      );
-    }
-    return result;
+  private launchTemplate(id: string, efaInterfaces?: number): ec2.LaunchTemplate {
+    return new GpuLaunchTemplate(this, id, this.launchTemplateProps(efaInterfaces)).launchTemplate;
   }
 
   private addSpotCapacity(
