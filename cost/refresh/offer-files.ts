@@ -17,7 +17,9 @@ import { request as httpsRequest } from 'node:https';
 import { StringDecoder } from 'node:string_decoder';
 import { CostInputError } from '../errors';
 import { parseProducts, type ParseOutcome } from './parse-products';
-import type { PriceListFilter, PriceListQuery } from './pricing-client';
+import type { PathAnswers, PlannedQuery } from './plan';
+import type { PriceListFilter } from './pricing-client';
+import type { ProgressReporter } from './progress';
 
 /** AWS's public offer-file host. */
 export const DEFAULT_OFFERS_BASE = 'https://pricing.us-east-1.amazonaws.com';
@@ -204,15 +206,7 @@ export const fetchOfferFile: OfferFetcher = (url, onChunk) =>
     get(url, 1);
   });
 
-/** One planned query, as the offer-file path needs it. */
-export interface OfferQuery {
-  readonly region: string;
-  readonly service: string;
-  readonly query: PriceListQuery;
-  readonly wanted: Parameters<typeof parseProducts>[1];
-}
-
-export interface OfferFilesResult {
+interface OfferFilesResult {
   /** One outcome per query, in order. */
   readonly outcomes: ParseOutcome[];
   readonly requests: number;
@@ -221,11 +215,34 @@ export interface OfferFilesResult {
 }
 
 /**
+ * The offer-file path of a refresh: answers the planned queries from the files on `options.base`
+ * (AWS's host unless given), with a progress line per file read. Anonymous, so no retries to count.
+ */
+export async function answerFromOfferFiles(
+  queries: readonly PlannedQuery[],
+  options: { readonly base?: string; readonly fetcher?: OfferFetcher },
+  progress: ProgressReporter,
+): Promise<PathAnswers> {
+  // Anonymous: one streamed download per (service, region) answers all of its queries.
+  const base = options.base ?? DEFAULT_OFFERS_BASE;
+  try {
+    const r = await readOfferFiles(queries, {
+      base,
+      ...(options.fetcher ? { fetcher: options.fetcher } : {}),
+      onFile: (id) => progress.groupDone(id.split('/').reverse().join(' '), 'offer file read'),
+    });
+    return { ...r, retries: 0, endpointDescription: base };
+  } finally {
+    progress.finish();
+  }
+}
+
+/**
  * Answers the refresh's queries from the offer files: one download per (service, region), each
  * streamed once. Throws CostInputError on any network, HTTP or JSON failure.
  */
-export async function answerFromOfferFiles(
-  queries: readonly OfferQuery[],
+async function readOfferFiles(
+  queries: readonly PlannedQuery[],
   options: { readonly base: string; readonly fetcher?: OfferFetcher; readonly onFile?: (id: string) => void },
 ): Promise<OfferFilesResult> {
   const fetcher = options.fetcher ?? fetchOfferFile;
