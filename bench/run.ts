@@ -15,7 +15,10 @@
  *   20k resources    the bundled CLI estimating 20,000 mixed resources (SageMaker endpoints with
  *                    scalable targets, policies and alarms among them), wall and peak RSS, and
  *                    the time ratio for 40,000 (linear: at most about 2)
- *   synth ratio      `npx tsx bin/platform.ts` against `npx tsx bench/one-bucket-app.ts`, whole
+ *   synth ratio      the reference app as `cdk synth` runs it (cdk.json's "app": `node bin/run-ts.cjs
+ *                    bin/platform.ts`, with CDK_OUTDIR set as the CLI sets it) against a one-bucket app
+ *                    run the way CDK's TypeScript template runs apps (`npx tsx bench/one-bucket-app.ts`),
+ *                    and, like for like, against the one-bucket app through the same runner; whole
  *                    processes, interleaved: warm (CDK's CloudFormation validation answered from
  *                    the validation cache, as on any re-synth of unchanged templates) and cold
  *                    (`cdk-ml-platform:validationCache=false`); wall time and, with GNU time, CPU time
@@ -311,11 +314,9 @@ function main(): void {
       log(
         `reference app (warm and cold) vs one-bucket app synth (whole processes), 1 warm-up + ${synthRuns} interleaved runs`,
       );
-      const synthProcess = (entry: string, outdir: string, extra: Record<string, unknown> = {}) => {
+      const synthProcess = (command: string[], outdir: string, extra: Record<string, unknown> = {}) => {
         const times = join(scratch, 'synth-time.txt');
-        const argv = existsSync(TIME)
-          ? [TIME, '-f', '%U %S', '-o', times, 'npx', 'tsx', entry]
-          : ['npx', 'tsx', entry];
+        const argv = existsSync(TIME) ? [TIME, '-f', '%U %S', '-o', times, ...command] : command;
         const t0 = performance.now();
         const r = spawnSync(argv[0], argv.slice(1), {
           cwd: ROOT,
@@ -326,7 +327,7 @@ function main(): void {
             CDK_CONTEXT_JSON: JSON.stringify({ ...context, ...extra }),
           },
         });
-        if (r.status !== 0) throw new Error(`${entry} exited ${r.status}: ${r.stderr}`);
+        if (r.status !== 0) throw new Error(`${command.join(' ')} exited ${r.status}: ${r.stderr}`);
         const wall = (performance.now() - t0) / 1000;
         // user + system CPU seconds of the process tree (GNU time counts waited-for children)
         const cpu = existsSync(TIME)
@@ -339,13 +340,20 @@ function main(): void {
           : NaN;
         return { wall, cpu };
       };
-      const platformEntry = join(ROOT, 'bin', 'platform.ts');
+      // cdk.json's "app" command, as `cdk synth` runs it
+      const platformApp = (
+        JSON.parse(readFileSync(join(ROOT, 'cdk.json'), 'utf8')) as { app: string }
+      ).app.split(' ');
       const bucketEntry = join(ROOT, 'bench', 'one-bucket-app.ts');
       const COLD = { [VALIDATION_CACHE_CONTEXT_KEY]: false };
       const ratios = repeat(1, synthRuns, () => ({
-        warm: synthProcess(platformEntry, join(scratch, 'ratio-platform')),
-        cold: synthProcess(platformEntry, join(scratch, 'ratio-platform-cold'), COLD),
-        bucket: synthProcess(bucketEntry, join(scratch, 'ratio-bucket')),
+        warm: synthProcess(platformApp, join(scratch, 'ratio-platform')),
+        cold: synthProcess(platformApp, join(scratch, 'ratio-platform-cold'), COLD),
+        bucket: synthProcess(['npx', 'tsx', bucketEntry], join(scratch, 'ratio-bucket')),
+        bucketSameRunner: synthProcess(
+          [process.execPath, join(ROOT, 'bin', 'run-ts.cjs'), bucketEntry],
+          join(scratch, 'ratio-bucket-run-ts'),
+        ),
       }));
       figures.push(
         figure(
@@ -370,6 +378,13 @@ function main(): void {
       );
       figures.push(
         figure(
+          'one-bucket app synth (node bin/run-ts.cjs process)',
+          's',
+          ratios.map((r) => r.bucketSameRunner.wall),
+        ),
+      );
+      figures.push(
+        figure(
           'reference / one-bucket synth, warm',
           '×',
           ratios.map((r) => r.warm.wall / r.bucket.wall),
@@ -381,6 +396,14 @@ function main(): void {
           'reference / one-bucket synth, cold',
           '×',
           ratios.map((r) => r.cold.wall / r.bucket.wall),
+          TARGETS.synthOverOneBucket,
+        ),
+      );
+      figures.push(
+        figure(
+          'reference / one-bucket synth, cold, same runner',
+          '×',
+          ratios.map((r) => r.cold.wall / r.bucketSameRunner.wall),
         ),
       );
       if (ratios.every((r) => Number.isFinite(r.bucket.cpu))) {

@@ -12,7 +12,8 @@
  *   reports          compliance summary and the cost step (writeSynthReports)
  *
  * Options: --no-validation-cache (CDK's CloudFormation validation runs even for templates it has
- * seen: a cold synth), --outdir DIR. Not a test; `npm run bench` gives the whole-process ratio.
+ * seen: a cold synth), --no-validation-worker (that validation on the main thread, not in the worker
+ * thread `cdk synth` starts it in), --outdir DIR. Not a test; `npm run bench` gives the whole-process ratio.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -44,6 +45,8 @@ const { compliancePacksOf } =
   require('../constructs/core/compliance') as typeof import('../constructs/core/compliance');
 const { VALIDATION_CACHE_CONTEXT_KEY } =
   require('../constructs/core/validation-cache') as typeof import('../constructs/core/validation-cache');
+const { VALIDATION_WORKER_CONTEXT_KEY } =
+  require('../constructs/core/validation-worker') as typeof import('../constructs/core/validation-worker');
 /* eslint-enable @typescript-eslint/no-require-imports */
 mark('load platform');
 
@@ -52,6 +55,7 @@ const outdir = i > 0 ? process.argv[i + 1] : mkdtempSync(join(tmpdir(), 'synth-p
 const context = {
   ...(JSON.parse(readFileSync(join(__dirname, '..', 'cdk.json'), 'utf8')) as { context?: object }).context,
   ...(process.argv.includes('--no-validation-cache') ? { [VALIDATION_CACHE_CONTEXT_KEY]: false } : {}),
+  [VALIDATION_WORKER_CONTEXT_KEY]: !process.argv.includes('--no-validation-worker'),
 };
 const app = new cdk.App({ outdir, context });
 addReferencePlatform(app, readPlatformConfig(app.node.tryGetContext(CONFIG_CONTEXT_KEY)));

@@ -7,6 +7,7 @@ import {
   VALIDATION_CACHE_CONTEXT_KEY,
   validationCacheDir,
 } from './validation-cache';
+import { VALIDATION_WORKER_CONTEXT_KEY } from './validation-worker';
 
 /** The cdk-nag packs every platform app runs, by the name they report under. */
 export const COMPLIANCE_PACKS = ['AwsSolutions', 'NIST.800.53.R5', 'HIPAA.Security'] as const;
@@ -24,7 +25,10 @@ export interface CompliancePackOptions {
  * policy-validation plugins. Findings go to `cdk.out/validation-report.json`, and synth fails
  * while any is unacknowledged. CDK's built-in CloudFormation validation stays on; on an App it is
  * registered as `CachedCloudFormationValidatePlugin` (the same plugin, its report reused for templates
- * identical to an earlier synth's; `-c cdk-ml-platform:validationCache=false` turns that off).
+ * identical to an earlier synth's; `-c cdk-ml-platform:validationCache=false` turns that off). When the
+ * app runs under the CDK CLI, that validation's engine starts in a worker thread right away and
+ * validates there while the packs run (`-c cdk-ml-platform:validationWorker=false` keeps it on the main
+ * thread, `=true` starts it outside the CLI too).
  */
 export function applyCompliancePacks(app: Construct, options: CompliancePackOptions = {}): void {
   const plugins = [
@@ -33,8 +37,18 @@ export function applyCompliancePacks(app: Construct, options: CompliancePackOpti
     new HIPAASecurityChecks(app),
     ...(options.extraPlugins ?? []),
   ];
-  Validations.of(app).addPlugins(...plugins);
   const cached = cachedCloudFormationValidation(app);
+  if (cached) {
+    // The packs run before CDK's validation: the first of them hands the templates to the worker.
+    for (const plugin of plugins) {
+      const validate = plugin.validate.bind(plugin);
+      plugin.validate = (context) => {
+        cached.prefetch(context);
+        return validate(context);
+      };
+    }
+  }
+  Validations.of(app).addPlugins(...plugins);
   if (cached) Validations.of(app).addPlugins(cached);
   REGISTERED_PACKS.set(app, [...compliancePacksOf(app), ...plugins.map((p) => p.name)]);
 }
@@ -42,12 +56,11 @@ export function applyCompliancePacks(app: Construct, options: CompliancePackOpti
 /**
  * The cached built-in validation for `app`, when it may replace the default instance: on an App (CDK
  * accepts the plugin there only) whose built-in validation is on, with no CloudFormationValidatePlugin
- * registered yet (CDK allows one), the cache not turned off, and a project `node_modules` to keep it in.
+ * registered yet (CDK allows one), and with a cache (not turned off, a project `node_modules` to keep it
+ * in) or a worker to run it in.
  */
 function cachedCloudFormationValidation(app: Construct): CachedCloudFormationValidatePlugin | undefined {
   if (!App.isApp(app)) return undefined;
-  const setting: unknown = app.node.tryGetContext(VALIDATION_CACHE_CONTEXT_KEY);
-  if (setting === false || setting === 'false') return undefined;
   // `builtinCloudFormationValidation: false` (App props) and the plugins registered so far have no
   // public getter; both are read defensively, and a missing field means the default.
   const internals = app as unknown as {
@@ -57,8 +70,21 @@ function cachedCloudFormationValidation(app: Construct): CachedCloudFormationVal
   if (internals._builtinCloudFormationValidation === false) return undefined;
   if ((internals._validationPlugins ?? []).some((p) => p instanceof CloudFormationValidatePlugin))
     return undefined;
-  const dir = validationCacheDir();
-  return dir === undefined ? undefined : new CachedCloudFormationValidatePlugin(dir);
+  const cacheDir =
+    contextFlag(app, VALIDATION_CACHE_CONTEXT_KEY) === false ? undefined : validationCacheDir();
+  // An app run by the CDK CLI (which sets CDK_OUTDIR) is a process that synthesizes once: the worker's
+  // head start pays. Elsewhere (tests, apps that synthesize many times in one process) it is opt-in.
+  const validateInWorker =
+    contextFlag(app, VALIDATION_WORKER_CONTEXT_KEY) ?? process.env.CDK_OUTDIR !== undefined;
+  if (cacheDir === undefined && !validateInWorker) return undefined;
+  return new CachedCloudFormationValidatePlugin({ cacheDir, validateInWorker });
+}
+
+/** A boolean context value as `-c key=false` or `cdk.json` give it; undefined when unset. */
+function contextFlag(app: Construct, key: string): boolean | undefined {
+  const value: unknown = app.node.tryGetContext(key);
+  if (value === undefined) return undefined;
+  return !(value === false || value === 'false');
 }
 
 /** Pack names registered by `applyCompliancePacks`, per app (CDK has no public lookup of validation plugins). */

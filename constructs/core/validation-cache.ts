@@ -13,6 +13,7 @@ import {
 import { basename, dirname, join } from 'node:path';
 import { CloudFormationValidatePlugin } from 'aws-cdk-lib';
 import type { IPolicyValidationContext, PolicyValidationPluginReport } from 'aws-cdk-lib';
+import { ValidationWorker } from './validation-worker';
 
 /** Context key that turns the validation cache off (`-c cdk-ml-platform:validationCache=false`). */
 export const VALIDATION_CACHE_CONTEXT_KEY = 'cdk-ml-platform:validationCache';
@@ -59,30 +60,57 @@ function engineVersionFromPackage(): string | undefined {
   }
 }
 
+export interface CachedCloudFormationValidatePluginProps {
+  /**
+   * Folder of the report cache (see `validationCacheDir`).
+   * @default - no cache: every synth validates
+   */
+  readonly cacheDir?: string;
+
+  /**
+   * Start the validation engine in a worker thread now and validate there, so that the engine's start
+   * overlaps with building and synthesizing the app instead of following it.
+   * @default false
+   */
+  readonly validateInWorker?: boolean;
+}
+
 /**
  * aws-cdk-lib's built-in CloudFormation validation (`CloudFormationValidatePlugin`, the cfn-lint rules
- * and resource schemas compiled to WebAssembly) with its reports memoised by content.
+ * and resource schemas compiled to WebAssembly) with its reports memoised by content, optionally run in
+ * a worker thread.
  *
  * The plugin's report is a function of the templates' bytes, their stack paths, accounts and regions,
  * the validation engine's version and aws-cdk-lib's version (its options and default rules): all of
  * them are the cache key. A synth whose templates are byte for byte those of an earlier synth gets that
  * synth's report (violations, severities, fixes, locations) without starting the engine, which costs
  * several seconds of CPU even for a one-bucket app (schemas are loaded per resource type on first use);
- * any other synth runs the plugin exactly as aws-cdk-lib registers it and stores its report. Either
- * way the report goes through CDK's own handling (acknowledgements, the warning/error downgrade,
+ * any other synth runs the plugin exactly as aws-cdk-lib registers it and stores its report. With
+ * `validateInWorker` that run is aws-cdk-lib's same plugin in a worker thread started with this plugin
+ * (`ValidationWorker`); if the worker fails in any way the plugin runs on the main thread. Either way
+ * the report goes through CDK's own handling (acknowledgements, the warning/error downgrade,
  * `validation-report.json`, failing the synth).
  *
  * Registered in place of the default instance: "Registering a `CloudFormationValidatePlugin` explicitly
  * replaces the auto-registered default instance" (aws-cdk-lib, CloudFormationValidatePluginProps).
  */
 export class CachedCloudFormationValidatePlugin extends CloudFormationValidatePlugin {
-  private readonly cacheDir: string;
+  private readonly cacheDir: string | undefined;
+
+  private worker: ValidationWorker | undefined;
 
   private engineVersion: string | undefined;
 
-  constructor(cacheDir: string) {
+  constructor(props: CachedCloudFormationValidatePluginProps = {}) {
     super();
-    this.cacheDir = cacheDir;
+    this.cacheDir = props.cacheDir;
+    if (props.validateInWorker && process.env.CDK_VALIDATION !== 'false')
+      this.worker = ValidationWorker.start();
+  }
+
+  /** Whether the next validation runs in the worker thread (false once it has stopped or failed). */
+  public get validatesInWorker(): boolean {
+    return this.worker?.running ?? false;
   }
 
   /**
@@ -95,22 +123,55 @@ export class CachedCloudFormationValidatePlugin extends CloudFormationValidatePl
     return version;
   }
 
+  /**
+   * Starts validating `context` in the worker, if there is one and the cache has no report for it:
+   * called by the plugins that run before this one, so that the worker validates while they run.
+   */
+  public prefetch(context: IPolicyValidationContext): void {
+    if (this.worker === undefined || process.env.CDK_VALIDATION === 'false') return;
+    if (this.cached(context) !== undefined) {
+      this.stopWorker();
+      return;
+    }
+    this.worker.post(context);
+  }
+
   public validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
     // CDK skips its default instance when CDK_VALIDATION=false; an explicit instance would still run.
-    if (process.env.CDK_VALIDATION === 'false') return { success: true, violations: [] };
+    if (process.env.CDK_VALIDATION === 'false') {
+      this.stopWorker();
+      return { success: true, violations: [] };
+    }
+    const cached = this.cached(context);
+    if (cached?.report) {
+      this.stopWorker();
+      return cached.report;
+    }
+    const report = this.worker?.report(context) ?? super.validate(context);
+    if (cached) writeEntry(cached.dir, cached.file, report, cached.paths);
+    return report;
+  }
+
+  /** The cache entry for `context` (its report when there is one), or undefined without a cache. */
+  private cached(
+    context: IPolicyValidationContext,
+  ): { dir: string; file: string; paths: string[]; report?: PolicyValidationPluginReport } | undefined {
+    if (this.cacheDir === undefined) return undefined;
     const paths = context.stackTemplates.map((s) => s.templatePath);
     let key: string;
     try {
       key = this.cacheKey(context);
     } catch {
-      return super.validate(context);
+      return undefined;
     }
     const file = join(this.cacheDir, `${key}.json`);
-    const cached = readEntry(file, paths);
-    if (cached) return cached;
-    const report = super.validate(context);
-    writeEntry(this.cacheDir, file, report, paths);
-    return report;
+    return { dir: this.cacheDir, file, paths, report: readEntry(file, paths) };
+  }
+
+  /** Stops the worker thread, if any: later validations run on the main thread. */
+  public stopWorker(): void {
+    this.worker?.dispose();
+    this.worker = undefined;
   }
 
   private cacheKey(context: IPolicyValidationContext): string {

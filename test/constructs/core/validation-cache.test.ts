@@ -27,7 +27,7 @@ interface Report {
 
 /** One plugin for every synth of this file: its engine starts once. */
 const cacheDir = join(dir, 'cache');
-const plugin = new CachedCloudFormationValidatePlugin(cacheDir);
+const plugin = new CachedCloudFormationValidatePlugin({ cacheDir });
 
 /**
  * Synthesizes a stack with a bucket (plus a queue when `queue`) and the cached plugin; returns the

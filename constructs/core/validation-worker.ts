@@ -1,0 +1,198 @@
+import { dirname } from 'node:path';
+import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
+import type { MessagePort } from 'node:worker_threads';
+import type { IPolicyValidationContext, PolicyValidationPluginReport } from 'aws-cdk-lib';
+
+/**
+ * Context key choosing where CDK's CloudFormation validation runs: `true` in a worker thread started
+ * when the compliance packs are applied, `false` on the main thread when the plugins run.
+ */
+export const VALIDATION_WORKER_CONTEXT_KEY = 'cdk-ml-platform:validationWorker';
+
+/** How long a synth waits for the worker's report before validating on the main thread instead. */
+const REPORT_TIMEOUT_MS = 10 * 60 * 1000;
+
+/** The shared state word: a job is pending, its reply has been posted, or the worker is gone. */
+const PENDING = 0;
+const REPLIED = 1;
+const GONE = 2;
+
+/** What the worker is sent: the plugin context without the construct tree (not cloneable, not read). */
+type Job = Omit<IPolicyValidationContext, 'appConstruct'>;
+
+type Reply = { readonly report: PolicyValidationPluginReport } | { readonly error: string };
+
+/**
+ * The worker's program (CommonJS, evaluated as given: it must not depend on how this file was compiled).
+ *
+ * It loads aws-cdk-lib's own `CloudFormationValidatePlugin` and builds the validation engine at once:
+ * aws-cdk-lib up to 2.269 builds it in the plugin's constructor; later versions build it on the first
+ * `validate`, from a configuration that depends on the resource types. For those the worker asks a
+ * throwaway plugin for the configuration of a template without resources, builds that engine now, and
+ * hands it to the plugin if the plugin later asks for the same configuration (any other asks for a new
+ * engine, as without the worker). Each job is the plugin's `validate`, unchanged.
+ */
+const WORKER_SOURCE = String.raw`
+'use strict';
+const { workerData } = require('node:worker_threads');
+const state = new Int32Array(workerData.state);
+const port = workerData.port;
+const signal = (from, to) => {
+  if (Atomics.compareExchange(state, 0, from, to) === from) Atomics.notify(state, 0);
+};
+process.on('exit', () => signal(${PENDING}, ${GONE}));
+
+const lib = require(workerData.awsCdkLib);
+const plugin = new lib.CloudFormationValidatePlugin();
+try {
+  if (typeof plugin.initializeEngine === 'function') {
+    const engines = require(require.resolve('@aws/cloudformation-validate', { paths: [workerData.awsCdkLibDir] }));
+    const Engine = engines.CompositeEngine;
+    let wanted;
+    engines.CompositeEngine = function (config) {
+      wanted = config;
+      return { free() {} };
+    };
+    try {
+      new lib.CloudFormationValidatePlugin().initializeEngine(new Set());
+    } finally {
+      engines.CompositeEngine = Engine;
+    }
+    if (typeof Engine === 'function' && wanted !== undefined) {
+      const key = JSON.stringify(wanted);
+      let built = new Engine(wanted);
+      engines.CompositeEngine = function (config) {
+        if (built !== undefined && JSON.stringify(config) === key) {
+          const engine = built;
+          built = undefined;
+          return engine;
+        }
+        return new Engine(config);
+      };
+    }
+  }
+} catch {
+  // Building ahead is only a head start: the plugin builds its engine itself when asked to validate.
+}
+
+port.on('message', (job) => {
+  let reply;
+  try {
+    reply = { report: plugin.validate(job) };
+  } catch (e) {
+    reply = { error: String((e && e.message) || e) };
+  }
+  port.postMessage(reply);
+  signal(${PENDING}, ${REPLIED});
+});
+`;
+
+/**
+ * CDK's CloudFormation validation in a worker thread, so that starting its engine (seconds of CPU:
+ * about 9 MB of WebAssembly and the resource schemas) overlaps with building the constructs and
+ * synthesizing the templates on the main thread. Validation plugins are synchronous, so the main
+ * thread waits for a report with `Atomics.wait` and takes it with `receiveMessageOnPort`.
+ *
+ * A worker validates one job (the app's templates) and stops. Every failure (the worker cannot start,
+ * throws, exits or times out) returns `undefined`: the caller then validates on the main thread,
+ * exactly as without the worker.
+ */
+export class ValidationWorker {
+  /** Starts a worker, or returns undefined where worker threads cannot run this program. */
+  public static start(): ValidationWorker | undefined {
+    try {
+      return new ValidationWorker();
+    } catch {
+      return undefined;
+    }
+  }
+
+  private readonly worker: Worker;
+
+  private readonly port: MessagePort;
+
+  private readonly state = new Int32Array(new SharedArrayBuffer(4));
+
+  /** The job posted and not yet answered: its key, so that only the same job reads its reply. */
+  private pending: string | undefined;
+
+  private disposed = false;
+
+  private constructor() {
+    const awsCdkLib = require.resolve('aws-cdk-lib');
+    const channel = new MessageChannel();
+    this.port = channel.port1;
+    this.state[0] = GONE;
+    this.worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: {
+        awsCdkLib,
+        awsCdkLibDir: dirname(awsCdkLib),
+        state: this.state.buffer,
+        port: channel.port2,
+      },
+      transferList: [channel.port2],
+      stdout: false,
+      stderr: false,
+    });
+    // A worker nobody asks (an app that never synthesizes) must not keep the process alive.
+    this.worker.unref();
+    this.port.unref();
+    this.worker.on('error', () => this.dispose());
+  }
+
+  /** Whether the worker still takes a job (it stops after its report, at a failure, or when disposed). */
+  public get running(): boolean {
+    return !this.disposed;
+  }
+
+  /** Posts a job ahead of `report` (idempotent for the same context). */
+  public post(context: IPolicyValidationContext): void {
+    if (this.disposed) return;
+    const key = jobKey(context);
+    if (this.pending === key) return;
+    if (this.pending !== undefined) {
+      // A different job is in flight; its reply would be read as this one's.
+      this.dispose();
+      return;
+    }
+    const job: Job = {
+      templatePaths: context.templatePaths,
+      stackTemplates: context.stackTemplates.map((s) => ({ ...s })),
+      accountId: context.accountId,
+      region: context.region,
+    };
+    Atomics.store(this.state, 0, PENDING);
+    this.pending = key;
+    this.port.postMessage(job);
+  }
+
+  /** The report for `context` from the worker, or undefined if the worker could not give one. */
+  public report(context: IPolicyValidationContext): PolicyValidationPluginReport | undefined {
+    this.post(context);
+    if (this.disposed) return undefined;
+    const deadline = Date.now() + REPORT_TIMEOUT_MS;
+    while (Atomics.load(this.state, 0) === PENDING && Date.now() < deadline) {
+      Atomics.wait(this.state, 0, PENDING, Math.min(deadline - Date.now(), 1000));
+    }
+    const message = receiveMessageOnPort(this.port)?.message as Reply | undefined;
+    // One job per worker: its engine's memory is released as soon as the report is in.
+    this.dispose();
+    return message === undefined || 'error' in message ? undefined : message.report;
+  }
+
+  /** Stops the worker (its engine's memory goes with it). */
+  public dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.pending = undefined;
+    this.port.close();
+    void this.worker.terminate();
+  }
+}
+
+function jobKey(context: IPolicyValidationContext): string {
+  return JSON.stringify(
+    context.stackTemplates.map((s) => [s.stackConstructPath, s.templatePath, s.accountId, s.region]),
+  );
+}
