@@ -6,7 +6,7 @@
  * argument and the value, print no stack trace, and leave every file as it was (no `--out`
  * target, catalogs byte-identical).
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
   existsSync,
@@ -61,6 +61,7 @@ import {
   TrainingScratchFileSystem,
   type IGpuTrainingCluster,
 } from '../../constructs/training';
+import { mixedTemplate } from '../../bench/scale-template';
 import { main } from '../../cost/cli/main';
 import { estimate } from '../../cost/index';
 import { renderJson } from '../../cost/render/json';
@@ -1502,6 +1503,29 @@ describe('the bundled CLI binary', () => {
     bin = join(buildDir, 'cdk-ml-cost.js');
   }, 60_000);
   afterAll(() => rmSync(buildDir, { recursive: true, force: true }));
+
+  test('piped into a reader that stops early (`| head`): no EPIPE stack trace, the run keeps its exit code', async () => {
+    // GIVEN a report far larger than a pipe's buffer (64 KiB), and a guardrail it trips
+    const template = join(dir, 'sigpipe.json');
+    writeFileSync(template, JSON.stringify(mixedTemplate(1200)));
+    // WHEN the reader takes the first chunk and closes its end, as `head -1` does
+    const child = spawn(
+      process.execPath,
+      [bin, 'estimate', template, '--region', 'us-east-1', '--format', 'csv', '--fail-above', '1'],
+      { cwd: dir, env: { PATH: process.env.PATH ?? '' }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stderr = '';
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.stdout.once('data', () => child.stdout.destroy());
+    const code = await new Promise<number | null>((r) => child.on('close', (c) => r(c)));
+    rmSync(template);
+    // THEN exit 1 (the guardrail, not a crash) and only the guardrail's line on stderr (was: an
+    // unhandled 'error' event with its stack, exit 1 by accident)
+    expect(stderr).not.toMatch(STACK_TRACE);
+    expect(stderr).not.toContain('EPIPE');
+    expect(stderr).toMatch(/^cdk-ml-cost: guardrail: [^\n]+\n$/);
+    expect(code).toBe(1);
+  }, 60_000);
 
   // The binary runs in its own process: warnings a library prints to the real stderr count too.
   test.each([
