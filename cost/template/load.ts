@@ -54,7 +54,7 @@ export function loadAssembly(dir: string): LoadedStack[] {
   } catch (e) {
     throw new CostInputError(`${dir}: ${describeFsError(e)}`);
   }
-  const stacks = readAssembly(dir, root, [root]);
+  const stacks = readAssembly(dir, root, [root], new Map([[root, '(the assembly itself)']]));
   if (stacks.length === 0)
     throw new CostInputError(`${join(dir, 'manifest.json')}: the assembly has no CloudFormation stacks`);
   return stacks;
@@ -62,9 +62,18 @@ export function loadAssembly(dir: string): LoadedStack[] {
 
 /**
  * One manifest's stacks; nested assemblies recursively. `chain` holds the real paths of the
- * assemblies being read (a manifest that nests one of them again is a cycle).
+ * assemblies being read (a manifest that nests one of them again is a cycle). `read` holds every
+ * assembly read so far and the artifact that nested it: the CDK writes one directory per Stage,
+ * so a directory nested twice is refused. Reading it again would price its stacks twice, and a
+ * few manifests that each nest the next one twice would make the reads exponential (25 levels of
+ * 3 artifacts: 3^24 reads).
  */
-function readAssembly(dir: string, root: string, chain: readonly string[]): LoadedStack[] {
+function readAssembly(
+  dir: string,
+  root: string,
+  chain: readonly string[],
+  read: Map<string, string>,
+): LoadedStack[] {
   const manifestPath = join(dir, 'manifest.json');
   let isFile = false;
   try {
@@ -102,7 +111,14 @@ function readAssembly(dir: string, root: string, chain: readonly string[]): Load
           `${manifestPath}: nested assemblies deeper than ${MAX_ASSEMBLY_DEPTH} levels`,
         );
       }
-      stacks.push(...readAssembly(nested, root, [...chain, nested]));
+      const first = read.get(nested);
+      if (first !== undefined) {
+        throw new CostInputError(
+          `${manifestPath}: artifact ${JSON.stringify(id)} nests assembly ${properties.directoryName}, already nested by ${first}`,
+        );
+      }
+      read.set(nested, `artifact ${JSON.stringify(id)} of ${manifestPath}`);
+      stacks.push(...readAssembly(nested, root, [...chain, nested], read));
       continue;
     }
     if (artifact.type !== 'aws:cloudformation:stack') continue;

@@ -665,6 +665,30 @@ function conditionChain(length: number): string {
     },
   });
 }
+/**
+ * `levels` manifests, each nesting the next directory three times (ids A, B, C; `n` and `./n`):
+ * read naively, 3^(levels-1) reads of the innermost assembly.
+ */
+function nestedTwiceAssembly(levels: number): Record<string, string> {
+  const files: Record<string, string> = {};
+  for (let i = 0; i < levels; i++) {
+    const d = ['dag', ...Array<string>(i).fill('n')].join('/');
+    const nest = (directoryName: string) => ({ type: 'cdk:cloud-assembly', properties: { directoryName } });
+    files[`${d}/manifest.json`] = JSON.stringify({
+      version: '48.0.0',
+      artifacts:
+        i < levels - 1
+          ? { A: nest('n'), B: nest('n'), C: nest('./n') }
+          : { Dev: stackArtifact('Dev.template.json') },
+    });
+  }
+  files[
+    `dag/${Array<string>(levels - 1)
+      .fill('n')
+      .join('/')}/Dev.template.json`
+  ] = JSON.stringify(TEMPLATE);
+  return files;
+}
 const stackArtifact = (templateFile: string) => ({
   type: 'aws:cloudformation:stack',
   environment: 'aws://123456789012/us-east-1',
@@ -755,6 +779,7 @@ const FILES: Readonly<Record<string, string>> = {
   }),
   'good-assembly/Dev.template.json': JSON.stringify(TEMPLATE),
   'null-artifact/manifest.json': JSON.stringify({ version: '48.0.0', artifacts: { Dev: null } }),
+  ...nestedTwiceAssembly(25),
   'escape-assembly/manifest.json': JSON.stringify({
     version: '48.0.0',
     artifacts: { Dev: stackArtifact('../vm.json') },
@@ -1278,6 +1303,12 @@ const HOSTILE_ROWS: HostileRow[] = [
     ['estimate', 'cycle-pair', '--out', OUT],
     '"Outer"',
     'a cycle',
+  ],
+  [
+    'estimate: 25 manifests each nesting the next assembly three times (was 3^24 reads: a hang)',
+    ['estimate', 'dag', '--out', OUT],
+    'artifact "B" nests assembly n',
+    'already nested by artifact "A"',
   ],
   [
     'estimate: a null manifest artifact',
