@@ -4,6 +4,10 @@
  * hostile report is a clear one-line error (exit 2) rather than a TypeError deep in a renderer
  * (exit 3). Fields added by later versions pass through; fields of the current schema must have
  * their types, and every amount must be a finite number.
+ *
+ * Amounts, quantities and prices are also non-negative and ranges ordered (min ≤ expected ≤ max),
+ * as the estimator writes them (its line and total checks): a head report whose totals say
+ * −$1,000,000,000 would otherwise read as a decrease and pass `--fail-on-increase`.
  */
 
 type Check = (v: unknown) => boolean;
@@ -11,14 +15,27 @@ type Check = (v: unknown) => boolean;
 const str: Check = (v) => typeof v === 'string';
 const bool: Check = (v) => typeof v === 'boolean';
 const num: Check = (v) => typeof v === 'number' && Number.isFinite(v);
+/** An amount, quantity or price: finite and not below zero. */
+const amount: Check = (v) => num(v) && (v as number) >= 0;
 const strings: Check = (v) => Array.isArray(v) && v.every(str);
 const stringMap: Check = (v) => isObject(v) && Object.values(v).every(str);
-const range: Check = (v) => isObject(v) && num(v.min) && num(v.expected) && num(v.max);
+/**
+ * Half a cent of slack on the order: the estimator rounds each scenario to the micro-dollar on
+ * its own, so a min equal to the expected figure may differ from it in the last digits.
+ */
+const ORDER_SLACK = 0.005;
+const range: Check = (v) =>
+  isObject(v) &&
+  amount(v.min) &&
+  amount(v.expected) &&
+  amount(v.max) &&
+  (v.min as number) <= (v.expected as number) + ORDER_SLACK &&
+  (v.expected as number) <= (v.max as number) + ORDER_SLACK;
 
 /** field → [check, required, what the message says is expected]. */
 type Shape = Readonly<Record<string, readonly [Check, boolean, string]>>;
 
-const RANGE = 'numeric min, expected and max';
+const RANGE = 'non-negative numeric min ≤ expected ≤ max';
 
 const LINE: Shape = {
   logicalId: [str, true, 'a string'],
@@ -27,9 +44,9 @@ const LINE: Shape = {
   service: [str, true, 'a string'],
   component: [str, true, 'a string'],
   unit: [str, true, 'a string'],
-  quantity: [num, true, 'a finite number'],
+  quantity: [amount, true, 'a finite number, not negative'],
   quantityFormula: [str, true, 'a string'],
-  unitPrice: [num, true, 'a finite number'],
+  unitPrice: [amount, true, 'a finite number, not negative'],
   monthly: [range, true, RANGE],
   pricingCategory: [str, true, 'a string'],
   usageBased: [bool, true, 'true or false'],
@@ -61,13 +78,13 @@ const FREE: Shape = {
 const ASSUMPTION: Shape = {
   logicalId: [str, true, 'a string'],
   key: [str, true, 'a string'],
-  value: [num, true, 'a finite number'],
+  value: [amount, true, 'a finite number, not negative'],
   source: [str, true, 'a string'],
   origin: [str, false, 'a string'],
 };
 
 const BUDGET: Shape = {
-  amount: [num, true, 'a finite number'],
+  amount: [amount, true, 'a finite number, not negative'],
   coversExpected: [bool, true, 'true or false'],
 };
 

@@ -5,8 +5,13 @@
  * every format, so a reviewer can match the PR comment against the HTML and the CSV.
  */
 
-/** Rounds to whole cents; `-0` becomes `0` so it never prints as `-$0.00`. */
+/**
+ * Rounds to whole cents; `-0` becomes `0` so it never prints as `-$0.00`. Above 2^53 cents a
+ * double has no cents to round, and `value * 100` could overflow to Infinity (a $1e308 figure
+ * printed as `$∞`): such a value is returned as it is.
+ */
 export function roundCents(value: number): number {
+  if (Math.abs(value) >= Number.MAX_SAFE_INTEGER / 100) return value;
   const r = Math.round(value * 100) / 100;
   return Object.is(r, -0) ? 0 : r;
 }

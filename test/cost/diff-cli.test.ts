@@ -206,7 +206,7 @@ describe('cdk-ml-cost diff', () => {
     ],
     [
       ['diff', 'base.json', 'not-a-report.json'],
-      `cdk-ml-cost: diff: head <dir>/not-a-report.json is not a cdk-ml-cost JSON report (schemaVersion 1): totals must have numeric min, expected and max\n`,
+      `cdk-ml-cost: diff: head <dir>/not-a-report.json is not a cdk-ml-cost JSON report (schemaVersion 1): totals must have non-negative numeric min ≤ expected ≤ max\n`,
     ],
   ])('bad input %j exits 2 with one line', async (argv, message) => {
     // WHEN

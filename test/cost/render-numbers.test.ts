@@ -27,6 +27,8 @@ describe('formatting', () => {
     [-0.004, '$0.00'],
     [-3.1, '-$3.10'],
     [1234567.891, '$1,234,567.89'],
+    // cents × 100 would overflow to Infinity ('$∞' in a diff of a 1e308 report)
+    [1e308, `$1${'0'.repeat(308).replace(/(?=(\d{3})+$)/g, ',')}.00`],
   ])('formatUsd(%d) = %s', (v, s) => {
     expect(formatUsd(v)).toBe(s);
   });

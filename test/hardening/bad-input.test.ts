@@ -1176,7 +1176,29 @@ const MALFORMED_REPORTS: readonly [string, (r: any) => void, string][] = [
     (r) => (r.stacks[0].unpriced = [null]),
     'stacks[0].unpriced[0] must be an object',
   ],
-  ['report-null-totals.json', (r) => (r.totals.max = null), 'totals must have numeric'],
+  ['report-null-totals.json', (r) => (r.totals.max = null), 'totals must have non-negative numeric'],
+  // a negative or disordered head would read as a decrease and slip under --fail-on-increase
+  ['report-negative-totals.json', (r) => (r.totals.expected = -1e9), 'totals must have non-negative'],
+  [
+    'report-negative-stack-totals.json',
+    (r) => (r.stacks[0].totals.min = -5),
+    'stacks[0].totals must be non-negative numeric min ≤ expected ≤ max',
+  ],
+  [
+    'report-negative-line.json',
+    (r) => (r.stacks[0].lines[0].monthly.expected = -70),
+    'stacks[0].lines[0].monthly must be non-negative',
+  ],
+  [
+    'report-min-above-max.json',
+    (r) => (r.totals = { min: 5, expected: 1, max: 2 }),
+    'totals must have non-negative numeric min ≤ expected ≤ max',
+  ],
+  [
+    'report-negative-price.json',
+    (r) => (r.stacks[0].lines[0].unitPrice = -0.096),
+    'stacks[0].lines[0].unitPrice must be a finite number, not negative',
+  ],
   [
     'report-string-quantity.json',
     (r) => (r.stacks[0].lines[0].quantity = '730'),
