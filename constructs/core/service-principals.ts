@@ -35,6 +35,22 @@ export const CONFUSED_DEPUTY_SERVICES = {
    * the execution role is assumed by the same principal for the same task.
    */
   'ecs-tasks.amazonaws.com': (s: Stack) => `arn:${s.partition}:ecs:${s.region}:${s.account}:*`,
+  /**
+   * Step Functions Developer Guide, "Creating an IAM role for your state machine", section "Prevent
+   * cross-service confused deputy issue": use `aws:SourceArn` and `aws:SourceAccount` in the trust
+   * policy of the role a state machine runs as, `aws:SourceArn` being the state machine ARN. The state
+   * machine names its role, so the role cannot name the state machine (a cycle): every state machine of
+   * this account and region (`stateMachine:*`) it is.
+   */
+  'states.amazonaws.com': (s: Stack) => `arn:${s.partition}:states:${s.region}:${s.account}:stateMachine:*`,
+  /**
+   * EventBridge User Guide, "Cross-service confused deputy prevention in Amazon EventBridge": "We
+   * recommend using the aws:SourceArn and aws:SourceAccount global condition context keys ... For
+   * EventBridge event bus rule targets, the value of aws:SourceArn must be the rule ARN." The rule
+   * names the role it passes to its target, so the role cannot name the rule (a cycle): every rule of
+   * this account and region (`rule/*`, which also covers rules of custom buses, `rule/<bus>/<name>`).
+   */
+  'events.amazonaws.com': (s: Stack) => `arn:${s.partition}:events:${s.region}:${s.account}:rule/*`,
 } as const;
 
 export type ConfusedDeputyService = keyof typeof CONFUSED_DEPUTY_SERVICES;

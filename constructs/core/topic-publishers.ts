@@ -26,14 +26,18 @@ export enum TopicPublisher {
  * that replaces SNS's default policy, so each publishing service must be named in it. And "the AWS
  * service's principal must have `kms:GenerateDataKey*` and `kms:Decrypt` permissions on the key"
  * (SNS Developer Guide, "Enable compatibility between event sources from AWS services and encrypted
- * topics"). The key statement carries no `aws:SourceAccount`/`aws:SourceArn` condition: those keys
- * are not present in the KMS requests made while SNS encrypts a service's message (the SNS guide's
- * example key policy has no condition), so a conditioned statement silently drops every notification.
- * It is pinned instead by the encryption context SNS binds to every data key, the topic's ARN
- * (`kms:EncryptionContext:aws:sns:topicArn`, as in the GameLift FlexMatch guide's key policy for an
- * encrypted SNS topic): the service can use the key for topics of this account and region only. The
- * pattern stands in for the topic's own ARN, which the key policy cannot name (the topic depends on
- * the key).
+ * topics"). The key statement is one per service, conditioned as that guide documents (step 3): "Add
+ * the aws:SourceAccount and aws:SourceArn condition keys to the KMS resource policy to further protect
+ * the KMS key from confused deputy attacks" (CloudWatch alarms, AWS Budgets, Cost Anomaly Detection:
+ * the account, and the service's resources of it where the service names them, as in the topic
+ * policy), except for EventBridge: "Adding the aws:SourceAccount, aws:SourceArn, and aws:SourceOrgID
+ * to a AWS KMS policy is not supported for EventBridge-to-encrypted topics", so a conditioned
+ * EventBridge statement would silently drop every event. Every statement is also bound to SNS topics
+ * of this account and region by the encryption context SNS sends with each data-key request, the
+ * topic's ARN (`kms:EncryptionContext:aws:sns:topicArn`, as in the key policy of the GameLift FlexMatch
+ * guide, "Set up an SNS topic with server-side encryption"), which for EventBridge is the only
+ * condition that can hold. The pattern stands in for the topic's own ARN, which the key policy cannot
+ * name (the topic depends on the key).
  *
  * With an imported topic or key (whose policy this app cannot change) a warning names what to add.
  */
@@ -68,16 +72,23 @@ export function allowTopicPublisher(
   let keyAdded = true;
   if (key && !done.has(`${publisher} key`)) {
     done.add(`${publisher} key`);
+    const topicsOfAccount = {
+      [SNS_TOPIC_ENCRYPTION_CONTEXT]: stack.formatArn({ service: 'sns', resource: '*' }),
+    };
+    const serviceArns = SOURCE_ARN[publisher]?.(stack);
     keyAdded = key.addToResourcePolicy(
       new iam.PolicyStatement({
         principals: [principal],
         actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
         resources: ['*'],
-        conditions: {
-          StringLike: {
-            [SNS_TOPIC_ENCRYPTION_CONTEXT]: stack.formatArn({ service: 'sns', resource: '*' }),
-          },
-        },
+        conditions:
+          publisher === TopicPublisher.EVENTBRIDGE
+            ? { StringLike: topicsOfAccount }
+            : {
+                StringLike: topicsOfAccount,
+                StringEquals: { 'aws:SourceAccount': stack.account },
+                ...(serviceArns ? { ArnLike: { 'aws:SourceArn': serviceArns } } : {}),
+              },
       }),
     ).statementAdded;
   }

@@ -1,7 +1,6 @@
 import { ArnFormat, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
-import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -206,7 +205,7 @@ export class ModelRollout extends Construct {
           ModelApprovalStatus: ['Approved', 'Rejected'],
         },
       },
-      targets: [new targets.SfnStateMachine(this.stateMachine)],
+      targets: [workflow.ruleTarget()],
     });
     workflow.acknowledgeRuleRole();
   }

@@ -3,7 +3,6 @@ import type * as batch from 'aws-cdk-lib/aws-batch';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as events from 'aws-cdk-lib/aws-events';
-import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -208,7 +207,7 @@ export class RetrainingTrigger extends Construct {
             resources: props.driftAlarms.map((a) => a.alarmArn),
             detail: { state: { value: ['ALARM'] } },
           },
-          targets: [new targets.SfnStateMachine(this.stateMachine)],
+          targets: [workflow.ruleTarget()],
         }),
       );
     }
@@ -217,7 +216,7 @@ export class RetrainingTrigger extends Construct {
         new events.Rule(this, 'OnSchedule', {
           description: `Retrains ${props.registry.modelPackageGroupName} on a schedule`,
           schedule: props.schedule,
-          targets: [new targets.SfnStateMachine(this.stateMachine)],
+          targets: [workflow.ruleTarget()],
         }),
       );
     }

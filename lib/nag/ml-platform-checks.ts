@@ -114,9 +114,9 @@ export const ML_PLATFORM_RULES: readonly MlPlatformRule[] = [
   {
     name: 'IamRoleTrustSourceConditions',
     level: NagMessageLevel.ERROR,
-    info: 'The role trusts a service principal (VPC Flow Logs, SageMaker, ECS tasks, EMR Serverless, Firehose) without aws:SourceAccount or aws:SourceArn (sts:ExternalId for Firehose).',
+    info: 'The role trusts a service principal (VPC Flow Logs, SageMaker, ECS tasks, Step Functions, EventBridge, EventBridge Scheduler, EMR Serverless, Firehose) without aws:SourceAccount or aws:SourceArn (sts:ExternalId for Firehose).',
     explanation:
-      "Each of these services documents source conditions in the trust policy of the roles it assumes (confused-deputy prevention): without them the service can be asked to assume the role on behalf of another account's flow log, model, task or job. The documented patterns are in constructs/core/service-principals.ts; sourceScopedPrincipal() writes them.",
+      "Each of these services documents source conditions in the trust policy of the roles it assumes (confused-deputy prevention): without them the service can be asked to assume the role on behalf of another account's flow log, model, task, job, state machine or rule. The documented patterns are in constructs/core/service-principals.ts; sourceScopedPrincipal() writes them.",
     rule: IamRoleTrustSourceConditions,
   },
   {
@@ -130,9 +130,9 @@ export const ML_PLATFORM_RULES: readonly MlPlatformRule[] = [
   {
     name: 'KmsKeyPolicyPrincipalsScoped',
     level: NagMessageLevel.ERROR,
-    info: 'The key policy grants everyone without kms:ViaService and kms:CallerAccount (and kms:GrantIsForAWSResource for kms:CreateGrant), or grants an SNS-publishing service without kms:EncryptionContext:aws:sns:topicArn.',
+    info: 'The key policy grants everyone without kms:ViaService and kms:CallerAccount (and kms:GrantIsForAWSResource for kms:CreateGrant), or grants an SNS-publishing service without kms:EncryptionContext:aws:sns:topicArn and (CloudWatch, Budgets, Cost Anomaly Detection) aws:SourceAccount or aws:SourceArn, or grants EventBridge with a source condition.',
     explanation:
-      'A key that encrypts buckets, queues and logs must not let any principal that calls through EC2 create grants for itself, and the services that publish to encrypted topics may use the key for SNS topics only. Give EBS volumes launched by service-linked roles their own key.',
+      "A key that encrypts buckets, queues and logs must not let any principal that calls through EC2 create grants for itself, and the services that publish to encrypted topics may use the key for this account's SNS topics (and, where the SNS guide documents it, this account's alarms and budgets) only. EventBridge sends no aws:SourceAccount/aws:SourceArn to KMS for encrypted topics (SNS guide: not supported), so such a condition drops every event: give it a statement of its own, as allowTopicPublisher() does. Give EBS volumes launched by service-linked roles their own key.",
     rule: KmsKeyPolicyPrincipalsScoped,
   },
   {

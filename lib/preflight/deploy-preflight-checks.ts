@@ -85,9 +85,9 @@ export function deployPreflightRules(props: DeployPreflightProps = {}): DeployPr
     {
       name: 'SnsTopicKeyAdmitsPublishers',
       level: NagMessageLevel.ERROR,
-      info: 'The KMS key of the SNS topic does not let a publishing service (named in the finding) use it, so its notifications are dropped. Fix: encrypt the topic with a customer managed key whose policy allows that service principal kms:GenerateDataKey* and kms:Decrypt.',
+      info: 'The KMS key of the SNS topic does not let a publishing service (named in the finding) use it, so its notifications are dropped. Fix: encrypt the topic with a customer managed key whose policy allows that service principal kms:GenerateDataKey* and kms:Decrypt (for EventBridge, without aws:SourceAccount/aws:SourceArn conditions).',
       explanation:
-        'Amazon SNS developer guide, "Enable compatibility between event sources from AWS services and encrypted topics": the topic must use a customer managed key whose key policy grants the publishing service principal kms:GenerateDataKey* and kms:Decrypt. The AWS managed key alias/aws/sns cannot be given to other services.',
+        'Amazon SNS developer guide, "Enable compatibility between event sources from AWS services and encrypted topics": the topic must use a customer managed key whose key policy grants the publishing service principal kms:GenerateDataKey* and kms:Decrypt. The AWS managed key alias/aws/sns cannot be given to other services. Source conditions on the key are "not supported for EventBridge-to-encrypted topics" (same guide).',
       rule: SnsTopicKeyAdmitsPublishers,
     },
     {

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -15,6 +17,13 @@ import { CDK_JSON_CONTEXT, contextApp } from '../support/nag';
 // synth; these tests say what the reference platform looks like.
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const PUBLISHERS = [
+  'budgets.amazonaws.com',
+  'cloudwatch.amazonaws.com',
+  'costalerts.amazonaws.com',
+  'events.amazonaws.com',
+];
 
 let templates: [string, Json][];
 
@@ -124,20 +133,32 @@ describe('least privilege in the reference stacks', () => {
     }
   });
 
-  test('the topic key admits the publishing services for SNS topics of this account only', () => {
+  test('the topic key admits EventBridge by the topic encryption context alone, the other publishers also by account', () => {
+    const topicsOfAccount = {
+      'kms:EncryptionContext:aws:sns:topicArn': {
+        'Fn::Join': ['', ['arn:aws:sns:us-east-1:', { Ref: 'AWS::AccountId' }, ':*']],
+      },
+    };
+    const seen = new Set<string>();
     for (const [stack, id, props] of resources('AWS::KMS::Key')) {
       for (const s of statements(props.KeyPolicy)) {
-        if (!services(s).some((p) => p === 'events.amazonaws.com' || p === 'cloudwatch.amazonaws.com'))
-          continue;
-        expect(s.Condition, `${stack}/${id}`).toEqual({
-          StringLike: {
-            'kms:EncryptionContext:aws:sns:topicArn': {
-              'Fn::Join': ['', ['arn:aws:sns:us-east-1:', { Ref: 'AWS::AccountId' }, ':*']],
-            },
-          },
-        });
+        const publishers = services(s).filter((p) => PUBLISHERS.includes(p));
+        if (publishers.length === 0) continue;
+        // one statement per publisher: EventBridge cannot share the source conditions of the others
+        expect(publishers, `${stack}/${id}`).toHaveLength(1);
+        const [publisher] = publishers;
+        seen.add(publisher);
+        expect(s.Condition?.StringLike, `${stack}/${id} ${publisher}`).toEqual(topicsOfAccount);
+        if (publisher === 'events.amazonaws.com') {
+          expect(Object.keys(s.Condition), `${stack}/${id}`).toEqual(['StringLike']);
+        } else {
+          expect(s.Condition?.StringEquals?.['aws:SourceAccount'], `${stack}/${id} ${publisher}`).toEqual({
+            Ref: 'AWS::AccountId',
+          });
+        }
       }
     }
+    expect([...seen].sort()).toEqual(PUBLISHERS);
   });
 
   test('no key grants everyone without EC2, the account and (for grants) an AWS resource; the data key grants no one', () => {
@@ -169,6 +190,183 @@ describe('least privilege in the reference stacks', () => {
       }
     }
     expect(seen).toBeGreaterThan(0);
+  });
+});
+
+/**
+ * Issue 15, Done when: "No policy statement in the reference stacks grants a service principal without
+ * a source condition where the service documents one, and every VPC endpoint has a policy."
+ *
+ * Every service principal the reference stacks name, by the resource type whose policy names it, with
+ * the condition its documentation asks for (any of `anyOf`), the keys it must not carry (`noneOf`), and
+ * where that is written. A principal missing from this table fails the walk below: a new one is
+ * audited here (and in docs/compliance.md, "Service principals") before it ships.
+ */
+interface Contract {
+  readonly anyOf: readonly string[];
+  readonly noneOf?: readonly string[];
+  readonly doc: string;
+}
+const SOURCE = ['aws:SourceAccount', 'aws:SourceArn'];
+const CONTRACTS: Record<string, Record<string, Contract>> = {
+  'AWS::IAM::Role': {
+    'vpc-flow-logs.amazonaws.com': {
+      anyOf: SOURCE,
+      doc: 'VPC User Guide, IAM role for publishing flow logs',
+    },
+    'sagemaker.amazonaws.com': {
+      anyOf: SOURCE,
+      doc: 'SageMaker Developer Guide, Cross-service confused deputy prevention',
+    },
+    'ecs-tasks.amazonaws.com': { anyOf: SOURCE, doc: 'ECS Developer Guide, Amazon ECS task IAM role' },
+    'states.amazonaws.com': {
+      anyOf: SOURCE,
+      doc: 'Step Functions Developer Guide, Prevent cross-service confused deputy issue',
+    },
+    'events.amazonaws.com': {
+      anyOf: SOURCE,
+      doc: 'EventBridge User Guide, Cross-service confused deputy prevention',
+    },
+    'emr-serverless.amazonaws.com': { anyOf: SOURCE, doc: 'EMR Serverless User Guide, Job runtime roles' },
+    'firehose.amazonaws.com': {
+      anyOf: ['sts:ExternalId'],
+      doc: 'Firehose Developer Guide, Grant Firehose access to an Amazon S3 destination',
+    },
+    'lambda.amazonaws.com': {
+      anyOf: [],
+      doc: 'Lambda documents aws:SourceArn for the function resource policy only',
+    },
+    'ec2.amazonaws.com': { anyOf: [], doc: 'EC2 documents no source condition for instance-profile roles' },
+  },
+  'AWS::KMS::Key': {
+    'logs.us-east-1.amazonaws.com': {
+      anyOf: ['kms:EncryptionContext:aws:logs:arn'],
+      doc: 'CloudWatch Logs User Guide, Encrypt log data in CloudWatch Logs using AWS KMS',
+    },
+    'cloudwatch.amazonaws.com': {
+      anyOf: SOURCE,
+      doc: 'SNS Developer Guide, Enable compatibility between event sources from AWS services and encrypted topics',
+    },
+    'budgets.amazonaws.com': { anyOf: SOURCE, doc: 'SNS Developer Guide, as above' },
+    'costalerts.amazonaws.com': { anyOf: SOURCE, doc: 'SNS Developer Guide, as above' },
+    'events.amazonaws.com': {
+      anyOf: ['kms:EncryptionContext:aws:sns:topicArn'],
+      noneOf: [...SOURCE, 'aws:SourceOrgID'],
+      doc: 'SNS Developer Guide: source conditions are not supported for EventBridge-to-encrypted topics',
+    },
+  },
+  'AWS::SNS::TopicPolicy': {
+    'cloudwatch.amazonaws.com': {
+      anyOf: SOURCE,
+      doc: 'SNS Developer Guide, aws:SourceAccount versus aws:SourceOwner',
+    },
+    'events.amazonaws.com': {
+      anyOf: ['aws:SourceArn'],
+      doc: 'EventBridge User Guide, Amazon SNS permissions',
+    },
+    'budgets.amazonaws.com': {
+      anyOf: SOURCE,
+      doc: 'Cost Management User Guide, Creating an Amazon SNS topic for budget notifications',
+    },
+    'costalerts.amazonaws.com': {
+      anyOf: ['aws:SourceAccount'],
+      doc: 'Cost Management User Guide, Creating an Amazon SNS topic for anomaly notifications',
+    },
+  },
+  'AWS::S3::BucketPolicy': {
+    'logging.s3.amazonaws.com': {
+      anyOf: SOURCE,
+      doc: 'S3 User Guide, Enabling Amazon S3 server access logging',
+    },
+  },
+  'AWS::Lambda::Permission': {
+    'events.amazonaws.com': {
+      anyOf: ['SourceArn', 'SourceAccount'],
+      doc: 'Lambda Developer Guide, resource-based policies',
+    },
+  },
+};
+
+/** Every policy statement anywhere in a resource's properties (key, topic, bucket, trust and endpoint policies). */
+function statementsIn(value: unknown): Json[] {
+  if (Array.isArray(value)) return value.flatMap(statementsIn);
+  if (value === null || typeof value !== 'object') return [];
+  const found = Object.values(value as Json).flatMap(statementsIn);
+  const own = (value as Json).Statement;
+  return own === undefined ? found : [...found, ...(Array.isArray(own) ? own : [own])];
+}
+
+describe('issue 15 Done when, walked over both reference stacks', () => {
+  test('every Allow statement for a service principal carries the source condition its service documents', () => {
+    const seen: string[] = [];
+    for (const [stack, t] of templates) {
+      for (const [id, resource] of Object.entries(t.Resources as Json)) {
+        const type: string = resource.Type;
+        const props = (resource.Properties ?? {}) as Json;
+        if (type === 'AWS::Lambda::Permission') {
+          const principal = String(props.Principal);
+          if (!principal.endsWith('.amazonaws.com')) continue;
+          const contract = CONTRACTS[type]?.[principal];
+          expect(
+            contract,
+            `${stack}/${id}: ${principal} on a Lambda permission is not audited`,
+          ).toBeDefined();
+          seen.push(`${type} ${principal}`);
+          expect(
+            contract!.anyOf.some((k) => props[k] !== undefined),
+            `${stack}/${id}`,
+          ).toBe(true);
+          continue;
+        }
+        for (const s of statementsIn(props)) {
+          if (s.Effect !== 'Allow') continue;
+          for (const service of services(s)) {
+            const contract = CONTRACTS[type]?.[service];
+            expect(contract, `${stack}/${id}: ${service} in a ${type} policy is not audited`).toBeDefined();
+            seen.push(`${type} ${service}`);
+            const keys = conditionKeys(s);
+            if (contract!.anyOf.length > 0)
+              expect(
+                contract!.anyOf.some((k) => keys.includes(k)),
+                `${stack}/${id}: ${service} without ${contract!.anyOf.join(' or ')} (${contract!.doc})`,
+              ).toBe(true);
+            for (const k of contract!.noneOf ?? [])
+              expect(keys, `${stack}/${id}: ${service} with ${k} (${contract!.doc})`).not.toContain(k);
+          }
+        }
+      }
+    }
+    // The walk saw the principals the issue names (alarm topic and key, flow logs, SageMaker, ECS tasks).
+    expect(new Set(seen)).toEqual(
+      new Set(
+        Object.entries(CONTRACTS).flatMap(([type, byService]) =>
+          Object.keys(byService).map((p) => `${type} ${p}`),
+        ),
+      ),
+    );
+  });
+
+  test('every VPC endpoint has a PolicyDocument, unless its service documents no endpoint-policy support (ECS)', () => {
+    let seen = 0;
+    for (const [stack, id, props] of resources('AWS::EC2::VPCEndpoint')) {
+      seen += 1;
+      const service = JSON.stringify(props.ServiceName);
+      if (/\.ecs(-agent|-telemetry)?"$/.test(service)) continue;
+      expect(props.PolicyDocument, `${stack}/${id} ${service}`).toBeDefined();
+    }
+    expect(seen).toBe(24);
+  });
+
+  test('docs/compliance.md lists every audited service principal with its condition and documentation', () => {
+    const doc = readFileSync(join(__dirname, '../../docs/compliance.md'), 'utf8');
+    const section = doc.slice(doc.indexOf('### Service principals'));
+    for (const [type, byService] of Object.entries(CONTRACTS))
+      for (const service of Object.keys(byService)) {
+        const row = section
+          .split('\n')
+          .find((l) => l.includes(`\`${service}\``) && l.includes(`\`${type}\``));
+        expect(row, `docs/compliance.md: no row for ${service} in ${type}`).toBeDefined();
+      }
   });
 });
 

@@ -1,5 +1,7 @@
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -10,6 +12,7 @@ import { USAGE_METADATA_KEY, type UsageAssumptions } from '../../../cost/usage-m
 import { notifyTopic } from '../../core/alarm-actions';
 import { acknowledgeGrantPolicy } from '../../core/compliance';
 import { allowLogsToUseKey, logGroupArnPattern } from '../../core/logs-key';
+import { sourceScopedPrincipal } from '../../core/service-principals';
 import { acknowledgePolicyWildcards } from '../../core/wildcards';
 import type { StatesDefinition } from '../states-definition';
 
@@ -45,8 +48,10 @@ export class Workflow extends Construct {
 
   constructor(scope: Construct, id: string, props: WorkflowProps) {
     super(scope, id);
+    // Only state machines of this account and region may run as the role (Step Functions guide,
+    // "Prevent cross-service confused deputy issue"; the pattern is in CONFUSED_DEPUTY_SERVICES).
     this.role = new iam.Role(this, 'Role', {
-      assumedBy: new iam.ServicePrincipal('states.amazonaws.com'),
+      assumedBy: sourceScopedPrincipal(this, 'states.amazonaws.com'),
       description: `Runs the ${props.purpose} state machine of ${this.node.path}`,
     });
     // Vended logs of Step Functions: the log group name must start with /aws/vendedlogs/ so the
@@ -95,6 +100,24 @@ export class Workflow extends Construct {
       `${wildcardReason} CloudWatch Logs delivery and X-Ray actions of Step Functions support no resource-level permissions (Step Functions guide, "IAM policies for logging to CloudWatch Logs" and X-Ray).`,
     );
     acknowledgeGrantPolicy(this.role, `the ${this.node.path} state machine's own calls`);
+  }
+
+  /**
+   * An EventBridge rule target that starts this state machine. Its role (one per state machine) may be
+   * assumed by EventBridge for rules of this account and region only: "For EventBridge event bus rule
+   * targets, the value of aws:SourceArn must be the rule ARN" (EventBridge user guide, "Cross-service
+   * confused deputy prevention"). `targets.SfnStateMachine` alone makes a role any rule of any account
+   * could have EventBridge assume. The role keeps the id CDK's own target role has (`EventsRole` under
+   * the state machine), so CDK's targets find and reuse it.
+   */
+  public ruleTarget(): events.IRuleTarget {
+    const role =
+      (this.stateMachine.node.tryFindChild('EventsRole') as iam.Role | undefined) ??
+      new iam.Role(this.stateMachine, 'EventsRole', {
+        assumedBy: sourceScopedPrincipal(this, 'events.amazonaws.com'),
+        description: `EventBridge rules start the ${this.node.path} state machine`,
+      });
+    return new targets.SfnStateMachine(this.stateMachine, { role });
   }
 
   /** Acknowledges the inline policy of the role EventBridge rules use to start this state machine. */

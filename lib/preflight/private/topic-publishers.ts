@@ -75,3 +75,21 @@ export function sourceConditionsAdmit(statement: Statement, publisher: TopicPubl
     return arn === '*' || service === publisher.arnService || service === '*';
   });
 }
+
+/**
+ * Whether a key-policy statement's conditions can match the KMS requests SNS makes while it encrypts
+ * the publisher's messages: as `sourceConditionsAdmit`, except that EventBridge sends no source keys
+ * there. SNS Developer Guide ("Enable compatibility between event sources from AWS services and
+ * encrypted topics"): "Adding the aws:SourceAccount, aws:SourceArn, and aws:SourceOrgID to a AWS KMS
+ * policy is not supported for EventBridge-to-encrypted topics."
+ */
+export function keyConditionsAdmit(statement: Statement, publisher: TopicPublisher): boolean {
+  if (
+    publisher === EVENTS &&
+    ['aws:SourceAccount', 'aws:SourceArn', 'aws:SourceOrgID'].some(
+      (key) => conditionValues(statement, key) !== undefined,
+    )
+  )
+    return false;
+  return sourceConditionsAdmit(statement, publisher);
+}

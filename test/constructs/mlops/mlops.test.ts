@@ -508,6 +508,58 @@ describe('RetrainingTrigger', () => {
   });
 });
 
+describe('confused-deputy conditions of the workflow roles', () => {
+  const sourceConditions = (arnTail: string) => ({
+    StringEquals: { 'aws:SourceAccount': ENV.account },
+    ArnLike: { 'aws:SourceArn': `arn:aws:${arnTail}` },
+  });
+
+  test('every state-machine role may be assumed by Step Functions for state machines of this account and region only', () => {
+    // Step Functions guide, "Prevent cross-service confused deputy issue": aws:SourceArn and aws:SourceAccount.
+    const machines = template.findResources('AWS::StepFunctions::StateMachine');
+    expect(Object.keys(machines)).toHaveLength(3); // rollout, baseline, retraining
+    const roles = template.findResources('AWS::IAM::Role');
+    for (const machine of Object.values(machines)) {
+      const roleId = (machine.Properties.RoleArn as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+      expect(roles[roleId].Properties.AssumeRolePolicyDocument.Statement).toEqual([
+        {
+          Effect: 'Allow',
+          Principal: { Service: 'states.amazonaws.com' },
+          Action: 'sts:AssumeRole',
+          Condition: sourceConditions(`states:${ENV.region}:${ENV.account}:stateMachine:*`),
+        },
+      ]);
+    }
+  });
+
+  test('the role rules pass to start a state machine may be assumed by EventBridge for rules of this account and region only', () => {
+    // EventBridge guide: "For EventBridge event bus rule targets, the value of aws:SourceArn must be the rule ARN."
+    const rules = Object.values(template.findResources('AWS::Events::Rule')).filter((r) =>
+      JSON.stringify(r.Properties.Targets).includes('Workflow'),
+    );
+    expect(rules).toHaveLength(3); // rollout decisions, retraining on drift and on schedule
+    const roles = template.findResources('AWS::IAM::Role');
+    const roleIds = new Set(
+      rules.flatMap((r) =>
+        (r.Properties.Targets as Array<{ RoleArn: { 'Fn::GetAtt': [string, string] } }>).map(
+          (t) => t.RoleArn['Fn::GetAtt'][0],
+        ),
+      ),
+    );
+    expect(roleIds.size).toBe(2); // one per state machine, shared by its rules
+    for (const id of roleIds) {
+      expect(roles[id].Properties.AssumeRolePolicyDocument.Statement).toEqual([
+        {
+          Effect: 'Allow',
+          Principal: { Service: 'events.amazonaws.com' },
+          Action: 'sts:AssumeRole',
+          Condition: sourceConditions(`events:${ENV.region}:${ENV.account}:rule/*`),
+        },
+      ]);
+    }
+  });
+});
+
 describe('compliance', () => {
   test('the loop has no unacknowledged AwsSolutions, NIST 800-53 R5 or HIPAA findings', () => {
     const app = nagApp();

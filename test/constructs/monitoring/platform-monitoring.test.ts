@@ -94,7 +94,7 @@ describe('alarm topic', () => {
         ]),
       },
     });
-    // The topic's key lets each publishing service encrypt (statements may be merged by minimizePolicies).
+    // The topic's key lets each publishing service encrypt.
     const topicKeyId = (
       template.findResources('AWS::SNS::Topic')[topicRef.Ref].Properties.KmsMasterKeyId as {
         'Fn::GetAtt': [string, string];
@@ -116,20 +116,30 @@ describe('alarm topic', () => {
         'events.amazonaws.com',
       ]),
     );
-    // KMS requests made while SNS encrypts a service's message carry no aws:SourceAccount/SourceArn:
-    // a key statement conditioned on them drops every notification (the SNS guide's example has none).
-    // The topic's encryption context binds the services to SNS topics of this account instead.
-    const servicePrincipalConditions = keyStatements
-      .filter((st) => st.Principal.Service !== undefined)
-      .map((st) => (st as { Condition?: unknown }).Condition);
-    expect(servicePrincipalConditions.length).toBeGreaterThan(0);
-    for (const condition of servicePrincipalConditions) {
-      expect(condition).toEqual({
-        StringLike: {
-          'kms:EncryptionContext:aws:sns:topicArn': `arn:aws:sns:${ENV.region}:${ENV.account}:*`,
-        },
-      });
-    }
+    // One statement per publisher, each for SNS topics of this account and region. The SNS guide
+    // ("Enable compatibility between event sources from AWS services and encrypted topics", step 3)
+    // documents aws:SourceAccount/aws:SourceArn on the key for the services, except EventBridge, for
+    // which they are "not supported": a conditioned EventBridge statement drops every event.
+    const topics = { 'kms:EncryptionContext:aws:sns:topicArn': `arn:aws:sns:${ENV.region}:${ENV.account}:*` };
+    const byService = Object.fromEntries(
+      keyStatements
+        .filter((st) => st.Principal.Service !== undefined)
+        .map((st) => [String(st.Principal.Service), (st as { Condition?: unknown }).Condition]),
+    );
+    expect(byService).toEqual({
+      'budgets.amazonaws.com': {
+        StringLike: topics,
+        StringEquals: { 'aws:SourceAccount': ENV.account },
+        ArnLike: { 'aws:SourceArn': `arn:aws:budgets::${ENV.account}:*` },
+      },
+      'cloudwatch.amazonaws.com': {
+        StringLike: topics,
+        StringEquals: { 'aws:SourceAccount': ENV.account },
+        ArnLike: { 'aws:SourceArn': `arn:aws:cloudwatch:${ENV.region}:${ENV.account}:alarm:*` },
+      },
+      'costalerts.amazonaws.com': { StringLike: topics, StringEquals: { 'aws:SourceAccount': ENV.account } },
+      'events.amazonaws.com': { StringLike: topics },
+    });
   });
 
   test("admits CloudWatch alarms to the topic policy that enforceSSL creates (it replaces the default policy), pinned to this account's alarms", () => {

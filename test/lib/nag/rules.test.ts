@@ -250,6 +250,8 @@ function keyWith(stack: Stack, statement: Record<string, unknown>): CfnResource 
   });
 }
 
+const TOPICS_OF_ACCOUNT = { 'kms:EncryptionContext:aws:sns:topicArn': `arn:aws:sns:us-east-1:${ACCOUNT}:*` };
+
 const THROUGH_EC2 = { 'kms:ViaService': 'ec2.us-east-1.amazonaws.com', 'kms:CallerAccount': ACCOUNT };
 
 function endpoint(stack: Stack, service: string, policyDocument?: Record<string, unknown>): CfnResource {
@@ -501,9 +503,19 @@ const CASES: Record<string, RuleCases> = {
         trustRole(s, 'ecs-tasks.amazonaws.com', { StringEquals: { 'aws:SourceAccount': ACCOUNT } }),
       'Firehose with sts:ExternalId': (s) =>
         trustRole(s, 'firehose.amazonaws.com', { StringEquals: { 'sts:ExternalId': ACCOUNT } }),
+      'Step Functions limited to state machines of the account': (s) =>
+        trustRole(s, 'states.amazonaws.com', {
+          StringEquals: { 'aws:SourceAccount': ACCOUNT },
+          ArnLike: { 'aws:SourceArn': `arn:aws:states:us-east-1:${ACCOUNT}:stateMachine:*` },
+        }),
     },
     nonCompliant: {
       'flow-log role without conditions': (s) => trustRole(s, 'vpc-flow-logs.amazonaws.com'),
+      'state-machine role without conditions (aws-stepfunctions default)': (s) =>
+        trustRole(s, 'states.amazonaws.com'),
+      'EventBridge target role without conditions (aws-events-targets default)': (s) =>
+        trustRole(s, 'events.amazonaws.com'),
+      'EventBridge Scheduler role without conditions': (s) => trustRole(s, 'scheduler.amazonaws.com'),
       'SageMaker model role without conditions': (s) => trustRole(s, 'sagemaker.amazonaws.com'),
       'ECS task role conditioned on something else': (s) =>
         trustRole(s, 'ecs-tasks.amazonaws.com', { StringEquals: { 'aws:RequestedRegion': 'us-east-1' } }),
@@ -511,6 +523,7 @@ const CASES: Record<string, RuleCases> = {
     notApplicable: {
       'Lambda (no documented source condition for execution roles)': (s) =>
         trustRole(s, 'lambda.amazonaws.com'),
+      'EC2 instance role (no documented source condition)': (s) => trustRole(s, 'ec2.amazonaws.com'),
     },
   },
   SnsTopicPolicySourceConditions: {
@@ -553,14 +566,23 @@ const CASES: Record<string, RuleCases> = {
           Action: ['kms:GenerateDataKey*', 'kms:CreateGrant'],
           Condition: { StringEquals: THROUGH_EC2, Bool: { 'kms:GrantIsForAWSResource': 'true' } },
         }),
-      'alarm publishers bound to SNS topics': (s) =>
+      'CloudWatch bound to SNS topics and alarms of the account': (s) =>
         keyWith(s, {
           Effect: 'Allow',
-          Principal: { Service: ['cloudwatch.amazonaws.com', 'events.amazonaws.com'] },
+          Principal: { Service: 'cloudwatch.amazonaws.com' },
           Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
           Condition: {
-            StringLike: { 'kms:EncryptionContext:aws:sns:topicArn': `arn:aws:sns:us-east-1:${ACCOUNT}:*` },
+            StringLike: TOPICS_OF_ACCOUNT,
+            StringEquals: { 'aws:SourceAccount': ACCOUNT },
+            ArnLike: { 'aws:SourceArn': `arn:aws:cloudwatch:us-east-1:${ACCOUNT}:alarm:*` },
           },
+        }),
+      'EventBridge bound to SNS topics of the account only': (s) =>
+        keyWith(s, {
+          Effect: 'Allow',
+          Principal: { Service: 'events.amazonaws.com' },
+          Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+          Condition: { StringLike: TOPICS_OF_ACCOUNT },
         }),
     },
     nonCompliant: {
@@ -577,6 +599,27 @@ const CASES: Record<string, RuleCases> = {
           Principal: '*',
           Action: 'kms:Decrypt',
           Condition: { StringEquals: { 'kms:ViaService': 'ec2.us-east-1.amazonaws.com' } },
+        }),
+      'CloudWatch and EventBridge in one statement bound by the topic encryption context only': (s) =>
+        keyWith(s, {
+          Effect: 'Allow',
+          Principal: { Service: ['cloudwatch.amazonaws.com', 'events.amazonaws.com'] },
+          Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+          Condition: { StringLike: TOPICS_OF_ACCOUNT },
+        }),
+      'EventBridge with aws:SourceAccount (not supported for encrypted topics: every event dropped)': (s) =>
+        keyWith(s, {
+          Effect: 'Allow',
+          Principal: { Service: 'events.amazonaws.com' },
+          Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+          Condition: { StringLike: TOPICS_OF_ACCOUNT, StringEquals: { 'aws:SourceAccount': ACCOUNT } },
+        }),
+      'Budgets with source conditions but any SNS topic of any account': (s) =>
+        keyWith(s, {
+          Effect: 'Allow',
+          Principal: { Service: 'budgets.amazonaws.com' },
+          Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+          Condition: { StringEquals: { 'aws:SourceAccount': ACCOUNT } },
         }),
       'EventBridge on the key without the topic encryption context': (s) =>
         keyWith(s, {

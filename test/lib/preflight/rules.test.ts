@@ -622,11 +622,36 @@ const CASES: Record<string, RuleCases> = {
   },
   SnsTopicKeyAdmitsPublishers: {
     compliant: {
-      'customer managed key admitting CloudWatch and EventBridge': (s) =>
+      'customer managed key admitting CloudWatch by account and EventBridge without a source condition': (
+        s,
+      ) =>
         topicWith(s, {
           publishers: ['alarm', 'rule'],
           policy: (t) => [allowPublish(t, SERVICE.alarm), allowPublish(t, SERVICE.rule)],
-          kmsMasterKeyId: keyAdmitting([SERVICE.alarm, SERVICE.rule]),
+          kmsMasterKeyId: (st) => {
+            const key = new kms.CfnKey(st, 'Key', {
+              enableKeyRotation: true,
+              keyPolicy: {
+                Version: '2012-10-17',
+                Statement: [
+                  {
+                    Effect: 'Allow',
+                    Principal: { Service: SERVICE.alarm },
+                    Action: ['kms:GenerateDataKey*', 'kms:Decrypt'],
+                    Resource: '*',
+                    Condition: { StringEquals: { 'aws:SourceAccount': st.account } },
+                  },
+                  {
+                    Effect: 'Allow',
+                    Principal: { Service: SERVICE.rule },
+                    Action: ['kms:GenerateDataKey*', 'kms:Decrypt'],
+                    Resource: '*',
+                  },
+                ],
+              },
+            });
+            return key.attrArn;
+          },
         }),
       'key policy granting kms:* to the service': (s) =>
         topicWith(s, { publishers: ['alarm'], kmsMasterKeyId: keyAdmitting([SERVICE.alarm], ['kms:*']) }),
@@ -653,6 +678,16 @@ const CASES: Record<string, RuleCases> = {
           }),
         ['cloudwatch.amazonaws.com'],
       ],
+      'EventBridge admitted only with aws:SourceAccount (not supported for EventBridge-to-encrypted topics)':
+        [
+          (s) =>
+            topicWith(s, {
+              publishers: ['rule'],
+              policy: (t) => [allowPublish(t, SERVICE.rule)],
+              kmsMasterKeyId: keyAdmitting([SERVICE.rule]),
+            }),
+          ['events.amazonaws.com'],
+        ],
       'AWS managed key alias/aws/sns': [
         (s) => topicWith(s, { publishers: ['alarm'], kmsMasterKeyId: () => 'alias/aws/sns' }),
         ['cloudwatch.amazonaws.com'],

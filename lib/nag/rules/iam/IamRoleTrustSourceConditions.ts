@@ -6,14 +6,18 @@ import { documentStatements, hasConditionKey, hasSourceCondition } from '../../p
 
 /**
  * Service principals whose documentation asks for `aws:SourceAccount`/`aws:SourceArn` in the trust
- * policies of the roles they assume (the sentences are in `CONFUSED_DEPUTY_SERVICES`), plus the data
- * plane's EMR Serverless job role and Firehose delivery role, whose constructs cite their guides.
- * Firehose's guide pins the role with `sts:ExternalId` (the account id), which counts too.
+ * policies of the roles they assume (the sentences are in `CONFUSED_DEPUTY_SERVICES`: VPC Flow Logs,
+ * SageMaker, ECS tasks, Step Functions, EventBridge rule targets), plus the data plane's EMR Serverless
+ * job role and Firehose delivery role and the Capacity Block notices' EventBridge Scheduler role, whose
+ * constructs cite their guides. Firehose's guide pins the role with `sts:ExternalId` (the account id),
+ * which counts too. Lambda and EC2 document no source condition for the roles they assume (the
+ * condition keys are not in their requests): not applicable.
  */
 export const SOURCE_CONDITIONED_TRUST_SERVICES: readonly string[] = [
   ...Object.keys(CONFUSED_DEPUTY_SERVICES),
   'emr-serverless.amazonaws.com',
   'firehose.amazonaws.com',
+  'scheduler.amazonaws.com',
 ];
 
 /**
