@@ -1,30 +1,18 @@
-import {
-  Annotations,
-  type IResource,
-  ArnFormat,
-  Duration,
-  Fn,
-  RemovalPolicy,
-  Resource,
-  Size,
-  SizeRoundingBehavior,
-  Stack,
-  Token,
-} from 'aws-cdk-lib';
+import { Annotations, type IResource, ArnFormat, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { CfnEndpoint, CfnEndpointConfig, CfnInferenceComponent } from 'aws-cdk-lib/aws-sagemaker';
+import { CfnEndpoint, CfnEndpointConfig, type CfnInferenceComponent } from 'aws-cdk-lib/aws-sagemaker';
 import type { Construct } from 'constructs';
 import { USAGE_METADATA_KEY, type UsageAssumptions } from '../../cost/usage-metadata';
-import { acknowledgeFindings } from '../core/compliance';
 import { notifyTopic } from '../core/alarm-actions';
 import { EncryptedBucket } from '../storage/encrypted-bucket';
-import { InferenceAutoScaling, type InferenceAutoScalingOptions } from './autoscaling';
+import type { InferenceAutoScaling } from './autoscaling';
 import { RollbackAlarms, renderComponentDeployment, renderEndpointDeployment } from './deployment';
+import { InferenceEndpointBase } from './inference-endpoint-base';
 import type {
   InferenceEndpointAttributes,
   InferenceEndpointProps,
@@ -32,11 +20,14 @@ import type {
   InferenceMode,
 } from './inference-endpoint-props';
 import type { InferenceInstanceType } from './instance-type';
-import { InferenceModel, type ModelData, type ModelImage } from './model';
-import { asyncInferenceConfig } from './private/async-config';
-import { allowDataCapture, dataCaptureConfig, type DataCaptureSpec } from './private/data-capture';
+import type { InferenceModel } from './model';
+import { addEndpointAutoScaling } from './private/endpoint-autoscaling';
+import { createEndpointConfig } from './private/endpoint-config';
+import { createEndpointModels } from './private/endpoint-models';
+import { allowDescribeRollbackAlarms } from './private/rollback-access';
+import { createInferenceComponent } from './private/inference-component';
 import { validateEndpointAttributes, validateEndpointProps } from './private/validate';
-import { productionVariants, shadowProductionVariants, variantInstanceFloors } from './private/variants';
+import { variantInstanceFloors } from './private/variants';
 
 // The props live in inference-endpoint-props.ts; re-exported here in their former order, which
 // is the order of the API reference.
@@ -84,115 +75,6 @@ export type {
   InferenceExpectedUsage,
   InferenceEndpointProps,
 } from './inference-endpoint-props';
-
-/** Metrics and grants shared by created and imported endpoints. */
-abstract class InferenceEndpointBase extends Resource implements IInferenceEndpoint {
-  public abstract readonly endpointName: string;
-  public abstract readonly endpointArn: string;
-  public abstract readonly variantNames: readonly string[];
-  public abstract readonly mode: InferenceMode;
-  public abstract readonly connections: ec2.Connections;
-  public abstract readonly rollbackAlarms: readonly cloudwatch.IAlarm[];
-
-  /** Sends the rollback alarms' ALARM and OK transitions to a topic too (none for imported endpoints). */
-  public abstract notifyRollbackAlarms(topic: sns.ITopic): void;
-  /** Extra resources invocation may name (the inference component of scale-to-zero endpoints). */
-  protected readonly invokeResources: string[] = [];
-
-  /**
-   * Invoke calls for the mode: `InvokeEndpointAsync` for async endpoints, `InvokeEndpoint` and
-   * `InvokeEndpointWithResponseStream` otherwise. Async callers also need write access to the input prefix.
-   */
-  public grantInvoke(grantee: iam.IGrantable): iam.Grant {
-    const actions =
-      this.mode === 'async'
-        ? ['sagemaker:InvokeEndpointAsync']
-        : ['sagemaker:InvokeEndpoint', 'sagemaker:InvokeEndpointWithResponseStream'];
-    return iam.Grant.addToPrincipal({
-      grantee,
-      actions,
-      resourceArns: [this.endpointArn, ...this.invokeResources],
-    });
-  }
-
-  public metric(metricName: string, props: InferenceMetricOptions = {}): cloudwatch.Metric {
-    return this.variantMetric('AWS/SageMaker', metricName, 'Sum', props);
-  }
-
-  /** Requests sent to the variant. @default statistic Sum over 5 minutes */
-  public metricInvocations(props?: InferenceMetricOptions): cloudwatch.Metric {
-    return this.variantMetric('AWS/SageMaker', 'Invocations', 'Sum', props);
-  }
-
-  /** Time the model took to answer, in microseconds. @default statistic p99 over 5 minutes */
-  public metricModelLatency(props?: InferenceMetricOptions): cloudwatch.Metric {
-    return this.variantMetric('AWS/SageMaker', 'ModelLatency', 'p99', props);
-  }
-
-  /** Requests answered 5xx. @default statistic Sum over 5 minutes (Average gives the rate) */
-  public metricInvocation5XXErrors(props?: InferenceMetricOptions): cloudwatch.Metric {
-    return this.variantMetric('AWS/SageMaker', 'Invocation5XXErrors', 'Sum', props);
-  }
-
-  /** Requests answered 4xx. @default statistic Sum over 5 minutes (Average gives the rate) */
-  public metricInvocation4XXErrors(props?: InferenceMetricOptions): cloudwatch.Metric {
-    return this.variantMetric('AWS/SageMaker', 'Invocation4XXErrors', 'Sum', props);
-  }
-
-  /** Requests per instance (the default scaling metric). @default statistic Sum over 5 minutes */
-  public metricInvocationsPerInstance(props?: InferenceMetricOptions): cloudwatch.Metric {
-    return this.variantMetric('AWS/SageMaker', 'InvocationsPerInstance', 'Sum', props);
-  }
-
-  /** CPU use in percent, summed over cores (400 on 4 vCPUs). @default statistic Average over 5 minutes */
-  public metricCpuUtilization(props?: InferenceMetricOptions): cloudwatch.Metric {
-    return this.variantMetric(INSTANCE_NAMESPACE, 'CPUUtilization', 'Average', props);
-  }
-
-  /** GPU use in percent, summed over GPUs. @default statistic Average over 5 minutes */
-  public metricGpuUtilization(props?: InferenceMetricOptions): cloudwatch.Metric {
-    return this.variantMetric(INSTANCE_NAMESPACE, 'GPUUtilization', 'Average', props);
-  }
-
-  /** GPU memory use in percent, summed over GPUs. @default statistic Average over 5 minutes */
-  public metricGpuMemoryUtilization(props?: InferenceMetricOptions): cloudwatch.Metric {
-    return this.variantMetric(INSTANCE_NAMESPACE, 'GPUMemoryUtilization', 'Average', props);
-  }
-
-  /** Memory use in percent. @default statistic Average over 5 minutes */
-  public metricMemoryUtilization(props?: InferenceMetricOptions): cloudwatch.Metric {
-    return this.variantMetric(INSTANCE_NAMESPACE, 'MemoryUtilization', 'Average', props);
-  }
-
-  /** Queued async requests of the endpoint (`EndpointName` only; `variantName` is ignored). @default statistic Average over 5 minutes */
-  public metricApproximateBacklogSize(props: InferenceMetricOptions = {}): cloudwatch.Metric {
-    // eslint-disable-next-line @typescript-eslint/no-unused-vars
-    const { variantName: _ignored, ...options } = props;
-    return new cloudwatch.Metric({
-      namespace: 'AWS/SageMaker',
-      metricName: 'ApproximateBacklogSize',
-      dimensionsMap: { EndpointName: this.endpointName },
-      statistic: 'Average',
-      ...options,
-    });
-  }
-
-  private variantMetric(
-    namespace: string,
-    metricName: string,
-    statistic: string,
-    props: InferenceMetricOptions = {},
-  ): cloudwatch.Metric {
-    const { variantName, ...options } = props;
-    return new cloudwatch.Metric({
-      namespace,
-      metricName,
-      dimensionsMap: { EndpointName: this.endpointName, VariantName: variantName ?? this.variantNames[0] },
-      statistic,
-      ...options,
-    });
-  }
-}
 
 /**
  * A SageMaker endpoint built on the L1 resources, secure by default: customer-managed KMS key,
@@ -299,7 +181,6 @@ export class InferenceEndpoint extends InferenceEndpointBase {
       });
     this.alarmTopic = props.alarmTopic ?? this.newAlarmTopic(removalPolicy);
 
-    const inVpc = mode !== 'serverless';
     const capture = props.dataCapture;
     // Capture on without a bucket: the endpoint keeps the data itself, under its own key.
     this.dataCaptureBucket =
@@ -312,47 +193,16 @@ export class InferenceEndpoint extends InferenceEndpointBase {
           }).bucket
         : undefined);
     const captureKey = this.dataCaptureBucket?.encryptionKey ?? this.encryptionKey;
-    const newModel = (
-      id: string,
-      variantName: string,
-      spec: { image: ModelImage; modelData?: ModelData; environment?: Record<string, string> },
-    ) => {
-      const model = new InferenceModel(this, id, {
-        image: spec.image,
-        modelData: spec.modelData,
-        environment: spec.environment,
-        vpc: inVpc ? props.vpc : undefined,
-        vpcSubnets: inVpc ? props.vpcSubnets : undefined,
-        securityGroups: inVpc ? props.securityGroups : undefined,
-        networkIsolation: inVpc ? (props.networkIsolation ?? true) : false,
-        encryptionKeys: inVpc ? [...new Set([this.encryptionKey, captureKey])] : [],
-      });
-      models[variantName] = model;
-      return model;
-    };
-
-    const models: Record<string, InferenceModel> = {};
-    this.models = models;
-    const autoScalers: Record<string, InferenceAutoScaling> = {};
-    this.autoScaling = autoScalers;
-    const primaryModel = newModel('Model', primaryName, props);
-    const variantModels = variants.map((x) => newModel(`Model-${x.variantName}`, x.variantName, x));
-    const shadowName = shadow?.variantName ?? 'Shadow';
-    const shadowModel = shadow ? newModel(`Model-${shadowName}`, shadowName, shadow) : undefined;
-    const allModels = [primaryModel, ...variantModels, ...(shadowModel ? [shadowModel] : [])];
-
-    const dataCapture: DataCaptureSpec = {
-      capture,
+    const models = createEndpointModels(this, props, {
       mode,
-      enabled: captureEnabled,
-      bucket: this.dataCaptureBucket,
-      prefix: capture?.prefix ?? `data-capture/${this.node.id}`,
-      key: captureKey,
-    };
-    allowDataCapture(dataCapture, allModels);
-    const asyncConfig = props.async
-      ? asyncInferenceConfig(props.async, primaryModel, this.encryptionKey)
-      : undefined;
+      primaryName,
+      variants,
+      shadow,
+      encryptionKeys: [this.encryptionKey, captureKey],
+    });
+    this.models = models.byVariant;
+    const primaryModel = models.primary;
+    const allModels = models.all;
 
     const instanceTypes = [
       props.instanceType,
@@ -372,52 +222,30 @@ export class InferenceEndpoint extends InferenceEndpointBase {
       );
     }
 
-    const componentMode = mode === 'scale-to-zero';
-    // Instance types with local NVMe are encrypted in hardware and SageMaker refuses a KmsKeyId for them.
-    const volumeKey = mode !== 'serverless' && !instanceTypes.some((t) => t.hasInstanceStorage);
-    this.endpointConfig = new CfnEndpointConfig(this, 'Config', {
-      productionVariants: productionVariants({
-        props,
+    this.endpointConfig = createEndpointConfig(this, {
+      props,
+      mode,
+      primaryName,
+      primaryModel,
+      autoScaling,
+      variants,
+      variantModels: models.variants,
+      shadowName: models.shadowName,
+      shadowModel: models.shadow,
+      allModels,
+      instanceTypes,
+      encryptionKey: this.encryptionKey,
+      dataCapture: {
+        capture,
         mode,
-        primaryName,
-        primaryModel,
-        autoScaling,
-        variants,
-        variantModels,
-      }),
-      shadowProductionVariants: shadowProductionVariants(props, shadowName, shadowModel),
-      kmsKeyId: volumeKey ? this.encryptionKey.keyArn : undefined,
-      dataCaptureConfig: dataCaptureConfig(dataCapture),
-      asyncInferenceConfig: asyncConfig,
-      // Inference components take the role and network settings from the endpoint configuration.
-      executionRoleArn: componentMode ? primaryModel.role.roleArn : undefined,
-      enableNetworkIsolation: componentMode ? primaryModel.networkIsolation : undefined,
-      vpcConfig: componentMode ? primaryModel.cfnModel.vpcConfig : undefined,
+        enabled: captureEnabled,
+        bucket: this.dataCaptureBucket,
+        prefix: capture?.prefix ?? `data-capture/${this.node.id}`,
+        key: captureKey,
+      },
     });
-    if (!volumeKey) {
-      acknowledgeFindings(
-        this.endpointConfig,
-        [
-          'NIST.800.53.R5-SageMakerEndpointConfigurationKMSKeyConfigured',
-          'HIPAA.Security-SageMakerEndpointConfigurationKMSKeyConfigured',
-        ],
-        mode === 'serverless'
-          ? `${this.node.path} is serverless: SageMaker manages its storage and the API takes no KmsKeyId for serverless variants.`
-          : `${this.node.path} uses ${[...new Set(instanceTypes.filter((t) => t.hasInstanceStorage).map(String))].join(', ')} with local NVMe storage, encrypted by the instance hardware; SageMaker rejects a KmsKeyId for these types.`,
-      );
-    }
-    if (mode === 'serverless') {
-      acknowledgeFindings(
-        primaryModel.cfnModel,
-        ['MlPlatform-SageMakerModelNetworkIsolation', 'MlPlatform-SageMakerModelVpcConfig'],
-        `${primaryModel.node.path} serves a serverless endpoint: SageMaker runs serverless containers outside customer VPCs and rejects VpcConfig and network isolation for them.`,
-      );
-    }
-    for (const m of allModels) {
-      const policy = m.role.node.tryFindChild('DefaultPolicy');
-      if (policy) this.endpointConfig.node.addDependency(policy);
-    }
 
+    const componentMode = mode === 'scale-to-zero';
     // Without retention every configuration update resets autoscaled variants to their initial
     // instance count. "To retain the variant properties of an endpoint when updating it, set
     // RetainAllVariantProperties to true"; DesiredWeight is excluded so weights in the new
@@ -438,26 +266,14 @@ export class InferenceEndpoint extends InferenceEndpointBase {
     this.variantNames = [primaryName, ...variants.map((x) => x.variantName)];
 
     if (componentMode) {
-      const s = props.scaleToZero ?? {};
-      const accelerators =
-        s.acceleratorDevicesRequired ?? (props.instanceType!.isAccelerated ? 1 : undefined);
-      const component = new CfnInferenceComponent(this, 'Component', {
+      const { component, name } = createInferenceComponent(this, props, {
         endpointName: this.endpointName,
         variantName: primaryName,
-        specification: {
-          modelName: primaryModel.modelName,
-          computeResourceRequirements: {
-            minMemoryRequiredInMb: (s.memoryRequired ?? Size.gibibytes(1)).toMebibytes({
-              rounding: SizeRoundingBehavior.FLOOR,
-            }),
-            numberOfCpuCoresRequired: s.cpuCoresRequired,
-            numberOfAcceleratorDevicesRequired: accelerators,
-          },
-        },
-        runtimeConfig: { copyCount: Math.max(1, autoScaling!.minCapacity ?? 0) },
+        model: primaryModel,
+        autoScaling: autoScaling!,
       });
       this.inferenceComponent = component;
-      this.inferenceComponentName = Fn.select(1, Fn.split('/', component.attrInferenceComponentArn));
+      this.inferenceComponentName = name;
       this.invokeResources.push(component.attrInferenceComponentArn);
     }
 
@@ -506,63 +322,18 @@ export class InferenceEndpoint extends InferenceEndpointBase {
       );
     }
     if (autoRollback) {
-      // "Ensure that your IAM execution role has permission to perform the cloudwatch:DescribeAlarms
-      // action on the auto-rollback alarms you specify" (SageMaker, Auto-Rollback Configuration and Monitoring).
-      const stack = Stack.of(this);
-      const alarmArns = [
-        ...alarmNames.map((alarmName) =>
-          stack.formatArn({
-            service: 'cloudwatch',
-            resource: 'alarm',
-            resourceName: alarmName,
-            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-          }),
-        ),
-        ...(deployment.extraRollbackAlarms ?? []).map((a) => a.alarmArn),
-      ];
-      if (alarmArns.length > 0) {
-        for (const m of allModels) {
-          m.role.addToPrincipalPolicy(
-            new iam.PolicyStatement({ actions: ['cloudwatch:DescribeAlarms'], resources: alarmArns }),
-          );
-        }
-      }
+      allowDescribeRollbackAlarms(this, allModels, alarmNames, deployment.extraRollbackAlarms ?? []);
     }
 
     // ---- autoscaling
-    if (componentMode) {
-      autoScalers[primaryName] = new InferenceAutoScaling(this, 'AutoScaling', {
-        ...autoScaling!,
-        scaledResource: {
-          mode,
-          resourceId: `inference-component/${this.inferenceComponentName}`,
-          inferenceComponentName: this.inferenceComponentName,
-        },
-      });
-    } else if (mode !== 'serverless') {
-      const scaled: Array<[string, InferenceAutoScalingOptions | undefined]> = [
-        [primaryName, autoScaling],
-        ...variants.map((x): [string, InferenceAutoScalingOptions | undefined] => [
-          x.variantName,
-          x.autoScaling,
-        ]),
-      ];
-      for (const [variantName, options] of scaled) {
-        if (!options) continue;
-        autoScalers[variantName] = new InferenceAutoScaling(
-          this,
-          variantName === primaryName ? 'AutoScaling' : `AutoScaling-${variantName}`,
-          {
-            ...options,
-            scaledResource: {
-              mode: mode as 'real-time' | 'async',
-              resourceId: `endpoint/${this.endpointName}/variant/${variantName}`,
-              endpointName: this.endpointName,
-            },
-          },
-        );
-      }
-    }
+    this.autoScaling = addEndpointAutoScaling(this, {
+      mode,
+      endpointName: this.endpointName,
+      primaryName,
+      autoScaling,
+      variants,
+      inferenceComponentName: this.inferenceComponentName,
+    });
 
     // ---- usage assumptions for the cost estimator
     const usage = props.expectedUsage;
@@ -599,6 +370,5 @@ export class InferenceEndpoint extends InferenceEndpointBase {
 }
 
 const DEFAULT_VARIANT = 'AllTraffic';
-const INSTANCE_NAMESPACE = '/aws/sagemaker/Endpoints';
 /** Days captured data is kept in a capture bucket the endpoint creates, as in `MlDataStore`'s. */
 const CAPTURE_EXPIRATION_DAYS = 90;
