@@ -10,6 +10,7 @@ import { FactName, RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
 import { acknowledgeFindings, acknowledgeGrantPolicy } from '../core/compliance';
 import { PropValidator } from '../core/errors';
+import { allowHttpsToAwsEndpoints, knownVpcCidr, vpcCidrRequired } from '../network/s3-prefix-list';
 import { allowSageMakerNetworkInterfaces } from '../core/sagemaker-network';
 import { chooseVpcSubnets } from '../core/subnets';
 import { sourceScopedPrincipal } from '../core/service-principals';
@@ -87,7 +88,7 @@ export interface InferenceModelProps {
   readonly vpcSubnets?: ec2.SubnetSelection;
   /**
    * Security groups for the model's network interfaces.
-   * @default - a new group with no ingress and HTTPS egress only
+   * @default - a new group with no ingress and HTTPS egress to the VPC's CIDR block (interface endpoints) and to the Region's S3 prefix list (looked up at deploy time, one lookup per stack)
    */
   readonly securityGroups?: ec2.ISecurityGroup[];
   /**
@@ -145,6 +146,12 @@ export class InferenceModel extends Construct {
       'vpcSubnets/securityGroups',
       'set without vpc',
       'left out unless vpc is given',
+    );
+    v.check(
+      props.vpc === undefined || props.securityGroups !== undefined || knownVpcCidr(props.vpc) !== undefined,
+      'vpc',
+      props.vpc?.vpcId,
+      vpcCidrRequired(true),
     );
 
     this.role = new iam.Role(this, 'Role', {
@@ -219,14 +226,14 @@ export class InferenceModel extends Construct {
             description: `SageMaker model ${this.node.path}: no ingress, HTTPS egress to VPC endpoints`,
             allowAllOutbound: false,
           });
-          // Artifact downloads and data capture leave through these interfaces to the S3 gateway
-          // endpoint, whose addresses are S3's public ranges: narrowing this rule needs the region's S3
-          // prefix-list id, which no offline synth can look up (docs/compliance.md, known gap).
-          sg.addEgressRule(
-            ec2.Peer.anyIpv4(),
-            ec2.Port.tcp(443),
-            'HTTPS to the interface endpoints and to S3 through the gateway endpoint',
-          );
+          // Interface endpoints (ECR, logs, KMS, SageMaker) have addresses in the VPC; artifact
+          // downloads and data capture reach S3 through the gateway endpoint, whose destinations are
+          // the Region's S3 prefix list ("Give SageMaker AI Hosted Endpoints Access to Resources in
+          // Your Amazon VPC": model containers reach S3 only through a VPC endpoint).
+          allowHttpsToAwsEndpoints(sg, props.vpc!, {
+            s3: true,
+            endpointsDescription: 'HTTPS to the interface endpoints in the VPC',
+          });
           return sg;
         })(),
       ];
@@ -264,6 +271,10 @@ export class InferenceModel extends Construct {
     // The model must not be created before its role can pull the image and read the artifacts.
     const policy = this.role.node.tryFindChild('DefaultPolicy');
     if (policy) this.cfnModel.node.addDependency(policy);
+    // Nor before its own group's egress rules exist: the S3 rule is a resource of its own, which
+    // nothing else orders before the endpoint's first artifact download.
+    const ownGroup = this.node.tryFindChild('SecurityGroup');
+    if (ownGroup) this.cfnModel.node.addDependency(ownGroup);
     this.modelName = this.cfnModel.attrModelName;
 
     const policyScope = policy ?? this.role;

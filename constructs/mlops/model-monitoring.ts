@@ -13,6 +13,7 @@ import { USAGE_METADATA_KEY, type UsageAssumptions } from '../../cost/usage-meta
 import { notifyTopic } from '../core/alarm-actions';
 import { acknowledgeGrantPolicy } from '../core/compliance';
 import { PropValidator } from '../core/errors';
+import { allowHttpsToAwsEndpoints, knownVpcCidr, vpcCidrRequired } from '../network/s3-prefix-list';
 import { allowSageMakerNetworkInterfaces } from '../core/sagemaker-network';
 import { chooseVpcSubnets } from '../core/subnets';
 import { sourceScopedPrincipal } from '../core/service-principals';
@@ -83,7 +84,9 @@ export interface ModelMonitoringProps {
    */
   readonly expectedRunDuration?: Duration;
   /**
-   * Run the job in this VPC (no internet path needed with S3, CloudWatch and SageMaker endpoints).
+   * Run the job in this VPC (no internet path needed with S3, CloudWatch and SageMaker endpoints). Its
+   * security group allows HTTPS to the VPC's CIDR block (interface endpoints) and to the Region's S3
+   * prefix list (looked up at deploy time, one lookup per stack), nothing else.
    * @default - no VPC
    */
   readonly vpc?: ec2.IVpc;
@@ -181,6 +184,12 @@ export class ModelMonitoring extends Construct {
         'a feature name of letters, digits, _ . -',
       );
     }
+    v.check(
+      props.vpc === undefined || knownVpcCidr(props.vpc) !== undefined,
+      'vpc',
+      props.vpc?.vpcId,
+      vpcCidrRequired(false),
+    );
     v.throwIfAny();
 
     const stack = Stack.of(this);
@@ -228,12 +237,12 @@ export class ModelMonitoring extends Construct {
         description: `Data-quality jobs of ${props.endpoint.node.path}: HTTPS to AWS endpoints only`,
         allowAllOutbound: false,
       });
-      // HTTPS only: interface endpoints in the VPC and the S3 gateway endpoint's public ranges.
-      sg.addEgressRule(
-        ec2.Peer.anyIpv4(),
-        ec2.Port.tcp(443),
-        'HTTPS to S3, CloudWatch and SageMaker endpoints',
-      );
+      // HTTPS to the interface endpoints in the VPC (SageMaker, CloudWatch, logs, KMS, ECR) and to S3
+      // (captured data in, reports out) through the gateway endpoint's prefix list.
+      allowHttpsToAwsEndpoints(sg, props.vpc, {
+        s3: true,
+        endpointsDescription: 'HTTPS to the CloudWatch, SageMaker and other interface endpoints in the VPC',
+      });
       // A VPC without the subnets is our validation error naming vpcSubnets, not CDK's.
       const subnets = chooseVpcSubnets(this, props.vpc, {
         constructType: 'ModelMonitoring',
@@ -291,6 +300,9 @@ export class ModelMonitoring extends Construct {
       stoppingCondition: { maxRuntimeInSeconds: maxRuntime.toSeconds() },
     });
     this.jobDefinition.node.addDependency(this.role);
+    // Jobs read captured data from S3 through the group's S3 rule, a resource of its own.
+    const group = this.node.tryFindChild('SecurityGroup');
+    if (group) this.jobDefinition.node.addDependency(group);
 
     this.scheduleName = `data-quality-${this.node.addr.slice(0, 12)}`;
     this.schedule = new CfnMonitoringSchedule(this, 'Resource', {

@@ -15,6 +15,7 @@ import { IamNetworkInterfaceScoped } from './rules/iam/IamNetworkInterfaceScoped
 import { SnsTopicPolicySourceConditions } from './rules/sns/SnsTopicPolicySourceConditions';
 import { KmsKeyPolicyPrincipalsScoped } from './rules/kms/KmsKeyPolicyPrincipalsScoped';
 import { VpcEndpointPolicy } from './rules/ec2/VpcEndpointPolicy';
+import { SecurityGroupEgressScoped } from './rules/ec2/SecurityGroupEgressScoped';
 import { LambdaPermissionSourceConditions } from './rules/lambda/LambdaPermissionSourceConditions';
 
 /** The name the pack reports under, and the prefix of its rule ids (`MlPlatform-<Rule>`). */
@@ -142,6 +143,14 @@ export const ML_PLATFORM_RULES: readonly MlPlatformRule[] = [
     explanation:
       'The default endpoint policy allows full access to the service: from subnets without an internet route, data can still leave to any bucket or account through the endpoint. Scope it to the account (aws:PrincipalAccount, aws:ResourceAccount) or to named resources. ECS endpoints do not support endpoint policies and are not applicable.',
     rule: VpcEndpointPolicy,
+  },
+  {
+    name: 'SecurityGroupEgressScoped',
+    level: NagMessageLevel.ERROR,
+    info: 'The security group allows egress to 0.0.0.0/0 or ::/0 although a SageMaker model or Model Monitor job uses it, or its description says its traffic goes to VPC endpoints.',
+    explanation:
+      'Workloads that reach AWS only through VPC endpoints need HTTPS to the VPC\'s CIDR (interface endpoints) and to the Region\'s S3 prefix list (gateway endpoint: "You can reference the ID of the prefix list for Amazon S3 in security group rules"); an open rule also lets a compromised container reach any address a NAT or peering route leads to. Groups of NAT-routed workloads (training nodes, Lambda functions calling public AWS APIs) are not judged. InferenceModel and ModelMonitoring write the narrow rules (constructs/core/s3-prefix-list.ts).',
+    rule: SecurityGroupEgressScoped,
   },
   {
     name: 'IamNetworkInterfaceScoped',

@@ -11,6 +11,7 @@ export const ENV = { account: '123456789012', region: 'us-east-1' };
 export function inferenceFixtures(stack: Stack) {
   const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', {
     vpcId: 'vpc-0123456789abcdef0',
+    vpcCidrBlock: '10.0.0.0/16',
     availabilityZones: ['us-east-1a', 'us-east-1b'],
     isolatedSubnetIds: ['subnet-0000000000000000a', 'subnet-0000000000000000b'],
   });

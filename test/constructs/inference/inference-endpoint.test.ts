@@ -163,12 +163,32 @@ describe('real-time endpoint', () => {
         Environment: { MODEL_NAME: 'churn' },
       },
     });
-    template.hasResourceProperties('AWS::EC2::SecurityGroup', {
-      SecurityGroupIngress: Match.absent(),
-      SecurityGroupEgress: [
-        { CidrIp: '0.0.0.0/0', FromPort: 443, ToPort: 443, IpProtocol: 'tcp', Description: Match.anyValue() },
-      ],
+    // Egress narrowed: HTTPS to the VPC (interface endpoints) and to the S3 prefix list the stack's one
+    // lookup returns (VPC "Gateway endpoints for Amazon S3": security groups "must allow traffic to and
+    // from Amazon S3. You can reference the ID of the prefix list for Amazon S3 in security group rules").
+    const groups = template.findResources('AWS::EC2::SecurityGroup', {
+      Properties: { GroupDescription: Match.stringLikeRegexp('^SageMaker model ') },
     });
+    expect(Object.keys(groups).length).toBe(6);
+    for (const group of Object.values(groups)) {
+      expect(group.Properties.SecurityGroupIngress).toBeUndefined();
+      expect(group.Properties.SecurityGroupEgress).toEqual([
+        {
+          CidrIp: '10.0.0.0/16',
+          FromPort: 443,
+          ToPort: 443,
+          IpProtocol: 'tcp',
+          Description: expect.any(String),
+        },
+      ]);
+    }
+    const lookups = Object.keys(template.findResources('Custom::S3PrefixList'));
+    expect(lookups).toHaveLength(1);
+    const s3Rules = template.findResources('AWS::EC2::SecurityGroupEgress', {
+      Properties: { DestinationPrefixListId: { 'Fn::GetAtt': [lookups[0], 'PrefixListId'] } },
+    });
+    expect(Object.keys(s3Rules).length).toBe(6);
+    expect(JSON.stringify(template.toJSON())).not.toContain('0.0.0.0/0');
   });
 
   test('the execution role is least privilege: one repository, one object, its keys, its logs; no managed policies', () => {

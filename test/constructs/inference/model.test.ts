@@ -1,5 +1,6 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { describe, expect, test } from 'vitest';
 import { InferenceModel, ModelImage } from '../../../constructs/inference';
 import { ENV, inferenceFixtures } from './fixtures';
@@ -101,6 +102,70 @@ describe('InferenceModel', () => {
         }),
     ).toThrow(
       '[Bad/Model] InferenceModel: environment must be variable names of letters, digits and underscores, got "BAD-NAME"; vpcSubnets/securityGroups must be left out unless vpc is given, got "set without vpc"',
+    );
+  });
+
+  test('in a VPC: HTTPS to the VPC CIDR and to the S3 prefix list of one lookup per stack; each model waits for its rules', () => {
+    // GIVEN
+    const stack = new Stack(new App(), 'Egress', { env: ENV });
+    const f = inferenceFixtures(stack);
+    // WHEN
+    const a = new InferenceModel(stack, 'A', { image: f.image, modelData: f.modelData, vpc: f.vpc });
+    new InferenceModel(stack, 'B', { image: f.image, modelData: f.modelData, vpc: f.vpc });
+    // THEN
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('Custom::S3PrefixList', 1);
+    template.resourceCountIs('AWS::Lambda::Function', 1);
+    template.hasResourceProperties('Custom::S3PrefixList', {
+      PrefixListName: 'com.amazonaws.us-east-1.s3',
+      ServiceTimeout: '300',
+    });
+    const lookup = Object.keys(template.findResources('Custom::S3PrefixList'))[0];
+    expect(lookup).toMatch(/^S3PrefixList/);
+    template.resourcePropertiesCountIs(
+      'AWS::EC2::SecurityGroupEgress',
+      {
+        IpProtocol: 'tcp',
+        FromPort: 443,
+        ToPort: 443,
+        DestinationPrefixListId: { 'Fn::GetAtt': [lookup, 'PrefixListId'] },
+      },
+      2,
+    );
+    template.allResourcesProperties('AWS::EC2::SecurityGroup', {
+      SecurityGroupEgress: [Match.objectLike({ CidrIp: '10.0.0.0/16', FromPort: 443, ToPort: 443 })],
+    });
+    expect(JSON.stringify(template.toJSON())).not.toContain('0.0.0.0/0');
+    // The lookup's role may describe prefix lists and write its own log group, nothing else.
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          { Action: 'ec2:DescribeManagedPrefixLists', Effect: 'Allow', Resource: '*' },
+        ]),
+      },
+      Roles: [{ Ref: Match.stringLikeRegexp('^S3PrefixListRole') }],
+    });
+    const modelId = stack.getLogicalId(a.cfnModel);
+    const s3Rule = stack.getLogicalId(a.node.findChild('SecurityGroup').node.findChild('S3Egress') as never);
+    expect(template.toJSON().Resources[modelId].DependsOn).toEqual(expect.arrayContaining([s3Rule]));
+  });
+
+  test('own security groups get no rules and need no CIDR; a VPC imported without its CIDR needs them', () => {
+    // GIVEN
+    const stack = new Stack(new App(), 'Groups', { env: ENV });
+    const f = inferenceFixtures(stack);
+    const noCidr = ec2.Vpc.fromVpcAttributes(stack, 'NoCidr', {
+      vpcId: 'vpc-0fedcba9876543210',
+      availabilityZones: ['us-east-1a'],
+      isolatedSubnetIds: ['subnet-0aaaaaaaaaaaaaaa1'],
+    });
+    const own = ec2.SecurityGroup.fromSecurityGroupId(stack, 'Own', 'sg-0123456789abcdef0');
+    // WHEN
+    new InferenceModel(stack, 'Mine', { image: f.image, vpc: noCidr, securityGroups: [own] });
+    // THEN
+    Template.fromStack(stack).resourceCountIs('Custom::S3PrefixList', 0);
+    expect(() => new InferenceModel(stack, 'Bad', { image: f.image, vpc: noCidr })).toThrow(
+      '[Groups/Bad] InferenceModel: vpc must be a VPC with a known CIDR block (ec2.Vpc.fromVpcAttributes({ vpcCidrBlock, ... }) or ec2.Vpc.fromLookup), so the security group can allow HTTPS to the interface endpoints in it; or pass your own securityGroups, got "vpc-0fedcba9876543210"',
     );
   });
 });

@@ -335,6 +335,61 @@ describe('ModelMonitoring', () => {
     });
   });
 
+  test('the job security group allows HTTPS to the VPC and to the S3 prefix list only, and the job definition waits for it', () => {
+    // THEN
+    const groups = template.findResources('AWS::EC2::SecurityGroup', {
+      Properties: { GroupDescription: Match.stringLikeRegexp('^Data-quality jobs of ') },
+    });
+    const [groupId, group] = Object.entries(groups)[0];
+    expect(group.Properties.SecurityGroupEgress).toEqual([
+      {
+        CidrIp: '10.0.0.0/16',
+        FromPort: 443,
+        ToPort: 443,
+        IpProtocol: 'tcp',
+        Description: expect.any(String),
+      },
+    ]);
+    // One lookup for the endpoint's models and the monitoring job (S3PrefixList.of is per stack).
+    const lookups = Object.keys(template.findResources('Custom::S3PrefixList'));
+    expect(lookups).toHaveLength(1);
+    const rules = template.findResources('AWS::EC2::SecurityGroupEgress', {
+      Properties: { GroupId: { 'Fn::GetAtt': [groupId, 'GroupId'] } },
+    });
+    const [ruleId, rule] = Object.entries(rules)[0];
+    expect(rule.Properties).toMatchObject({
+      IpProtocol: 'tcp',
+      FromPort: 443,
+      ToPort: 443,
+      DestinationPrefixListId: { 'Fn::GetAtt': [lookups[0], 'PrefixListId'] },
+    });
+    const definitions = template.findResources('AWS::SageMaker::DataQualityJobDefinition');
+    expect(Object.values(definitions)[0].DependsOn).toEqual(expect.arrayContaining([groupId, ruleId]));
+  });
+
+  test('a VPC imported without its CIDR block is a validation error naming vpc', () => {
+    const s = new Stack(undefined, 'S', { env: ENV });
+    const p = loop(s);
+    const noCidr = ec2.Vpc.fromVpcAttributes(s, 'NoCidr', {
+      vpcId: 'vpc-0fedcba9876543210',
+      availabilityZones: ['us-east-1a'],
+      privateSubnetIds: ['subnet-0aaaaaaaaaaaaaaa1'],
+    });
+    expect(
+      () =>
+        new ModelMonitoring(s, 'Other', {
+          endpoint: p.endpoint,
+          captureBucket: p.f.capture,
+          outputBucket: p.f.artifacts,
+          encryptionKey: p.key,
+          topic: p.topic,
+          vpc: noCidr,
+        }),
+    ).toThrow(
+      'ModelMonitoring: vpc must be a VPC with a known CIDR block (ec2.Vpc.fromVpcAttributes({ vpcCidrBlock, ... }) or ec2.Vpc.fromLookup), so the security group can allow HTTPS to the interface endpoints in it, got "vpc-0fedcba9876543210"',
+    );
+  });
+
   test('one drift alarm per feature on the Model Monitor namespace, and widgets', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Namespace: 'aws/sagemaker/Endpoints/data-metrics',

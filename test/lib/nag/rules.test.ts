@@ -293,6 +293,27 @@ function permission(stack: Stack, props: Partial<lambda.CfnPermissionProps> = {}
   });
 }
 
+// ---- Security group egress ------------------------------------------------------------------------
+
+const HTTPS = { ipProtocol: 'tcp', fromPort: 443, toPort: 443 };
+
+/** A group with inline egress rules, used by a compliant SageMaker model when `forModel`. */
+function group(
+  stack: Stack,
+  egress: ec2.CfnSecurityGroup.EgressProperty[],
+  options: { forModel?: boolean; description?: string } = {},
+): ec2.CfnSecurityGroup {
+  const sg = new ec2.CfnSecurityGroup(stack, 'Group', {
+    vpcId: 'vpc-0123456789abcdef0',
+    groupDescription: options.description ?? 'Model containers: no ingress',
+    securityGroupEgress: egress,
+  });
+  if (options.forModel ?? true) {
+    model(stack, { vpcConfig: { subnets: [SUBNET], securityGroupIds: [sg.attrGroupId] } });
+  }
+  return sg;
+}
+
 // ---- The table -----------------------------------------------------------------------------------
 
 const CASES: Record<string, RuleCases> = {
@@ -661,6 +682,76 @@ const CASES: Record<string, RuleCases> = {
     notApplicable: {
       'ECS agent endpoint (no endpoint policy support)': (s) =>
         endpoint(s, 'com.amazonaws.us-east-1.ecs-agent'),
+    },
+  },
+  SecurityGroupEgressScoped: {
+    compliant: {
+      'model group with HTTPS to the VPC CIDR and to the S3 prefix list': (s) => {
+        const sg = group(s, [{ ...HTTPS, cidrIp: '10.0.0.0/16' }]);
+        new ec2.CfnSecurityGroupEgress(s, 'S3Egress', {
+          ...HTTPS,
+          groupId: sg.attrGroupId,
+          destinationPrefixListId: 'pl-63a5400a',
+        });
+        return sg;
+      },
+      "a rule to the VPC's own CIDR block (GetAtt) on an imported model group": (s) => {
+        const vpc = new ec2.CfnVPC(s, 'Vpc', { cidrBlock: '10.0.0.0/16' });
+        model(s);
+        return new ec2.CfnSecurityGroupEgress(s, 'Rule', {
+          ...HTTPS,
+          groupId: SECURITY_GROUP,
+          cidrIp: vpc.attrCidrBlock,
+          description: 'HTTPS to the interface endpoints in the VPC',
+        });
+      },
+    },
+    nonCompliant: {
+      'HTTPS to 0.0.0.0/0 on the group of a model': (s) => group(s, [{ ...HTTPS, cidrIp: '0.0.0.0/0' }]),
+      'a separate ::/0 rule on the group of a model': (s) => {
+        const sg = group(s, [{ ...HTTPS, cidrIp: '10.0.0.0/16' }]);
+        return new ec2.CfnSecurityGroupEgress(s, 'Rule', {
+          ...HTTPS,
+          groupId: sg.attrGroupId,
+          cidrIpv6: '::/0',
+        });
+      },
+      'an open rule on an imported group a model names by id': (s) => {
+        model(s);
+        return new ec2.CfnSecurityGroupEgress(s, 'Rule', {
+          ...HTTPS,
+          groupId: SECURITY_GROUP,
+          cidrIp: '0.0.0.0/0',
+        });
+      },
+      'a group described as reaching VPC endpoints, open to 0.0.0.0/0, used by nothing SageMaker': (s) =>
+        group(s, [{ ipProtocol: '-1', cidrIp: '0.0.0.0/0' }], {
+          forModel: false,
+          description: 'Batch jobs: HTTPS egress to VPC endpoints',
+        }),
+      'an open rule described as going to the gateway endpoint': (s) =>
+        group(
+          s,
+          [{ ...HTTPS, cidrIp: '0.0.0.0/0', description: 'HTTPS to S3 through the gateway endpoint' }],
+          { forModel: false, description: 'Workers' },
+        ),
+    },
+    notApplicable: {
+      'open egress of a group no SageMaker model or job uses (NAT-routed training nodes)': (s) =>
+        group(s, [{ ipProtocol: '-1', cidrIp: '0.0.0.0/0' }], {
+          forModel: false,
+          description: 'GPU training instances: no inbound from outside the group',
+        }),
+      'open egress of a group described as serving a SageMaker inference endpoint, not reaching VPC endpoints':
+        (s) =>
+          group(s, [{ ...HTTPS, cidrIp: '0.0.0.0/0' }], {
+            forModel: false,
+            description: 'Function that invokes the churn endpoint',
+          }),
+    },
+    unresolvable: {
+      'a parameter as the destination of a model group': (s) =>
+        group(s, [{ ...HTTPS, cidrIp: new CfnParameter(s, 'Cidr', { type: 'String' }).valueAsString }]),
     },
   },
   IamNetworkInterfaceScoped: {
