@@ -40,6 +40,7 @@ describe('MlPlatformChecks', () => {
       'MlPlatform-SnsTopicPolicySourceConditions',
       'MlPlatform-KmsKeyPolicyPrincipalsScoped',
       'MlPlatform-VpcEndpointPolicy',
+      'MlPlatform-SecurityGroupEgressScoped',
       'MlPlatform-IamNetworkInterfaceScoped',
       'MlPlatform-LambdaPermissionSourceConditions',
     ]);
