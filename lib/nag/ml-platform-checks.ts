@@ -17,6 +17,7 @@ import { KmsKeyPolicyPrincipalsScoped } from './rules/kms/KmsKeyPolicyPrincipals
 import { VpcEndpointPolicy } from './rules/ec2/VpcEndpointPolicy';
 import { SecurityGroupEgressScoped } from './rules/ec2/SecurityGroupEgressScoped';
 import { LambdaPermissionSourceConditions } from './rules/lambda/LambdaPermissionSourceConditions';
+import { ResourcePolicySourceConditions } from './rules/s3/ResourcePolicySourceConditions';
 
 /** The name the pack reports under, and the prefix of its rule ids (`MlPlatform-<Rule>`). */
 export const ML_PLATFORM_PACK_NAME = 'MlPlatform';
@@ -167,6 +168,14 @@ export const ML_PLATFORM_RULES: readonly MlPlatformRule[] = [
     explanation:
       "aws:SourceArn is the condition Lambda documents for the function's resource policy: without SourceArn (or at least SourceAccount) any rule, bucket or topic of any account served by that service can invoke the function. CDK's event targets set it; a hand-written CfnPermission or addPermission often does not.",
     rule: LambdaPermissionSourceConditions,
+  },
+  {
+    name: 'ResourcePolicySourceConditions',
+    level: NagMessageLevel.ERROR,
+    info: 'The S3 bucket policy or SQS queue policy admits a delivering service (S3 server access logging, CloudWatch Logs delivery, CloudTrail, Config, EventBridge, SNS, S3 notifications) without aws:SourceAccount or aws:SourceArn.',
+    explanation:
+      "Each of these services documents source conditions in the policy of the bucket or queue it delivers to: without them it writes into the bucket or queue for any account's bucket, trail, rule or topic (confused deputy). CDK's server access logging, event targets and subscriptions set them; a hand-written addToResourcePolicy often does not.",
+    rule: ResourcePolicySourceConditions,
   },
 ];
 

@@ -43,6 +43,7 @@ describe('MlPlatformChecks', () => {
       'MlPlatform-SecurityGroupEgressScoped',
       'MlPlatform-IamNetworkInterfaceScoped',
       'MlPlatform-LambdaPermissionSourceConditions',
+      'MlPlatform-ResourcePolicySourceConditions',
     ]);
     for (const rule of ML_PLATFORM_RULES) {
       expect(rule.info).toMatch(/^The .+\.$/);

@@ -9,7 +9,9 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { ML_PLATFORM_RULES } from '../../../lib/nag';
 import { describeRuleTable, type RuleCases } from '../../support/rule-table';
 import { mlPlatformApp, packFindingsByStack } from './pack-findings';
@@ -245,6 +247,43 @@ function keyWith(stack: Stack, statement: Record<string, unknown>): CfnResource 
           Resource: '*',
         },
         { Resource: '*', ...statement },
+      ],
+    },
+  });
+}
+
+function bucketPolicy(stack: Stack, service: string, condition?: Record<string, unknown>): CfnResource {
+  return new s3.CfnBucketPolicy(stack, 'Resource', {
+    bucket: 'ml-access-logs',
+    policyDocument: {
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Principal: { Service: service },
+          Action: 's3:PutObject',
+          Resource: 'arn:aws:s3:::ml-access-logs/*',
+          Condition: condition,
+        },
+      ],
+    },
+  });
+}
+
+function queuePolicy(stack: Stack, service: string, condition?: Record<string, unknown>): CfnResource {
+  const queueArn = `arn:aws:sqs:us-east-1:${ACCOUNT}:ml-dead-letters`;
+  return new sqs.CfnQueuePolicy(stack, 'Resource', {
+    queues: [`https://sqs.us-east-1.amazonaws.com/${ACCOUNT}/ml-dead-letters`],
+    policyDocument: {
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Principal: { Service: service },
+          Action: 'sqs:SendMessage',
+          Resource: queueArn,
+          Condition: condition,
+        },
       ],
     },
   });
@@ -796,6 +835,43 @@ const CASES: Record<string, RuleCases> = {
     },
     notApplicable: {
       'another account': (s) => permission(s, { principal: '210987654321' }),
+    },
+  },
+  ResourcePolicySourceConditions: {
+    compliant: {
+      'server access logging limited to the logged bucket and account (CDK)': (s) =>
+        bucketPolicy(s, 'logging.s3.amazonaws.com', {
+          ArnLike: { 'aws:SourceArn': 'arn:aws:s3:::ml-datasets' },
+          StringEquals: { 'aws:SourceAccount': ACCOUNT },
+        }),
+      'EventBridge dead letters from one rule': (s) =>
+        queuePolicy(s, 'events.amazonaws.com', {
+          ArnEquals: { 'aws:SourceArn': `arn:aws:events:us-east-1:${ACCOUNT}:rule/spot-reclaims` },
+        }),
+    },
+    nonCompliant: {
+      'server access logging from any bucket': (s) => bucketPolicy(s, 'logging.s3.amazonaws.com'),
+      'flow-log delivery to S3 without conditions': (s) => bucketPolicy(s, 'delivery.logs.amazonaws.com'),
+      'SNS fanout into a queue from any topic': (s) => queuePolicy(s, 'sns.amazonaws.com'),
+    },
+    notApplicable: {
+      'a service without a documented source condition here': (s) =>
+        bucketPolicy(s, 'logdelivery.elasticloadbalancing.amazonaws.com'),
+      'account principals only': (s) =>
+        new s3.CfnBucketPolicy(s, 'Resource', {
+          bucket: 'ml-datasets',
+          policyDocument: {
+            Version: '2012-10-17',
+            Statement: [
+              {
+                Effect: 'Allow',
+                Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` },
+                Action: 's3:GetObject',
+                Resource: 'arn:aws:s3:::ml-datasets/*',
+              },
+            ],
+          },
+        }),
     },
   },
 };
