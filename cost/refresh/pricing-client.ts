@@ -110,6 +110,10 @@ export async function createPriceListClient(options: PriceListClientOptions): Pr
   const maxPages = options.maxPages ?? DEFAULT_MAX_PAGES;
   const policy = options.retry ?? DEFAULT_RETRY_POLICY;
   const pageSize = options.pageSize ?? 100;
+  // destroy() aborts every request in flight and every retry wait: when one query of a refresh
+  // fails, the others stop at once instead of retrying (and printing retry notes) after the
+  // refresh has already reported its error, for up to six deadlines.
+  const closed = new AbortController();
   let requests = 0;
   let retries = 0;
   return {
@@ -127,27 +131,31 @@ export async function createPriceListClient(options: PriceListClientOptions): Pr
         const out = await withRetry(
           () => {
             requests++;
-            return withDeadline(deadlineMs, (abortSignal) =>
-              client.send(
-                new sdk.GetProductsCommand({
-                  ServiceCode: query.serviceCode,
-                  Filters: query.filters.map((f) => ({
-                    Type: f.type ?? 'TERM_MATCH',
-                    Field: f.field,
-                    Value: f.value,
-                  })),
-                  FormatVersion: 'aws_v1',
-                  MaxResults: pageSize,
-                  NextToken: token,
-                }),
-                { abortSignal },
-              ),
+            return withDeadline(
+              deadlineMs,
+              (abortSignal) =>
+                client.send(
+                  new sdk.GetProductsCommand({
+                    ServiceCode: query.serviceCode,
+                    Filters: query.filters.map((f) => ({
+                      Type: f.type ?? 'TERM_MATCH',
+                      Field: f.field,
+                      Value: f.value,
+                    })),
+                    FormatVersion: 'aws_v1',
+                    MaxResults: pageSize,
+                    NextToken: token,
+                  }),
+                  { abortSignal },
+                ),
+              closed.signal,
             );
           },
           policy,
           {
             sleep: options.sleep,
             random: options.random,
+            signal: closed.signal,
             onRetry: (info) => {
               retries++;
               options.onRetry?.(info);
@@ -164,7 +172,10 @@ export async function createPriceListClient(options: PriceListClientOptions): Pr
     },
     requestCount: () => requests,
     retryCount: () => retries,
-    destroy: () => client.destroy(),
+    destroy: () => {
+      closed.abort();
+      client.destroy();
+    },
   };
 }
 
@@ -202,11 +213,27 @@ function paginationError(message: string): Error {
 /**
  * Runs a request with a hard deadline. The socket timeouts only notice a silent connection; a
  * server that answers one byte at a time, or an SDK path that ignores them, would wait forever.
- * On the deadline the request is aborted and a retryable `TimeoutError` thrown.
+ * On the deadline the request is aborted and a retryable `TimeoutError` thrown. When `cancel`
+ * aborts (the client is destroyed), the request is aborted at once with a non-retryable error.
  */
-export async function withDeadline<T>(ms: number, send: (signal: AbortSignal) => Promise<T>): Promise<T> {
+export async function withDeadline<T>(
+  ms: number,
+  send: (signal: AbortSignal) => Promise<T>,
+  cancel?: AbortSignal,
+): Promise<T> {
   const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;
+  let onCancel: (() => void) | undefined;
+  const cancelled = new Promise<never>((_, reject) => {
+    onCancel = () => {
+      controller.abort();
+      reject(cancelledError());
+    };
+    if (cancel?.aborted) onCancel();
+    else cancel?.addEventListener('abort', onCancel, { once: true });
+  });
+  // Only one of the racers settles the result; the other's rejection must not go unhandled.
+  cancelled.catch(() => undefined);
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       controller.abort();
@@ -217,10 +244,18 @@ export async function withDeadline<T>(ms: number, send: (signal: AbortSignal) =>
     }, ms);
   });
   try {
-    return await Promise.race([send(controller.signal), deadline]);
+    return await Promise.race([send(controller.signal), deadline, cancelled]);
   } finally {
     clearTimeout(timer);
+    if (onCancel) cancel?.removeEventListener('abort', onCancel);
   }
+}
+
+/** What a request or retry wait cut short by destroy() rejects with: never retried. */
+function cancelledError(): Error {
+  const e = new Error('cancelled: the client was closed');
+  e.name = 'CancelledError';
+  return e;
 }
 
 /** A URL with any `user:password@` replaced by `***@`: credentials never reach a file or a message. */
@@ -271,21 +306,39 @@ export async function withRetry<T>(
     readonly sleep?: (ms: number) => Promise<void>;
     readonly random?: () => number;
     readonly onRetry?: (info: RetryInfo) => void;
+    /** Once aborted: no further attempt, and a wait in progress ends at once. */
+    readonly signal?: AbortSignal;
   } = {},
 ): Promise<T> {
-  const sleep = hooks.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const signal = hooks.signal;
+  const sleep = hooks.sleep ?? ((ms: number) => abortableSleep(ms, signal));
   const random = hooks.random ?? Math.random;
   for (let attempt = 1; ; attempt++) {
     try {
       return await fn();
     } catch (err) {
       const reason = retryReason(err);
-      if (reason === undefined || attempt >= policy.maxAttempts) throw err;
+      if (reason === undefined || attempt >= policy.maxAttempts || signal?.aborted) throw err;
       const delayMs = Math.round(random() * backoffCapMs(attempt, policy));
       hooks.onRetry?.({ attempt, delayMs, reason });
       await sleep(delayMs);
+      if (signal?.aborted) throw cancelledError();
     }
   }
+}
+
+/** setTimeout as a promise that also resolves when `signal` aborts. */
+function abortableSleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (signal?.aborted) return resolve();
+    const done = (): void => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
 }
 
 /** Maps `items` through `fn` with at most `limit` calls in flight; results keep the input order. */

@@ -335,6 +335,32 @@ describe('the Price List client gives up on servers that hang or paginate foreve
     expect(requests).toBe(25);
   });
 
+  test('destroy() stops a request in flight at once: no retry, no retry note (a failed refresh printed them after its error line)', async () => {
+    mode = 'silent';
+    requests = 0;
+    const notes: string[] = [];
+    const c = await createPriceListClient({
+      endpoint,
+      credentials: { accessKeyId: 'AKIDTESTTESTTESTTEST', secretAccessKey: 'test-secret-not-real' },
+      retry: { maxAttempts: 6, baseDelayMs: 1, maxDelayMs: 1 },
+      requestTimeoutMs: 5_000,
+      onRetry: (r) => notes.push(r.reason),
+    });
+    const pending = c.getAllProducts(query);
+    const settled = pending.then(
+      () => 'resolved',
+      (e: Error) => e.name,
+    );
+    await new Promise((r) => setTimeout(r, 200));
+    const t0 = performance.now();
+    c.destroy();
+    expect(await settled).toBe('CancelledError');
+    expect(performance.now() - t0).toBeLessThan(1_000);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(notes).toEqual([]);
+    expect(requests).toBe(1);
+  }, 20_000);
+
   test('a NextToken that repeats stops on the second page', async () => {
     mode = 'loop';
     requests = 0;
