@@ -130,6 +130,7 @@ async function runRefresh(argv: readonly string[], io: CliIo): Promise<number> {
     '--ec2-endpoint',
     opts.values.get('--ec2-endpoint') ?? (io.env[EC2_ENDPOINT_ENV] || undefined),
   );
+  const offersBase = urlOption('--offers-endpoint', opts.values.get('--offers-endpoint'));
   const pricingRegion = opts.values.get('--pricing-region') ?? 'us-east-1';
   const path = catalogPath(opts.values.get('--catalog'), io);
   // Read the catalog before asking for credentials: a bad path is the first thing to report.
@@ -137,7 +138,7 @@ async function runRefresh(argv: readonly string[], io: CliIo): Promise<number> {
 
   if (opts.flags.has('--offer-files') || opts.values.has('--offers-endpoint')) {
     // Anonymous: AWS's public offer files need no credentials and no SDK.
-    const base = urlOption('--offers-endpoint', opts.values.get('--offers-endpoint'));
+    const base = offersBase;
     const { refreshCatalog, formatRefreshSummary } = await import('../refresh/refresh');
     // The same lock as the API path: two refreshes of one catalog never interleave their writes.
     const result = await withLockFile(path, `prices refresh of ${path}`, () =>
@@ -257,9 +258,11 @@ function urlOption(name: string, value: string | undefined): string | undefined 
     // into the catalog's sources and into error lines, where a password must not end up.
     url.username = '***';
     url.password = '';
-    throw new CostInputError(
-      `${name} ${url.toString()}: remove the user:password@ part; the request is signed with AWS credentials`,
-    );
+    const why =
+      name === '--offers-endpoint'
+        ? 'the offer files are public and fetched anonymously'
+        : 'the request is signed with AWS credentials';
+    throw new CostInputError(`${name} ${url.toString()}: remove the user:password@ part; ${why}`);
   }
   return value;
 }

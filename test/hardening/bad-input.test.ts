@@ -1461,6 +1461,20 @@ const HOSTILE_ROWS: HostileRow[] = [
     'http://***@127.0.0.1:9/',
   ],
   [
+    'prices refresh --offer-files: an --offers-endpoint with user:password@ (the files are anonymous, nothing is signed)',
+    [
+      'prices',
+      'refresh',
+      '--offer-files',
+      '--catalog',
+      'catalog-corrupt.json',
+      '--offers-endpoint',
+      'http://admin:hunter2@127.0.0.1:9/',
+    ],
+    '--offers-endpoint http://***@127.0.0.1:9/',
+    'the offer files are public and fetched anonymously',
+  ],
+  [
     'prices refresh: CDK_ML_COST_PRICING_ENDPOINT with user:password@',
     ['prices', 'refresh', '--catalog', 'catalog-corrupt.json'],
     '--endpoint',
