@@ -12,6 +12,7 @@
  * its map: a flat map of 40,000 keys took 30 s. Duplicate keys are still refused, found with one
  * set per map in the same pass over the tree.
  */
+import { MAX_NESTING_DEPTH } from './limits';
 import type { DocumentOptions, Node as YamlNode, ParseOptions, SchemaOptions, ToJSOptions } from 'yaml';
 
 type YamlModule = typeof import('yaml');
@@ -41,7 +42,15 @@ export function parseYaml(
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- synchronous and lazy on purpose
   yaml ??= require('yaml') as YamlModule;
   const doc = yaml.parseDocument(text, { ...options, uniqueKeys: false });
-  if (doc.errors.length > 0) throw doc.errors[0];
+  if (doc.errors.length > 0) {
+    // The parser recurses once per level of flow collections (`[[[[...`): tens of thousands of
+    // levels overflow its stack, which it reports as a syntax error quoting the RangeError.
+    if (doc.errors[0].message.startsWith('Maximum call stack size exceeded'))
+      throw new YamlLimitError(
+        `nested too deeply to parse (more than ${MAX_NESTING_DEPTH} levels are refused anyway)`,
+      );
+    throw doc.errors[0];
+  }
   checkExpansion(yaml, doc.contents, text);
   // The expansion is measured above; the package's own alias count would only repeat it, quadratically.
   return doc.toJS({ maxAliasCount: -1 });
@@ -70,6 +79,10 @@ function checkExpansion(y: YamlModule, root: unknown, text: string): void {
       }
     }
     stack.push({ node, children, next: 0, size: 1 });
+    // Converting to values recurses once per level: refuse what checkNestingDepth would refuse
+    // after conversion, before the conversion can overflow the stack.
+    if (stack.length > MAX_NESTING_DEPTH + 1)
+      throw new YamlLimitError(`nested deeper than ${MAX_NESTING_DEPTH} levels`);
   };
   push(root);
   while (stack.length > 0) {

@@ -753,6 +753,9 @@ const FILES: Readonly<Record<string, string>> = {
   'bomb.yaml': `Resources:\n  Vm:\n    Type: AWS::EC2::Instance\n    Metadata:\n${aliasBomb(9, 9, '      ')}`,
   'usage-bomb.yaml': aliasBomb(9, 9),
   'deep-join.json': nestedJoins(1000),
+  'deep-flow.yaml': `Resources:\n  Vm:\n    Type: AWS::EC2::Instance\n    Properties:\n      X: ${'['.repeat(50_000)}${']'.repeat(50_000)}\n`,
+  'deep-block.yaml': `Resources:\n  Vm:\n    Type: AWS::EC2::Instance\n    Metadata:\n${Array.from({ length: 200 }, (_, i) => `${'  '.repeat(i + 3)}k:`).join('\n')} 1\n`,
+  'usage-deep.yaml': `vm:\n  Vm:\n    note: ${'['.repeat(50_000)}${']'.repeat(50_000)}\n`,
   'deep-array.json': `{"Resources": {"Vm": {"Type": "AWS::EC2::Instance", "Properties": {"X": ${'['.repeat(100_000)}${']'.repeat(100_000)}}}}}`,
   'condition-chain.json': conditionChain(2000),
   'control-chars.json': JSON.stringify({
@@ -1278,6 +1281,24 @@ const HOSTILE_ROWS: HostileRow[] = [
     ['estimate', 'deep-array.json', '--region', 'us-east-1', '--out', OUT],
     'deep-array.json',
     'nested deeper than 128 levels',
+  ],
+  [
+    'estimate: 50,000 nested YAML flow sequences (the parser overflowed its stack: "neither JSON nor YAML (Maximum call stack size exceeded)")',
+    ['estimate', 'deep-flow.yaml', '--region', 'us-east-1', '--out', OUT],
+    'deep-flow.yaml',
+    'nested too deeply to parse',
+  ],
+  [
+    'estimate: 200 nested YAML block maps',
+    ['estimate', 'deep-block.yaml', '--region', 'us-east-1', '--out', OUT],
+    'deep-block.yaml',
+    'nested deeper than 128 levels',
+  ],
+  [
+    'estimate: a usage file of 50,000 nested YAML flow sequences',
+    ['estimate', 'vm.json', '--region', 'us-east-1', '--usage', 'usage-deep.yaml', '--out', OUT],
+    'usage file',
+    'nested too deeply to parse',
   ],
   [
     'estimate: a chain of 2,000 conditions',
