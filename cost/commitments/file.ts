@@ -69,7 +69,10 @@ export function loadCommitmentsFile(path: string): CommitmentsFile {
 /** Validates a parsed commitments document (also the library API: commitments given as an object). */
 export function parseCommitmentsDocument(doc: unknown, path: string): CommitmentsFile {
   const fail = (key: string, what: string, ...value: unknown[]): never => {
-    const got = value.length > 0 ? `, got ${JSON.stringify(value[0]) ?? String(value[0])}` : '';
+    // NaN and Infinity (YAML .nan, .inf) by name: JSON.stringify would say null.
+    const shown = (v: unknown): string =>
+      typeof v === 'number' && !Number.isFinite(v) ? String(v) : (JSON.stringify(v) ?? String(v));
+    const got = value.length > 0 ? `, got ${shown(value[0])}` : '';
     throw new CostInputError(`commitments file ${path}: ${key} ${what}${got}`);
   };
   if (!isPlainObject(doc))

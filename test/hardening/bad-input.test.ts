@@ -756,6 +756,7 @@ const FILES: Readonly<Record<string, string>> = {
   'deep-flow.yaml': `Resources:\n  Vm:\n    Type: AWS::EC2::Instance\n    Properties:\n      X: ${'['.repeat(50_000)}${']'.repeat(50_000)}\n`,
   'deep-block.yaml': `Resources:\n  Vm:\n    Type: AWS::EC2::Instance\n    Metadata:\n${Array.from({ length: 200 }, (_, i) => `${'  '.repeat(i + 3)}k:`).join('\n')} 1\n`,
   'usage-deep.yaml': `vm:\n  Vm:\n    note: ${'['.repeat(50_000)}${']'.repeat(50_000)}\n`,
+  'commitments-nan.yaml': 'savingsPlans:\n  - type: compute\n    term: 1y\n    hourlyCommitment: .nan\n',
   'deep-array.json': `{"Resources": {"Vm": {"Type": "AWS::EC2::Instance", "Properties": {"X": ${'['.repeat(100_000)}${']'.repeat(100_000)}}}}}`,
   'condition-chain.json': conditionChain(2000),
   'control-chars.json': JSON.stringify({
@@ -1299,6 +1300,12 @@ const HOSTILE_ROWS: HostileRow[] = [
     ['estimate', 'vm.json', '--region', 'us-east-1', '--usage', 'usage-deep.yaml', '--out', OUT],
     'usage file',
     'nested too deeply to parse',
+  ],
+  [
+    'estimate: a commitments file with hourlyCommitment .nan (the message said "got null")',
+    [...EST, '--commitments', 'commitments-nan.yaml'],
+    'savingsPlans[0].hourlyCommitment',
+    'got NaN',
   ],
   [
     'estimate: a chain of 2,000 conditions',

@@ -11,6 +11,8 @@
  */
 import { expect, test } from 'vitest';
 import { mixedTemplate } from '../../bench/scale-template';
+import { applyCommitments } from '../../cost/commitments/apply';
+import { parseCommitmentsDocument } from '../../cost/commitments/file';
 import { estimate } from '../../cost/index';
 import { CATALOG, PINNED } from '../cost/fixtures/engine';
 
@@ -46,5 +48,68 @@ test('doubling the endpoints (4,000 → 8,000 models, configs, endpoints, scalab
   expect(
     ratio,
     `fastest 8k ${Math.min(...l).toFixed(3)} s / fastest 4k ${Math.min(...s).toFixed(3)} s`,
+  ).toBeLessThan(2.6);
+}, 180_000);
+
+test('commitments: doubling both the compute lines and the plans (2,000 → 4,000 each) at most about doubles their application (each plan scanned every line)', () => {
+  const TYPES = [
+    'g5.xlarge',
+    'g5.2xlarge',
+    'g5.12xlarge',
+    'g6.xlarge',
+    'g4dn.xlarge',
+    'p4d.24xlarge',
+    'm5.large',
+  ];
+  const sized = (n: number) => {
+    const Resources: Record<string, unknown> = {};
+    for (let i = 0; i < n; i++)
+      Resources[`I${i}`] = {
+        Type: 'AWS::EC2::Instance',
+        Properties: { InstanceType: TYPES[i % TYPES.length] },
+      };
+    const report = estimate(
+      { template: { Resources }, stackName: 'Scale' },
+      { region: 'us-east-1', catalog: CATALOG, generatedAt: PINNED },
+    );
+    const file = parseCommitmentsDocument(
+      {
+        reservations: Array.from({ length: n / 2 }, (_, i) => ({
+          instanceType: TYPES[i % TYPES.length],
+          count: 1 + (i % 3),
+          term: '1y',
+        })),
+        savingsPlans: Array.from({ length: n / 2 }, (_, i) => ({
+          type: i % 2 === 0 ? 'compute' : 'ec2-instance',
+          term: '1y',
+          hourlyCommitment: 0.01,
+          ...(i % 2 === 1 ? { instanceFamily: 'g5' } : {}),
+        })),
+      },
+      'scale.yaml',
+    );
+    return { report, file };
+  };
+  const seconds = ({ report, file }: ReturnType<typeof sized>): number => {
+    const t0 = performance.now();
+    const applied = applyCommitments(report, file);
+    const elapsed = (performance.now() - t0) / 1000;
+    // the reservations cover lines: the test measures real allocation work
+    expect(applied.commitments!.coveredOnDemandExpected).toBeGreaterThan(0);
+    return elapsed;
+  };
+  const small = sized(2000);
+  const large = sized(4000);
+  seconds(small); // warm-up
+  const s: number[] = [];
+  const l: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    s.push(seconds(small));
+    l.push(seconds(large));
+  }
+  const ratio = Math.min(...l) / Math.min(...s);
+  expect(
+    ratio,
+    `fastest 4k ${Math.min(...l).toFixed(3)} s / fastest 2k ${Math.min(...s).toFixed(3)} s`,
   ).toBeLessThan(2.6);
 }, 180_000);
