@@ -109,6 +109,9 @@ export class VpcFunction extends Construct {
       description: `Function of ${owner}: HTTPS out to ${props.reaches}, nothing in`,
       allowAllOutbound: false,
     });
+    // Open on 443 on purpose: the functions call public AWS APIs (Batch) that have no interface
+    // endpoint in MlNetwork and no AWS-managed prefix list, so they leave through the subnets' NAT.
+    // The description names the APIs, never "endpoints" (MlPlatform-SecurityGroupEgressScoped).
     this.securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), `HTTPS to ${props.reaches}`);
 
     this.role = new iam.Role(this, 'Role', {

@@ -23,6 +23,7 @@ import { SageMakerAutoscaledEndpointRetainsVariants } from './rules/sagemaker/Sa
 import { SageMakerCanarySize } from './rules/sagemaker/SageMakerCanarySize';
 import { SageMakerKmsOnLocalNvme } from './rules/sagemaker/SageMakerKmsOnLocalNvme';
 import { SageMakerModelArtifactFromSameStack } from './rules/sagemaker/SageMakerModelArtifactFromSameStack';
+import { SageMakerModelReachesS3 } from './rules/sagemaker/SageMakerModelReachesS3';
 import { SageMakerRollbackAlarmsReadable } from './rules/sagemaker/SageMakerRollbackAlarmsReadable';
 import { SageMakerServerlessUnsupportedFeatures } from './rules/sagemaker/SageMakerServerlessUnsupportedFeatures';
 import { SnsTopicKeyAdmitsPublishers } from './rules/sns/SnsTopicKeyAdmitsPublishers';
@@ -97,6 +98,14 @@ export function deployPreflightRules(props: DeployPreflightProps = {}): DeployPr
       explanation:
         'CreateModel validates the container image and the model artifact when the model is created; a repository or bucket created in the same deployment has neither ("Requested image ... not found", "Could not find model data").',
       rule: SageMakerModelArtifactFromSameStack,
+    },
+    {
+      name: 'SageMakerModelReachesS3',
+      level: NagMessageLevel.ERROR,
+      info: "The SageMaker model reads model data from S3 in a VPC, but none of its security groups (named in the finding) lets TCP 443 out, so the endpoint cannot download the artifact and fails to create. Fix: allow HTTPS to the Region's S3 prefix list (InferenceModel's own group does, through S3PrefixList) or to your S3 interface endpoint.",
+      explanation:
+        'SageMaker "Give SageMaker AI Hosted Endpoints Access to Resources in Your Amazon VPC": "If you configure your VPC so that model containers don\'t have access to the internet, they can\'t connect to the Amazon S3 buckets that contain your data unless you create a VPC endpoint that allows access." Amazon VPC "Gateway endpoints for Amazon S3": "The rules for the security groups for your instances that access Amazon S3 through a gateway endpoint must allow traffic to and from Amazon S3. You can reference the ID of the prefix list for Amazon S3 in security group rules."',
+      rule: SageMakerModelReachesS3,
     },
     {
       name: 'SageMakerRollbackAlarmsReadable',

@@ -2,6 +2,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { describe, expect, test } from 'vitest';
+import { estimate } from '../../../cost';
 import { InferenceModel, ModelImage } from '../../../constructs/inference';
 import { ENV, inferenceFixtures } from './fixtures';
 
@@ -148,6 +149,15 @@ describe('InferenceModel', () => {
     const modelId = stack.getLogicalId(a.cfnModel);
     const s3Rule = stack.getLogicalId(a.node.findChild('SecurityGroup').node.findChild('S3Egress') as never);
     expect(template.toJSON().Resources[modelId].DependsOn).toEqual(expect.arrayContaining([s3Rule]));
+    // The lookup costs nothing measurable and leaves no unpriced line: the custom resource is known
+    // free, its function runs on stack operations only (0 requests recorded as usage metadata).
+    const report = estimate({ template: template.toJSON(), stackName: 'Egress' }, { region: 'us-east-1' });
+    const stackReport = report.stacks[0];
+    expect(stackReport.unpriced).toEqual([]);
+    expect(stackReport.free.map((f) => f.resourceType)).toContain('Custom::S3PrefixList');
+    const lookupLines = stackReport.lines.filter((l) => l.logicalId.startsWith('S3PrefixList'));
+    expect(lookupLines.map((l) => l.resourceType)).toContain('AWS::Lambda::Function');
+    for (const line of lookupLines) expect(line.monthly).toEqual({ min: 0, expected: 0, max: 0 });
   });
 
   test('own security groups get no rules and need no CIDR; a VPC imported without its CIDR needs them', () => {

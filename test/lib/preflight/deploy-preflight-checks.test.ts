@@ -52,7 +52,7 @@ describe('DeployPreflightChecks', () => {
     expect(pack.name).toBe('DeployPreflight');
     expect(pack.readPackName).toBe('DeployPreflight');
     expect(pack.ruleIds).toEqual(deployPreflightRules().map((r) => `DeployPreflight-${r.name}`));
-    expect(pack.ruleIds).toHaveLength(16);
+    expect(pack.ruleIds).toHaveLength(17);
   });
 
   test.each(deployPreflightRules().map((r) => [r.name, r] as const))(

@@ -157,6 +157,27 @@ function model(stack: Stack, props: Partial<sagemaker.CfnModelProps> = {}, id = 
   });
 }
 
+/** A security group of the stack with these inline egress rules (none: EC2's default allow-all). */
+function modelGroup(stack: Stack, egress?: ec2.CfnSecurityGroup.EgressProperty[]): ec2.CfnSecurityGroup {
+  return new ec2.CfnSecurityGroup(stack, 'Group', {
+    vpcId: 'vpc-0123456789abcdef0',
+    groupDescription: 'Model containers',
+    securityGroupEgress: egress,
+  });
+}
+
+/** CDK's placeholder for a group with allowAllOutbound false and no rules: it matches no traffic. */
+const NO_TRAFFIC: ec2.CfnSecurityGroup.EgressProperty = {
+  ipProtocol: 'icmp',
+  cidrIp: '255.255.255.255/32',
+  fromPort: 252,
+  toPort: 86,
+};
+
+function modelIn(stack: Stack, group: ec2.CfnSecurityGroup): sagemaker.CfnModel {
+  return model(stack, { vpcConfig: { subnets: [SUBNET], securityGroupIds: [group.attrGroupId] } });
+}
+
 function variant(
   m: sagemaker.CfnModel,
   overrides: Partial<sagemaker.CfnEndpointConfig.ProductionVariantProperty> = {},
@@ -697,6 +718,55 @@ const CASES: Record<string, RuleCases> = {
       'unencrypted topic': (s) => topicWith(s, { publishers: ['alarm'] }),
       'key from outside the stack (its policy is not in the template)': (s) =>
         topicWith(s, { publishers: ['alarm'], kmsMasterKeyId: () => KEY_ARN }),
+    },
+  },
+  SageMakerModelReachesS3: {
+    compliant: {
+      'HTTPS to the S3 prefix list as a separate rule': (s) => {
+        const group = modelGroup(s, [
+          { ipProtocol: 'tcp', fromPort: 443, toPort: 443, cidrIp: '10.0.0.0/16' },
+        ]);
+        new ec2.CfnSecurityGroupEgress(s, 'S3', {
+          groupId: group.attrGroupId,
+          ipProtocol: 'tcp',
+          fromPort: 443,
+          toPort: 443,
+          destinationPrefixListId: 'pl-63a5400a',
+        });
+        return modelIn(s, group);
+      },
+      'a group with no egress property keeps the default allow-all rule': (s) => modelIn(s, modelGroup(s)),
+      'all traffic to the VPC (an S3 interface endpoint)': (s) =>
+        modelIn(s, modelGroup(s, [{ ipProtocol: '-1', cidrIp: '10.0.0.0/16' }])),
+    },
+    nonCompliant: {
+      'allowAllOutbound false and no rule (CDK placeholder only)': [
+        (s) => modelIn(s, modelGroup(s, [NO_TRAFFIC])),
+        ['SecurityGroupIds::${Group}'],
+      ],
+      'only DNS and a port range below 443': [
+        (s) =>
+          modelIn(
+            s,
+            modelGroup(s, [
+              { ipProtocol: 'udp', fromPort: 53, toPort: 53, cidrIp: '10.0.0.2/32' },
+              { ipProtocol: 'tcp', fromPort: 80, toPort: 442, cidrIp: '0.0.0.0/0' },
+            ]),
+          ),
+        ['SecurityGroupIds::${Group}'],
+      ],
+    },
+    notApplicable: {
+      'no VPC': (s) => model(s),
+      'a security group from outside the stack': (s) =>
+        model(s, { vpcConfig: { subnets: [SUBNET], securityGroupIds: [SECURITY_GROUP] } }),
+      'the image carries the model (no S3 model data)': (s) => {
+        const group = modelGroup(s, [NO_TRAFFIC]);
+        return model(s, {
+          primaryContainer: { image: IMAGE },
+          vpcConfig: { subnets: [SUBNET], securityGroupIds: [group.attrGroupId] },
+        });
+      },
     },
   },
   SageMakerModelArtifactFromSameStack: {
