@@ -473,6 +473,20 @@ const CONSTRUCT_ROWS: ConstructRow[] = [
     '"/models/model.tar.gz"',
   ],
   [
+    'InferenceModel: a VPC imported without its CIDR block (the egress rule needs it) and no own groups',
+    (fx) =>
+      new InferenceModel(fx.stack, 'Model', {
+        image: fx.image,
+        vpc: ec2.Vpc.fromVpcAttributes(fx.stack, 'NoCidr', {
+          vpcId: 'vpc-0fedcba9876543210',
+          availabilityZones: ['us-east-1a'],
+          isolatedSubnetIds: ['subnet-0bbbbbbbbbbbbbbb1'],
+        }),
+      }),
+    'vpc',
+    '"vpc-0fedcba9876543210"',
+  ],
+  [
     'InferenceModel: an environment name starting with a digit',
     (fx) => new InferenceModel(fx.stack, 'Model', { image: fx.image, environment: { '1MODEL': 'x' } }),
     'environment',
