@@ -1,4 +1,4 @@
-import { Annotations, Duration, RemovalPolicy, Resource, Size, Stack, type IResource } from 'aws-cdk-lib';
+import { Annotations, Duration, RemovalPolicy, Size, Stack, type IResource } from 'aws-cdk-lib';
 import * as batch from 'aws-cdk-lib/aws-batch';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -18,6 +18,7 @@ import {
   DEFAULT_TRAINING_INSTANCE_TYPES,
   type GpuInstanceSpec,
 } from './gpu-instance-types';
+import { GPU_METRICS_NAMESPACE, GpuTrainingClusterBase } from './gpu-training-cluster-base';
 import type { GpuTrainingClusterProps } from './gpu-training-cluster-props';
 import {
   createGpuJobDefinition,
@@ -37,6 +38,7 @@ import {
 import { addCheckpointExpiry } from './private/checkpoint-lifecycle';
 import { SubmitJobGrants } from './private/grants';
 import { createInstanceRole } from './private/instance-role';
+import { ImportedGpuTrainingCluster } from './private/imported-cluster';
 import { allowServicesToUseKey } from './private/key-policy';
 import { topicRuleTarget } from '../core/topic-publishers';
 import { allowTrafficWithinGroup } from './private/node-traffic';
@@ -130,38 +132,6 @@ export interface GpuTrainingClusterAttributes {
    * @default Duration.minutes(60)
    */
   readonly capacityTimeout?: Duration;
-}
-
-/** What both the cluster and an imported one implement: GPU metrics. */
-abstract class GpuTrainingClusterBase extends Resource implements IGpuTrainingCluster {
-  public abstract readonly clusterName: string;
-  public abstract readonly spotQueue: batch.IJobQueue;
-  public abstract readonly onDemandQueue?: batch.IJobQueue;
-  public abstract readonly efaQueue?: batch.IJobQueue;
-  public abstract readonly jobQueues: readonly batch.IJobQueue[];
-  public abstract readonly retryFunction?: lambda.IFunction;
-  public abstract readonly capacityTimeout: Duration;
-  public abstract readonly connections: ec2.Connections;
-  public abstract grantSubmitJob(grantee: iam.IGrantable): iam.Grant;
-
-  public metricGpuUtilization(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.gpuMetric('nvidia_smi_utilization_gpu', props);
-  }
-
-  public metricGpuMemoryUtilization(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.gpuMetric('nvidia_smi_utilization_memory', props);
-  }
-
-  private gpuMetric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return new cloudwatch.Metric({
-      namespace: GPU_METRICS_NAMESPACE,
-      metricName,
-      dimensionsMap: { ClusterName: this.clusterName },
-      statistic: cloudwatch.Stats.AVERAGE,
-      period: Duration.minutes(5),
-      ...props,
-    });
-  }
 }
 
 /**
@@ -588,51 +558,6 @@ export class GpuTrainingCluster extends GpuTrainingClusterBase {
   }
 }
 
-class ImportedGpuTrainingCluster extends GpuTrainingClusterBase {
-  public readonly clusterName: string;
-  public readonly spotQueue: batch.IJobQueue;
-  public readonly onDemandQueue?: batch.IJobQueue;
-  public readonly efaQueue?: batch.IJobQueue;
-  public readonly jobQueues: readonly batch.IJobQueue[];
-  public readonly retryFunction?: lambda.IFunction = undefined;
-  public readonly capacityTimeout: Duration;
-  public readonly connections: ec2.Connections;
-  private readonly attrs: GpuTrainingClusterAttributes;
-  private readonly submitGrants = new SubmitJobGrants(this.node.path);
-
-  constructor(scope: Construct, id: string, attrs: GpuTrainingClusterAttributes) {
-    super(scope, id);
-    this.attrs = attrs;
-    this.clusterName = attrs.clusterName;
-    this.capacityTimeout = attrs.capacityTimeout ?? Duration.minutes(60);
-    this.connections = new ec2.Connections({ securityGroups: attrs.securityGroups ?? [] });
-    this.spotQueue = batch.JobQueue.fromJobQueueArn(this, 'SpotQueue', attrs.spotJobQueueArn);
-    this.onDemandQueue = attrs.onDemandJobQueueArn
-      ? batch.JobQueue.fromJobQueueArn(this, 'OnDemandQueue', attrs.onDemandJobQueueArn)
-      : undefined;
-    this.efaQueue = attrs.efaJobQueueArn
-      ? batch.JobQueue.fromJobQueueArn(this, 'EfaQueue', attrs.efaJobQueueArn)
-      : undefined;
-    const reserved = (attrs.reservedJobQueueArns ?? []).map((arn, i) =>
-      batch.JobQueue.fromJobQueueArn(this, `ReservedQueue${i}`, arn),
-    );
-    this.jobQueues = [
-      ...[this.spotQueue, this.onDemandQueue, this.efaQueue].filter(
-        (q): q is batch.IJobQueue => q !== undefined,
-      ),
-      ...reserved,
-    ];
-  }
-
-  public grantSubmitJob(grantee: iam.IGrantable): iam.Grant {
-    return this.submitGrants.grant(
-      grantee,
-      this.jobQueues.map((q) => q.jobQueueArn),
-      this.attrs.jobDefinitionArns ?? [],
-    );
-  }
-}
-
 /** A compute environment and its queue. */
 interface Capacity {
   readonly computeEnvironment: batch.ManagedEc2EcsComputeEnvironment;
@@ -650,5 +575,3 @@ function defaultClusterName(scope: Construct): string {
   // Keep the readable end of the path and make long paths unique with the construct's address.
   return `${path.slice(-(64 - 9)).replace(/^-+/, '')}-${scope.node.addr.slice(0, 8)}`;
 }
-
-const GPU_METRICS_NAMESPACE = 'CDKMLPlatform/GPU';
