@@ -30,7 +30,7 @@ import {
   type Stats,
 } from 'node:fs';
 import { hostname } from 'node:os';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 import { CostInputError } from './errors';
 
 /**
@@ -118,6 +118,7 @@ export function writeFileAtomic(
 ): void {
   const target = resolve(path);
   const name = options.what !== undefined ? `${options.what} ${path}` : path;
+  checkFilePath(path, name);
   const existing = lstatOrUndefined(target, name);
   if (existing !== undefined) {
     if (existing.isSymbolicLink())
@@ -161,6 +162,21 @@ export function writeFileAtomic(
     if (e instanceof CostInputError) throw e;
     throw new CostInputError(`${name}: cannot write (${describeFsError(e)})`);
   }
+}
+
+/**
+ * `path` resolved against `cwd`, for an output file. resolve() drops a trailing slash, so
+ * `--out reports/` would be written as a file named `reports`: a path ending with a separator is
+ * refused before it is resolved.
+ */
+export function resolveOutputPath(cwd: string, path: string, what: string): string {
+  checkFilePath(path, `${what} ${path}`);
+  return resolve(cwd, path);
+}
+
+function checkFilePath(path: string, name: string): void {
+  if (path.endsWith('/') || path.endsWith(sep))
+    throw new CostInputError(`${name}: names a directory (ends with ${sep}), expected a file path`);
 }
 
 /**

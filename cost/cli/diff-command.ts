@@ -15,7 +15,7 @@ import { loadUsageFile } from '../usage';
 import { loadInput } from '../template/load';
 import { diffReports, summarizeDiff } from '../diff';
 import { CostInputError, EXIT_GUARDRAIL, EXIT_OK } from '../errors';
-import { describeFsError, readInputFile, writeFileAtomic } from '../fs';
+import { describeFsError, readInputFile, resolveOutputPath, writeFileAtomic } from '../fs';
 import { checkNestingDepth } from '../limits';
 import { reportShapeProblem } from '../report-shape';
 import { checkIncrease, parseIncreaseThreshold, type IncreaseThreshold } from '../guardrails';
@@ -61,7 +61,7 @@ export const runDiff: CliCommand = async (argv, io) => {
   const diff = verdict ? { ...compared, guardrail: verdict } : compared;
   const output = renderDiff(diff, args.format);
   if (args.out !== undefined) {
-    const outPath = resolve(io.cwd, args.out);
+    const outPath = resolveOutputPath(io.cwd, args.out, '--out');
     writeFileAtomic(outPath, output, { inputs: [...base.files, ...head.files], what: '--out' });
     io.stdout(`${summarizeDiff(diff)}\nwrote ${outPath}\n`);
   } else {

@@ -9,7 +9,7 @@
 import { join, resolve } from 'node:path';
 import { CostInputError, EXIT_GUARDRAIL, EXIT_OK } from '../errors';
 import { estimateStacks } from '../estimate';
-import { writeFileAtomic } from '../fs';
+import { resolveOutputPath, writeFileAtomic } from '../fs';
 import { checkFailAbove, parseUsdAmount } from '../guardrails';
 import { CSV_SCENARIOS, REPORT_FORMATS, type CsvScenario, type ReportFormat } from '../render/formats';
 import { renderJson } from '../render/json';
@@ -144,7 +144,7 @@ export const runEstimate: CliCommand = async (argv, io) => {
       ...(args.usage !== undefined ? [at(args.usage)] : []),
       ...(args.commitments !== undefined ? [at(args.commitments)] : []),
     ];
-    writeFileAtomic(at(args.out), text, { inputs, what: '--out' });
+    writeFileAtomic(resolveOutputPath(io.cwd, args.out, '--out'), text, { inputs, what: '--out' });
   } else io.stdout(text);
   if (args.failAbove !== undefined) {
     const result = checkFailAbove(report, args.failAbove);

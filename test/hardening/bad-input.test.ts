@@ -1470,6 +1470,18 @@ const HOSTILE_ROWS: HostileRow[] = [
     'symbolic link',
   ],
   [
+    'estimate: --out ending with a slash (was written as a file named after the directory)',
+    ['estimate', 'vm.json', '--region', 'us-east-1', '--out', 'reports/'],
+    '--out reports/',
+    'names a directory (ends with /), expected a file path',
+  ],
+  [
+    'diff: --out ending with a slash',
+    ['diff', 'vm.json', 'vm.json', '--region', 'us-east-1', '--out', 'reports/'],
+    '--out reports/',
+    'names a directory',
+  ],
+  [
     'diff: --out onto the base',
     ['diff', 'vm.json', 'vm.json', '--region', 'us-east-1', '--out', 'vm.json'],
     '--out',
