@@ -7,7 +7,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { acknowledgeGrantPolicy } from '../core/compliance';
+import { acknowledgeFindings, acknowledgeGrantPolicy } from '../core/compliance';
 import { sourceScopedPrincipal } from '../core/service-principals';
 import { FSX_MOUNT_PATH } from './launch-template';
 import { acknowledgePolicyWildcards } from '../core/wildcards';
@@ -204,9 +204,12 @@ export function createTrainingContainer(
     cpu: resources.vcpus,
     memory: resources.memory,
     jobRole,
-    // The execution role batch would create trusts ecs-tasks.amazonaws.com without a source condition.
+    // No source condition here, unlike the job role: ECS recommends aws:SourceAccount/aws:SourceArn
+    // for the task IAM role ("Amazon ECS task IAM role"), while the task execution role's page shows a
+    // trust policy without them and says nothing of the keys. A condition on keys ECS may not send when
+    // it assumes this role would fail every job at start ("ECS was unable to assume the role").
     executionRole: new iam.Role(scope, 'ExecutionRole', {
-      assumedBy: sourceScopedPrincipal(scope, 'ecs-tasks.amazonaws.com'),
+      assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com'),
       description: `Training job ${jobId} of GPU cluster ${ctx.clusterName}: image pull and log delivery`,
     }),
     linuxParameters,
@@ -353,6 +356,11 @@ function acknowledgeTrainingRole(role: iam.IRole, ctx: TrainingJobContext, prefi
 }
 
 function acknowledgeExecutionRole(role: iam.IRole, ctx: TrainingJobContext): void {
+  acknowledgeFindings(
+    role,
+    ['MlPlatform-IamRoleTrustSourceConditions'],
+    `${role.node.path} is the task execution role: ECS documents aws:SourceAccount/aws:SourceArn for the task IAM role only, and a trust condition on keys ECS may not send when it assumes the execution role would fail every job at start; iam:PassRole in this account is what binds the role to these jobs.`,
+  );
   acknowledgeGrantPolicy(
     role,
     `the job log group of cluster ${ctx.clusterName} and the job image's registry`,
