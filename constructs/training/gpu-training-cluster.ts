@@ -13,11 +13,7 @@ import { Construct } from 'constructs';
 import { batchJobStatePattern, capacityCancellationDetail } from '../core/batch-job-events';
 import { synthTime } from '../core/clock';
 import { chooseVpcSubnets, type ChosenSubnets } from '../core/subnets';
-import {
-  DEFAULT_EFA_INSTANCE_TYPES,
-  DEFAULT_TRAINING_INSTANCE_TYPES,
-  type GpuInstanceSpec,
-} from './gpu-instance-types';
+import { DEFAULT_EFA_INSTANCE_TYPES, DEFAULT_TRAINING_INSTANCE_TYPES } from './gpu-instance-types';
 import { GPU_METRICS_NAMESPACE, GpuTrainingClusterBase } from './gpu-training-cluster-base';
 import type { GpuTrainingClusterProps } from './gpu-training-cluster-props';
 import {
@@ -29,11 +25,11 @@ import {
 } from './job-definitions';
 import { GpuLaunchTemplate, type GpuLaunchTemplateProps, type LustreMount } from './launch-template';
 import {
-  createComputeEnvironment,
+  addEfaCapacity,
+  addOnDemandCapacity,
+  addSpotCapacity,
   jobQueueFactory,
-  recordOnDemandUsage,
-  recordSpotUsage,
-  type JobQueueFactory,
+  type ClusterCapacityContext,
 } from './private/capacity';
 import { addCheckpointExpiry } from './private/checkpoint-lifecycle';
 import { SubmitJobGrants } from './private/grants';
@@ -192,7 +188,6 @@ export class GpuTrainingCluster extends GpuTrainingClusterBase {
   private readonly subnets: ChosenSubnets;
   private readonly removalPolicy: RemovalPolicy;
   private readonly logRetention: logs.RetentionDays;
-  private readonly afterSpotReclaims: number;
   private readonly jobContext: TrainingJobContext;
   private readonly spotRetry?: SpotToOnDemandRetry;
   private readonly reservedSpecs: CheckedReservation[];
@@ -245,7 +240,6 @@ export class GpuTrainingCluster extends GpuTrainingClusterBase {
     this.instanceTypes = instanceTypes;
     this.efaInstanceTypes = efaTypes;
     this.efaInterfaces = efaSpecs.length > 0 ? Math.min(...efaSpecs.map((s) => s.efaInterfaces)) : 0;
-    this.afterSpotReclaims = afterSpotReclaims;
     this.checkpointBucket = props.checkpointBucket;
     this.checkpointPrefix = `checkpoints/${clusterName}/`;
     this.removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
@@ -277,13 +271,36 @@ export class GpuTrainingCluster extends GpuTrainingClusterBase {
 
     const instanceRole = createInstanceRole(this, clusterName, GPU_METRICS_NAMESPACE);
     const queue = jobQueueFactory(this, props.fairShare, capacityTimeout);
-    const spot = this.addSpotCapacity(instanceRole, specs, minGpus, maxGpus, queue);
+    const capacity: ClusterCapacityContext = {
+      clusterName,
+      vpc: props.vpc,
+      subnets: this.subnets,
+      securityGroup: this.securityGroup,
+      instanceRole,
+      queue,
+    };
+    const spot = addSpotCapacity(this, capacity, {
+      instanceTypes,
+      specs,
+      minGpus,
+      maxGpus,
+      spotBidPercentage: props.spotBidPercentage,
+      expectedUsage: props.expectedUsage,
+      launchTemplate: () => this.sharedLaunchTemplate(),
+    });
     this.spotComputeEnvironment = spot.computeEnvironment;
     this.spotQueue = spot.queue;
     const queues: batch.IJobQueue[] = [this.spotQueue];
 
     if (props.onDemandFallback) {
-      const onDemand = this.addOnDemandCapacity(instanceRole, specs, props.onDemandFallback.maxGpus, queue);
+      const onDemand = addOnDemandCapacity(this, capacity, {
+        instanceTypes,
+        specs,
+        maxGpus: props.onDemandFallback.maxGpus,
+        expectedUsage: props.expectedUsage,
+        afterSpotReclaims,
+        launchTemplate: () => this.sharedLaunchTemplate(),
+      });
       this.onDemandComputeEnvironment = onDemand.computeEnvironment;
       this.onDemandQueue = onDemand.queue;
       queues.push(this.onDemandQueue);
@@ -299,19 +316,19 @@ export class GpuTrainingCluster extends GpuTrainingClusterBase {
       this.retryFunction = this.spotRetry.function;
     }
     if (props.efa) {
-      const efa = this.addEfaCapacity(instanceRole, efaSpecs, props.efa.maxGpus ?? 16, queue);
+      const efa = addEfaCapacity(this, capacity, {
+        instanceTypes: efaTypes,
+        specs: efaSpecs,
+        maxGpus: props.efa.maxGpus ?? 16,
+        launchTemplate: () => this.launchTemplate('EfaLaunchTemplate', this.efaInterfaces),
+      });
       this.efaComputeEnvironment = efa.computeEnvironment;
       this.efaQueue = efa.queue;
       queues.push(this.efaQueue);
       this.allowNodeTraffic();
     }
     this.reservedCapacity = addReservedCapacity(this, this.reservedSpecs, {
-      clusterName,
-      vpc: props.vpc,
-      subnets: this.subnets,
-      securityGroup: this.securityGroup,
-      instanceRole,
-      queue,
+      ...capacity,
       launchTemplateProps: (efaInterfaces) => this.launchTemplateProps(efaInterfaces),
       allowNodeTraffic: () => this.allowNodeTraffic(),
       noticeTopic: props.reservationNoticeTopic ?? props.alarmTopic,
@@ -444,89 +461,6 @@ export class GpuTrainingCluster extends GpuTrainingClusterBase {
     return new GpuLaunchTemplate(this, id, this.launchTemplateProps(efaInterfaces)).launchTemplate;
   }
 
-  private addSpotCapacity(
-    instanceRole: iam.IRole,
-    specs: GpuInstanceSpec[],
-    minGpus: number,
-    maxGpus: number,
-    queue: JobQueueFactory,
-  ): Capacity {
-    const ratio = vcpusPerGpu(specs);
-    const computeEnvironment = createComputeEnvironment(this, 'SpotComputeEnvironment', {
-      vpc: this.props.vpc,
-      vpcSubnets: this.subnets.selection,
-      securityGroup: this.securityGroup,
-      spot: true,
-      allocationStrategy: batch.AllocationStrategy.SPOT_PRICE_CAPACITY_OPTIMIZED,
-      spotBidPercentage: this.props.spotBidPercentage,
-      instanceTypes: this.instanceTypes,
-      minvCpus: minGpus * ratio,
-      maxvCpus: maxGpus * ratio,
-      instanceRole,
-      launchTemplate: this.sharedLaunchTemplate(),
-    });
-    if (this.props.expectedUsage)
-      recordSpotUsage(computeEnvironment, this.props.expectedUsage, this.clusterName);
-    return { computeEnvironment, queue: queue('SpotQueue', computeEnvironment, 10) };
-  }
-
-  private addOnDemandCapacity(
-    instanceRole: iam.IRole,
-    specs: GpuInstanceSpec[],
-    maxGpus: number,
-    queue: JobQueueFactory,
-  ): Capacity {
-    const computeEnvironment = createComputeEnvironment(this, 'OnDemandComputeEnvironment', {
-      vpc: this.props.vpc,
-      vpcSubnets: this.subnets.selection,
-      securityGroup: this.securityGroup,
-      spot: false,
-      allocationStrategy: batch.AllocationStrategy.BEST_FIT_PROGRESSIVE,
-      instanceTypes: this.instanceTypes,
-      minvCpus: 0,
-      maxvCpus: maxGpus * vcpusPerGpu(specs),
-      instanceRole,
-      launchTemplate: this.sharedLaunchTemplate(),
-    });
-    if (this.props.expectedUsage)
-      recordOnDemandUsage(computeEnvironment, this.clusterName, this.afterSpotReclaims);
-    return { computeEnvironment, queue: queue('OnDemandQueue', computeEnvironment, 10) };
-  }
-
-  private addEfaCapacity(
-    instanceRole: iam.IRole,
-    efaSpecs: GpuInstanceSpec[],
-    maxGpus: number,
-    queue: JobQueueFactory,
-  ): Capacity {
-    const placementGroup = new ec2.PlacementGroup(this, 'PlacementGroup', {
-      strategy: ec2.PlacementGroupStrategy.CLUSTER,
-    });
-    // On-demand only: AWS Batch does not run multi-node parallel jobs on spot compute environments.
-    const computeEnvironment = createComputeEnvironment(this, 'EfaComputeEnvironment', {
-      vpc: this.props.vpc,
-      // EFA does not cross availability zones: one subnet, in the placement group's AZ.
-      vpcSubnets: { subnets: [this.subnets.subnets[0]] },
-      // Kept on the compute environment: "The elastic network interfaces that are created and attached
-      // to an MNP task will use the security groups specified in your compute environment" (Batch user
-      // guide, compute environment considerations for MNP), so without them the nodes' task ENIs lack
-      // the self-referencing group. "If security groups are specified using both the securityGroupIds
-      // parameter of CreateComputeEnvironment and the launch template, the values in the
-      // securityGroupIds parameter ... will be used" (Batch API, LaunchTemplateSpecification): the EFA
-      // interfaces carry the same group.
-      securityGroup: this.securityGroup,
-      spot: false,
-      allocationStrategy: batch.AllocationStrategy.BEST_FIT_PROGRESSIVE,
-      instanceTypes: this.efaInstanceTypes,
-      minvCpus: 0,
-      maxvCpus: maxGpus * vcpusPerGpu(efaSpecs),
-      instanceRole,
-      launchTemplate: this.launchTemplate('EfaLaunchTemplate', this.efaInterfaces),
-      placementGroup,
-    });
-    return { computeEnvironment, queue: queue('EfaQueue', computeEnvironment, 10) };
-  }
-
   private sharedTemplate?: ec2.LaunchTemplate;
   /** The launch template of the spot and on-demand environments (id `LaunchTemplate`). */
   private sharedLaunchTemplate(): ec2.LaunchTemplate {
@@ -556,17 +490,6 @@ export class GpuTrainingCluster extends GpuTrainingClusterBase {
     this.nodeTrafficAllowed = true;
     allowTrafficWithinGroup(this.securityGroup);
   }
-}
-
-/** A compute environment and its queue. */
-interface Capacity {
-  readonly computeEnvironment: batch.ManagedEc2EcsComputeEnvironment;
-  readonly queue: batch.JobQueue;
-}
-
-/** Batch caps vCPUs: GPUs convert at the fewest vCPUs per GPU, so the cap never admits more GPUs. */
-function vcpusPerGpu(specs: GpuInstanceSpec[]): number {
-  return Math.min(...specs.map((s) => s.vcpus / s.gpus));
 }
 
 function defaultClusterName(scope: Construct): string {

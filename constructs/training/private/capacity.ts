@@ -1,6 +1,7 @@
 /**
- * Capacity of `GpuTrainingCluster`: its Batch compute environments, their usage metadata for the
- * cost estimate, and the job queues with fair share and job-state time limits.
+ * Capacity of `GpuTrainingCluster`: its Batch compute environments (spot, the on-demand fallback,
+ * EFA), their usage metadata for the cost estimate, and the job queues with fair share and
+ * job-state time limits. Reserved capacity is in reserved-capacity.ts.
  */
 import { Duration } from 'aws-cdk-lib';
 import * as batch from 'aws-cdk-lib/aws-batch';
@@ -8,7 +9,122 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import { USAGE_METADATA_KEY, type UsageAssumptions } from '../../../cost/usage-metadata';
+import type { ChosenSubnets } from '../../core/subnets';
+import type { GpuInstanceSpec } from '../gpu-instance-types';
 import type { FairShareOptions, TrainingExpectedUsage } from '../gpu-training-cluster-props';
+
+/** What every compute environment of the cluster shares. */
+export interface ClusterCapacityContext {
+  readonly clusterName: string;
+  readonly vpc: ec2.IVpc;
+  readonly subnets: ChosenSubnets;
+  readonly securityGroup: ec2.ISecurityGroup;
+  readonly instanceRole: iam.IRole;
+  readonly queue: JobQueueFactory;
+}
+
+/** A compute environment and its queue. */
+export interface Capacity {
+  readonly computeEnvironment: batch.ManagedEc2EcsComputeEnvironment;
+  readonly queue: batch.JobQueue;
+}
+
+/** The instance types of one compute environment and its GPU cap. */
+export interface CapacityOptions {
+  readonly instanceTypes: string[];
+  readonly specs: GpuInstanceSpec[];
+  readonly maxGpus: number;
+  /** Made when the environment is (so construct order, and the template, follow the environments). */
+  readonly launchTemplate: () => ec2.LaunchTemplate;
+}
+
+/** The spot environment (`SpotComputeEnvironment`) over the cluster's types, and `SpotQueue`. */
+export function addSpotCapacity(
+  scope: Construct,
+  ctx: ClusterCapacityContext,
+  o: CapacityOptions & {
+    readonly minGpus: number;
+    readonly spotBidPercentage?: number;
+    readonly expectedUsage?: TrainingExpectedUsage;
+  },
+): Capacity {
+  const ratio = vcpusPerGpu(o.specs);
+  const computeEnvironment = createComputeEnvironment(scope, 'SpotComputeEnvironment', {
+    vpc: ctx.vpc,
+    vpcSubnets: ctx.subnets.selection,
+    securityGroup: ctx.securityGroup,
+    spot: true,
+    allocationStrategy: batch.AllocationStrategy.SPOT_PRICE_CAPACITY_OPTIMIZED,
+    spotBidPercentage: o.spotBidPercentage,
+    instanceTypes: o.instanceTypes,
+    minvCpus: o.minGpus * ratio,
+    maxvCpus: o.maxGpus * ratio,
+    instanceRole: ctx.instanceRole,
+    launchTemplate: o.launchTemplate(),
+  });
+  if (o.expectedUsage) recordSpotUsage(computeEnvironment, o.expectedUsage, ctx.clusterName);
+  return { computeEnvironment, queue: ctx.queue('SpotQueue', computeEnvironment, 10) };
+}
+
+/** The on-demand fallback (`OnDemandComputeEnvironment`) over the cluster's types, and `OnDemandQueue`. */
+export function addOnDemandCapacity(
+  scope: Construct,
+  ctx: ClusterCapacityContext,
+  o: CapacityOptions & { readonly expectedUsage?: TrainingExpectedUsage; readonly afterSpotReclaims: number },
+): Capacity {
+  const computeEnvironment = createComputeEnvironment(scope, 'OnDemandComputeEnvironment', {
+    vpc: ctx.vpc,
+    vpcSubnets: ctx.subnets.selection,
+    securityGroup: ctx.securityGroup,
+    spot: false,
+    allocationStrategy: batch.AllocationStrategy.BEST_FIT_PROGRESSIVE,
+    instanceTypes: o.instanceTypes,
+    minvCpus: 0,
+    maxvCpus: o.maxGpus * vcpusPerGpu(o.specs),
+    instanceRole: ctx.instanceRole,
+    launchTemplate: o.launchTemplate(),
+  });
+  if (o.expectedUsage) recordOnDemandUsage(computeEnvironment, ctx.clusterName, o.afterSpotReclaims);
+  return { computeEnvironment, queue: ctx.queue('OnDemandQueue', computeEnvironment, 10) };
+}
+
+/**
+ * The EFA environment for multi-node jobs (`EfaComputeEnvironment`) in a cluster placement group
+ * (`PlacementGroup`), and `EfaQueue`.
+ */
+export function addEfaCapacity(scope: Construct, ctx: ClusterCapacityContext, o: CapacityOptions): Capacity {
+  const placementGroup = new ec2.PlacementGroup(scope, 'PlacementGroup', {
+    strategy: ec2.PlacementGroupStrategy.CLUSTER,
+  });
+  // On-demand only: AWS Batch does not run multi-node parallel jobs on spot compute environments.
+  const computeEnvironment = createComputeEnvironment(scope, 'EfaComputeEnvironment', {
+    vpc: ctx.vpc,
+    // EFA does not cross availability zones: one subnet, in the placement group's AZ.
+    vpcSubnets: { subnets: [ctx.subnets.subnets[0]] },
+    // Kept on the compute environment: "The elastic network interfaces that are created and attached
+    // to an MNP task will use the security groups specified in your compute environment" (Batch user
+    // guide, compute environment considerations for MNP), so without them the nodes' task ENIs lack
+    // the self-referencing group. "If security groups are specified using both the securityGroupIds
+    // parameter of CreateComputeEnvironment and the launch template, the values in the
+    // securityGroupIds parameter ... will be used" (Batch API, LaunchTemplateSpecification): the EFA
+    // interfaces carry the same group.
+    securityGroup: ctx.securityGroup,
+    spot: false,
+    allocationStrategy: batch.AllocationStrategy.BEST_FIT_PROGRESSIVE,
+    instanceTypes: o.instanceTypes,
+    minvCpus: 0,
+    maxvCpus: o.maxGpus * vcpusPerGpu(o.specs),
+    instanceRole: ctx.instanceRole,
+    launchTemplate: o.launchTemplate(),
+    placementGroup,
+  });
+  return { computeEnvironment, queue: ctx.queue('EfaQueue', computeEnvironment, 10) };
+}
+
+/** Batch caps vCPUs: GPUs convert at the fewest vCPUs per GPU, so the cap never admits more GPUs. */
+function vcpusPerGpu(specs: GpuInstanceSpec[]): number {
+  return Math.min(...specs.map((s) => s.vcpus / s.gpus));
+}
 
 /** One compute environment of the cluster. */
 export interface ComputeEnvironmentOptions {
@@ -65,7 +181,7 @@ export function createComputeEnvironment(
 }
 
 /** Records `expectedUsage` on the spot compute environment, where the cost estimate reads it. */
-export function recordSpotUsage(
+function recordSpotUsage(
   ce: batch.IComputeEnvironment,
   expected: TrainingExpectedUsage,
   clusterName: string,
@@ -84,7 +200,7 @@ export function recordSpotUsage(
 }
 
 /** The on-demand fallback runs only resubmitted jobs: no expected hours of its own. */
-export function recordOnDemandUsage(
+function recordOnDemandUsage(
   ce: batch.IComputeEnvironment,
   clusterName: string,
   afterSpotReclaims: number,

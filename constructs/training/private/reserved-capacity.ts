@@ -4,8 +4,6 @@
  * metadata the cost estimate reads, and a Capacity Block's expiry notices.
  */
 import * as batch from 'aws-cdk-lib/aws-batch';
-import type * as ec2 from 'aws-cdk-lib/aws-ec2';
-import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import {
@@ -14,22 +12,15 @@ import {
   type UsageAssumptions,
 } from '../../../cost/usage-metadata';
 import { parseIsoInstant } from '../../core/clock';
-import type { ChosenSubnets } from '../../core/subnets';
 import type { ReservedTrainingCapacity } from '../gpu-training-cluster';
 import { GpuLaunchTemplate, type GpuLaunchTemplateProps } from '../launch-template';
 import type { TrainingReservation } from '../training-reservation';
-import { createComputeEnvironment, type JobQueueFactory } from './capacity';
+import { createComputeEnvironment, type ClusterCapacityContext } from './capacity';
 import { CapacityBlockNotices } from './capacity-block-notices';
 import type { CheckedReservation } from './validate-reservations';
 
 /** What the reserved capacity shares with the rest of the cluster. */
-export interface ReservedCapacityContext {
-  readonly clusterName: string;
-  readonly vpc: ec2.IVpc;
-  readonly subnets: ChosenSubnets;
-  readonly securityGroup: ec2.ISecurityGroup;
-  readonly instanceRole: iam.IRole;
-  readonly queue: JobQueueFactory;
+export interface ReservedCapacityContext extends ClusterCapacityContext {
   /** The cluster's launch template props, with `efaInterfaces` EFA interfaces when given. */
   readonly launchTemplateProps: (efaInterfaces?: number) => GpuLaunchTemplateProps;
   /** Admits traffic within the cluster's security group, as EFA nodes need. */
