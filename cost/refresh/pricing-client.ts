@@ -258,16 +258,22 @@ function cancelledError(): Error {
   return e;
 }
 
-/** A URL with any `user:password@` replaced by `***@`: credentials never reach a file or a message. */
+/**
+ * A URL with any `user:password@` replaced by `***@` and any query string by `?***` (a proxy
+ * token such as `?token=...`): credentials never reach the catalog's sources or a message.
+ */
 export function redactUrl(url: string): string {
   try {
     const u = new URL(url);
-    if (u.username === '' && u.password === '') return url;
-    u.username = '***';
-    u.password = '';
+    if (u.username === '' && u.password === '' && u.search === '') return url;
+    if (u.username !== '' || u.password !== '') {
+      u.username = '***';
+      u.password = '';
+    }
+    if (u.search !== '') u.search = '***';
     return u.toString();
   } catch {
-    return url.replace(/\/\/[^/@]*@/, '//***@');
+    return url.replace(/\/\/[^/@]*@/, '//***@').replace(/\?.*$/, '?***');
   }
 }
 

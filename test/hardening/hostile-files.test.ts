@@ -24,7 +24,7 @@ import type { CliIo } from '../../cost/cli/io';
 import { terminalSafe } from '../../cost/cli/terminal';
 import { CostInputError } from '../../cost/errors';
 import { readInputFile, withLockFile, writeFileAtomic } from '../../cost/fs';
-import { createPriceListClient } from '../../cost/refresh/pricing-client';
+import { createPriceListClient, redactUrl } from '../../cost/refresh/pricing-client';
 import { parseYaml } from '../../cost/yaml';
 
 const dir = mkdtempSync(join(tmpdir(), 'hostile-files-'));
@@ -293,6 +293,16 @@ describe('YAML limits', () => {
     const text = `a: &a 1\nl: [${Array(10_001).fill('*a').join(', ')}]\n`;
     expect(() => parseYaml(text, {})).toThrow(/more than 10000 YAML aliases/);
   });
+});
+
+test.each([
+  ['http://127.0.0.1:4566', 'http://127.0.0.1:4566'],
+  ['http://admin:hunter2@127.0.0.1:4566/', 'http://***@127.0.0.1:4566/'],
+  // a proxy token in the query string was written into catalog.json and error lines
+  ['https://proxy.example.com/pricing?token=hunter2', 'https://proxy.example.com/pricing?***'],
+  ['https://u:hunter2@proxy.example.com/?a=1&token=hunter2', 'https://***@proxy.example.com/?***'],
+])('redactUrl(%s) = %s', (url, shown) => {
+  expect(redactUrl(url)).toBe(shown);
 });
 
 describe('the Price List client gives up on servers that hang or paginate forever', () => {
