@@ -26,7 +26,7 @@ export const MAX_YAML_ALIASES = 10_000;
  */
 export const MAX_YAML_EXPANSION = 4 * 1024 * 1024;
 
-/** A document over the alias limits (not a syntax error: callers say so). */
+/** A document over the limits, or several documents: not a syntax error, its message is the user's (callers prefix the path). */
 export class YamlLimitError extends Error {}
 
 /**
@@ -52,6 +52,14 @@ export function parseYaml(
     if (doc.errors[0].message.startsWith('Maximum call stack size exceeded'))
       throw new YamlLimitError(
         `nested too deeply to parse (more than ${MAX_NESTING_DEPTH} levels are refused anyway)`,
+      );
+    // The package's own wording advises a developer to call YAML.parseAllDocuments().
+    if (doc.errors[0].code === 'MULTIPLE_DOCS')
+      throw new YamlLimitError(
+        `holds several YAML documents (a line of --- starts each); one document is expected (${doc.errors[0].message
+          .replace(/^.*? at /, 'the second at ')
+          .split('\n')[0]
+          .replace(/:$/, '')})`,
       );
     throw doc.errors[0];
   }

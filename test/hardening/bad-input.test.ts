@@ -771,6 +771,7 @@ const FILES: Readonly<Record<string, string>> = {
   'deep-block.yaml': `Resources:\n  Vm:\n    Type: AWS::EC2::Instance\n    Metadata:\n${Array.from({ length: 200 }, (_, i) => `${'  '.repeat(i + 3)}k:`).join('\n')} 1\n`,
   'usage-deep.yaml': `vm:\n  Vm:\n    note: ${'['.repeat(50_000)}${']'.repeat(50_000)}\n`,
   'commitments-nan.yaml': 'savingsPlans:\n  - type: compute\n    term: 1y\n    hourlyCommitment: .nan\n',
+  'two-documents.yaml': 'Resources:\n  Vm:\n    Type: AWS::EC2::Instance\n---\nResources: {}\n',
   'deep-array.json': `{"Resources": {"Vm": {"Type": "AWS::EC2::Instance", "Properties": {"X": ${'['.repeat(100_000)}${']'.repeat(100_000)}}}}}`,
   'condition-chain.json': conditionChain(2000),
   'control-chars.json': JSON.stringify({
@@ -1320,6 +1321,12 @@ const HOSTILE_ROWS: HostileRow[] = [
     [...EST, '--commitments', 'commitments-nan.yaml'],
     'savingsPlans[0].hourlyCommitment',
     'got NaN',
+  ],
+  [
+    'estimate: a YAML template of two documents (the message told the user to call YAML.parseAllDocuments())',
+    ['estimate', 'two-documents.yaml', '--region', 'us-east-1', '--out', OUT],
+    'two-documents.yaml: holds several YAML documents',
+    'the second at line 4, column 1',
   ],
   [
     'estimate: a chain of 2,000 conditions',
