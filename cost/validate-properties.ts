@@ -91,6 +91,15 @@ const RULES: Readonly<Record<string, Rule>> = {
   },
 };
 
+/**
+ * The largest count or size accepted: every property checked here is an Integer in its service's
+ * API (e.g. CreateAutoScalingGroup's MinSize and MaxSize, Batch's ComputeResource maxvCpus,
+ * SageMaker's ProductionVariant InitialInstanceCount: "Type: Integer"), a 32-bit signed number.
+ * A MaxSize of 1e200 priced as 1e200 instances (a $4e204 maximum) is refused instead, and so is
+ * a fraction, which the service would refuse at deployment.
+ */
+export const MAX_INTEGER_PROPERTY = 2_147_483_647;
+
 /** Throws CostInputError when a known count or size of `resource` is negative, not finite, or out of order. */
 export function validateResourceCounts(stackName: string, resource: ResolvedResource): void {
   const rule = Object.prototype.hasOwnProperty.call(RULES, resource.type) ? RULES[resource.type] : undefined;
@@ -103,6 +112,11 @@ export function validateResourceCounts(stackName: string, resource: ResolvedReso
       if (n === undefined || n < 0) {
         throw new CostInputError(
           `${where}: ${at} must be a non-negative number, got ${n !== undefined ? String(n) : (JSON.stringify(value) ?? String(value))}`,
+        );
+      }
+      if (!Number.isInteger(n) || n > MAX_INTEGER_PROPERTY) {
+        throw new CostInputError(
+          `${where}: ${at} must be a whole number from 0 to ${MAX_INTEGER_PROPERTY} (an Integer in the service's API), got ${String(n)}`,
         );
       }
     }

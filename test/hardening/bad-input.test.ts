@@ -752,6 +752,23 @@ const FILES: Readonly<Record<string, string>> = {
   'asg-negative.json': ASG(-1000, '1'),
   'asg-min-above-max.json': ASG(5, '2'),
   'asg-overflow.json': ASG(0, '1e308'),
+  'asg-huge.json': ASG(0, '1e200'),
+  'fn.json': JSON.stringify({
+    Resources: {
+      Fn: {
+        Type: 'AWS::Lambda::Function',
+        Properties: {
+          MemorySize: 1024,
+          Runtime: 'python3.12',
+          Handler: 'x',
+          Code: { ZipFile: 'x' },
+          Role: 'arn:aws:iam::123456789012:role/x',
+        },
+      },
+    },
+  }),
+  'usage-fn-overflow.yaml': 'fn:\n  Fn:\n    monthlyRequests: 1e300\n    averageDurationMs: 1e300\n',
+  'asg-fraction.json': ASG(0, '2.5'),
   'endpoint-negative.json': JSON.stringify({
     Resources: {
       Config: {
@@ -1256,6 +1273,18 @@ const HOSTILE_ROWS: HostileRow[] = [
     'got -1000',
   ],
   [
+    'estimate: a MaxSize of 1e200 (was priced: a $4e204 maximum)',
+    ['estimate', 'asg-huge.json', '--region', 'us-east-1', '--out', OUT],
+    'MaxSize must be a whole number from 0 to 2147483647',
+    'got 1e+200',
+  ],
+  [
+    'estimate: a MaxSize of 2.5 instances (the service takes an Integer)',
+    ['estimate', 'asg-fraction.json', '--region', 'us-east-1', '--out', OUT],
+    'MaxSize must be a whole number',
+    'got 2.5',
+  ],
+  [
     'estimate: MinSize above MaxSize',
     ['estimate', 'asg-min-above-max.json', '--region', 'us-east-1', '--out', OUT],
     'MinSize 5',
@@ -1268,10 +1297,27 @@ const HOSTILE_ROWS: HostileRow[] = [
     'got -3',
   ],
   [
-    'estimate: a MaxSize that overflows the total to Infinity (JSON would say null)',
+    'estimate: a MaxSize of 1e308 (it overflowed the total to Infinity: JSON would say null)',
     ['estimate', 'asg-overflow.json', '--region', 'us-east-1', '--format', 'json', '--out', OUT],
     'Asg',
-    'Infinity',
+    'must be a whole number from 0 to 2147483647',
+  ],
+  [
+    'estimate: usage whose product overflows a line to Infinity (the line check refuses it)',
+    [
+      'estimate',
+      'fn.json',
+      '--region',
+      'us-east-1',
+      '--usage',
+      'usage-fn-overflow.yaml',
+      '--format',
+      'json',
+      '--out',
+      OUT,
+    ],
+    'Fn (AWS::Lambda::Function): Compute',
+    'expected is Infinity, not a finite number',
   ],
   // denial of service: alias bombs, deep nesting, special files, size
   [
