@@ -18,6 +18,7 @@ import {
   closeSync,
   constants,
   fstatSync,
+  linkSync,
   lstatSync,
   mkdirSync,
   openSync,
@@ -206,8 +207,13 @@ function acquire(lock: string, what: string, mayTakeOver: boolean): void {
     if ((e as NodeJS.ErrnoException).code !== 'EEXIST')
       throw new CostInputError(`${lock}: cannot create the lock file (${describeFsError(e)})`);
     const holder = readLock(lock);
-    if (mayTakeOver && holder !== undefined && holder.host === hostname() && !processAlive(holder.pid)) {
-      rmSync(lock, { force: true });
+    if (
+      mayTakeOver &&
+      holder !== undefined &&
+      holder.host === hostname() &&
+      !processAlive(holder.pid) &&
+      takeOverStaleLock(lock, holder)
+    ) {
       acquire(lock, what, false);
       return;
     }
@@ -224,7 +230,45 @@ function acquire(lock: string, what: string, mayTakeOver: boolean): void {
   }
 }
 
-function readLock(lock: string): { pid: number; host: string; since: string } | undefined {
+/** What a lock file says: who holds it, since when. */
+export interface LockHolder {
+  readonly pid: number;
+  readonly host: string;
+  readonly since: string;
+}
+
+/**
+ * Removes the lock `stale` was read from, unless it was replaced meanwhile. Two runs that find
+ * the same dead holder both used to delete `lock`: the second deleted the lock the first had just
+ * taken over, and both refreshed. Here the lock is first renamed aside (atomic: one run gets it)
+ * and checked: if it is not the stale one, it is a live run's lock, which goes back (link: only
+ * if no other lock took its place) and false is returned.
+ */
+export function takeOverStaleLock(lock: string, stale: LockHolder): boolean {
+  const aside = `${lock}.${randomBytes(8).toString('hex')}.stale`;
+  try {
+    renameSync(lock, aside);
+  } catch {
+    return true; // gone already: whoever removed it also found it stale; try to create ours
+  }
+  const moved = readLock(aside);
+  const same =
+    moved !== undefined &&
+    moved.pid === stale.pid &&
+    moved.host === stale.host &&
+    moved.since === stale.since;
+  if (!same) {
+    try {
+      linkSync(aside, lock);
+    } catch {
+      // another run created a lock meanwhile: it holds the catalog
+    }
+  }
+  rmSync(aside, { force: true });
+  return same;
+}
+
+function readLock(lock: string): LockHolder | undefined {
   try {
     const v = JSON.parse(readFileSync(lock, 'utf8')) as { pid?: unknown; host?: unknown; since?: unknown };
     if (typeof v.pid === 'number' && typeof v.host === 'string' && typeof v.since === 'string')

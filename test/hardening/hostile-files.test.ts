@@ -23,7 +23,7 @@ import { main } from '../../cost/cli/main';
 import type { CliIo } from '../../cost/cli/io';
 import { terminalSafe } from '../../cost/cli/terminal';
 import { CostInputError } from '../../cost/errors';
-import { readInputFile, withLockFile, writeFileAtomic } from '../../cost/fs';
+import { readInputFile, takeOverStaleLock, withLockFile, writeFileAtomic } from '../../cost/fs';
 import { createPriceListClient, redactUrl } from '../../cost/refresh/pricing-client';
 import { parseYaml } from '../../cost/yaml';
 
@@ -218,6 +218,24 @@ describe('the file module', () => {
     // pid 2^22 + 1 is above Linux's pid_max: no process has it
     writeFileSync(`${path}.lock`, JSON.stringify({ pid: 4194305, host: hostname(), since: 'x' }));
     expect(await withLockFile(path, 'prices refresh', async () => 'ran')).toBe('ran');
+  });
+
+  test('a stale lock replaced by a live run meanwhile is not taken over (two runs used to both delete it and both refresh)', () => {
+    // GIVEN run A found a stale lock, and run B took it over before A acted: the file is B's now
+    const lock = join(dir, 'raced.json.lock');
+    const stale = { pid: 4194305, host: hostname(), since: '2026-12-05T00:00:00.000Z' };
+    const live = JSON.stringify({ pid: process.pid, host: hostname(), since: '2026-12-05T00:00:01.000Z' });
+    writeFileSync(lock, live);
+    // WHEN A takes over what it read
+    const taken = takeOverStaleLock(lock, stale);
+    // THEN it refuses, and B's lock is in place, with nothing left beside it
+    expect(taken).toBe(false);
+    expect(readFileSync(lock, 'utf8')).toBe(live);
+    expect(readdirSync(dir).filter((f) => f.startsWith('raced.json.lock.'))).toEqual([]);
+    // and the lock it did read is taken over
+    writeFileSync(lock, JSON.stringify(stale));
+    expect(takeOverStaleLock(lock, stale)).toBe(true);
+    expect(readdirSync(dir).filter((f) => f.startsWith('raced.json.lock'))).toEqual([]);
   });
 });
 
