@@ -357,7 +357,7 @@ function main(): void {
       }));
       figures.push(
         figure(
-          'reference app synth, warm (npx tsx process)',
+          'reference app synth, warm (cdk.json app process)',
           's',
           ratios.map((r) => r.warm.wall),
         ),
