@@ -4,10 +4,7 @@
  * 94 s; 4× the endpoints: 7× the time). The full-size figures (20,000 resources under 5 s and
  * 500 MB, doubling at most doubling) are measured by `npm run bench`; this guard runs a smaller
  * size on every test run.
- *
- * Robust on a loaded 2-core machine: CPU time of this process (not wall time, which other
- * processes stretch), both sizes timed alternately, five times each, the fastest of each compared;
- * a quadratic matcher gives a ratio near 4, linear work near 2, and the bound is 2.6.
+ * Timed as `test/support/scaling.ts` says (CPU time, alternating, fastest of five).
  */
 import { expect, test } from 'vitest';
 import { mixedTemplate } from '../../bench/scale-template';
@@ -15,20 +12,13 @@ import { applyCommitments } from '../../cost/commitments/apply';
 import { parseCommitmentsDocument } from '../../cost/commitments/file';
 import { estimate } from '../../cost/index';
 import { CATALOG, PINNED } from '../cost/fixtures/engine';
+import { doublingRatio, LINEAR_DOUBLING_BOUND } from '../support/scaling';
 
-/** CPU seconds (user + system) of this process since `from`. */
-function cpuSeconds(from: NodeJS.CpuUsage): number {
-  const d = process.cpuUsage(from);
-  return (d.user + d.system) / 1e6;
-}
-
-function seconds(template: Record<string, unknown>): number {
-  const t0 = process.cpuUsage();
+function estimateScale(template: Record<string, unknown>): void {
   const report = estimate(
     { template, stackName: 'Scale' },
     { region: 'us-east-1', catalog: CATALOG, generatedAt: PINNED },
   );
-  const elapsed = cpuSeconds(t0);
   // every endpoint variant found its scalable target: min 1 / max 4 instances
   const endpointLines = report.stacks[0].lines.filter(
     (l) => l.resourceType === 'AWS::SageMaker::EndpointConfig',
@@ -36,25 +26,19 @@ function seconds(template: Record<string, unknown>): number {
   expect(endpointLines.length).toBeGreaterThan(0);
   for (const l of endpointLines.filter((x) => x.component.startsWith('Instance usage')))
     expect(l.monthly.max).toBeCloseTo(4 * l.monthly.min, 6);
-  return elapsed;
 }
 
 test('doubling the endpoints (4,000 → 8,000 models, configs, endpoints, scalable targets) at most about doubles the estimate time', () => {
   // Only the joined resources: the quadratic matcher this guards against took 4× the time here.
   const small = mixedTemplate(4000, { joinsOnly: true });
   const large = mixedTemplate(8000, { joinsOnly: true });
-  seconds(small); // warm-up: modules, catalog indexes, JIT
-  const s: number[] = [];
-  const l: number[] = [];
-  for (let i = 0; i < 5; i++) {
-    s.push(seconds(small));
-    l.push(seconds(large));
-  }
-  const ratio = Math.min(...l) / Math.min(...s);
-  expect(
-    ratio,
-    `fastest 8k ${Math.min(...l).toFixed(3)} s / fastest 4k ${Math.min(...s).toFixed(3)} s`,
-  ).toBeLessThan(2.6);
+  const r = doublingRatio(
+    () => estimateScale(small),
+    () => estimateScale(large),
+  );
+  expect(r.ratio, `fastest 8k ${r.large.toFixed(3)} s / fastest 4k ${r.small.toFixed(3)} s`).toBeLessThan(
+    LINEAR_DOUBLING_BOUND,
+  );
 }, 180_000);
 
 test('commitments: doubling both the compute lines and the plans (2,000 → 4,000 each) at most about doubles their application (each plan scanned every line)', () => {
@@ -96,26 +80,18 @@ test('commitments: doubling both the compute lines and the plans (2,000 → 4,00
     );
     return { report, file };
   };
-  const seconds = ({ report, file }: ReturnType<typeof sized>): number => {
-    const t0 = process.cpuUsage();
+  const apply = ({ report, file }: ReturnType<typeof sized>): void => {
     const applied = applyCommitments(report, file);
-    const elapsed = cpuSeconds(t0);
     // the reservations cover lines: the test measures real allocation work
     expect(applied.commitments!.coveredOnDemandExpected).toBeGreaterThan(0);
-    return elapsed;
   };
   const small = sized(2000);
   const large = sized(4000);
-  seconds(small); // warm-up
-  const s: number[] = [];
-  const l: number[] = [];
-  for (let i = 0; i < 5; i++) {
-    s.push(seconds(small));
-    l.push(seconds(large));
-  }
-  const ratio = Math.min(...l) / Math.min(...s);
-  expect(
-    ratio,
-    `fastest 4k ${Math.min(...l).toFixed(3)} s / fastest 2k ${Math.min(...s).toFixed(3)} s`,
-  ).toBeLessThan(2.6);
+  const r = doublingRatio(
+    () => apply(small),
+    () => apply(large),
+  );
+  expect(r.ratio, `fastest 4k ${r.large.toFixed(3)} s / fastest 2k ${r.small.toFixed(3)} s`).toBeLessThan(
+    LINEAR_DOUBLING_BOUND,
+  );
 }, 180_000);
