@@ -132,11 +132,7 @@ export function writeFileAtomic(
     }
   }
   const dir = dirname(target);
-  try {
-    mkdirSync(dir, { recursive: true });
-  } catch (e) {
-    throw new CostInputError(`${name}: cannot create its directory (${describeFsError(e)})`);
-  }
+  createParentDirectories(dir, name);
   // 96 random bits: a name nobody can plant a symlink at in advance; O_EXCL | O_NOFOLLOW refuse one anyway.
   const tmp = join(dir, `.${basename(target)}.${randomBytes(12).toString('hex')}.tmp`);
   let fd: number;
@@ -162,6 +158,56 @@ export function writeFileAtomic(
     rmSync(tmp, { force: true });
     if (e instanceof CostInputError) throw e;
     throw new CostInputError(`${name}: cannot write (${describeFsError(e)})`);
+  }
+}
+
+/**
+ * Creates the missing directories of `dir`, top down, one `mkdir` per missing segment. Not
+ * `mkdirSync(dir, { recursive: true })`: procfs answers ENOENT to a mkdir below a directory that
+ * exists, and Node's recursive mkdir then retries the same pair of calls forever
+ * (`--out /proc/self/nonexist/x` hung the CLI). The nearest existing ancestor must be a directory
+ * or a symlink to one (`--out linked-reports/2026/x.md` keeps working).
+ */
+function createParentDirectories(dir: string, name: string): void {
+  const missing: string[] = [];
+  let at = dir;
+  let existing = lstatOrUndefined(at, name);
+  while (existing === undefined) {
+    const up = dirname(at);
+    // dirname('/') is '/': the root always exists, so this only guards the loop
+    if (up === at) throw new CostInputError(`${name}: cannot create its directory (no existing ancestor)`);
+    missing.push(at);
+    at = up;
+    existing = lstatOrUndefined(at, name);
+  }
+  if (existing.isSymbolicLink()) {
+    try {
+      existing = statSync(at);
+    } catch (e) {
+      throw new CostInputError(
+        `${name}: its parent ${at} is a symbolic link that does not resolve (${describeFsError(e)})`,
+      );
+    }
+  }
+  if (!existing.isDirectory()) {
+    throw new CostInputError(`${name}: a parent is not a directory (${at} ${kindOf(existing)})`);
+  }
+  for (const segment of missing.reverse()) {
+    try {
+      mkdirSync(segment);
+    } catch (e) {
+      // another run may have created it meanwhile: a directory there is what was asked for
+      if ((e as NodeJS.ErrnoException).code === 'EEXIST' && isDirectory(segment)) continue;
+      throw new CostInputError(`${name}: cannot create its directory ${segment} (${describeFsError(e)})`);
+    }
+  }
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
   }
 }
 

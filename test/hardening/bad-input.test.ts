@@ -1713,7 +1713,14 @@ describe('the bundled CLI binary', () => {
       ['estimate', 'unknown-tag.yaml', '--region', 'us-east-1', '--out', OUT],
       'unknown-tag.yaml: resource Vm has no Type',
     ],
-  ])('%s: exit 2, one line, no stack trace, no --out file', (_what, argv, message) => {
+    [
+      // Node's mkdirSync(dir, { recursive: true }) looped forever on procfs, which answers ENOENT to
+      // a mkdir below /proc/self; the run is killed after 15 s, so a regression fails instead of hanging.
+      '--out below /proc (regression: the run never returned)',
+      ['estimate', 'vm.json', '--region', 'us-east-1', '--out', '/proc/self/nonexist/x'],
+      '--out /proc/self/nonexist/x: cannot create its directory /proc/self/nonexist (no such file or directory)',
+    ],
+  ])('%s: exit 2 within 15 s, one line, no stack trace, no --out file', (_what, argv, message) => {
     // GIVEN
     const before = snapshot(dir);
     // WHEN
@@ -1721,8 +1728,11 @@ describe('the bundled CLI binary', () => {
       cwd: dir,
       encoding: 'utf8',
       env: { PATH: process.env.PATH ?? '' },
+      timeout: 15_000,
+      killSignal: 'SIGKILL',
     });
     // THEN
+    expect(r.signal, 'killed after 15 s').toBeNull();
     expect(r.status).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/^cdk-ml-cost: [^\n]+\n$/);

@@ -7,7 +7,9 @@
 import { createServer, type Server } from 'node:http';
 import { type AddressInfo } from 'node:net';
 import {
+  existsSync,
   lstatSync,
+  mkdirSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
@@ -197,6 +199,24 @@ describe('the file module', () => {
     expect(() => writeFileAtomic(link, 'pwned')).toThrow(/symbolic link/);
     expect(readFileSync(victim, 'utf8')).toBe('keep');
     expect(lstatSync(link).isSymbolicLink()).toBe(true);
+  });
+
+  test('writeFileAtomic creates each missing parent, also below a symlink to a directory', () => {
+    const real = join(dir, 'real-reports');
+    mkdirSync(real);
+    symlinkSync(real, join(dir, 'linked-reports'));
+    writeFileAtomic(join(dir, 'a', 'b', 'c', 'report.md'), 'deep');
+    writeFileAtomic(join(dir, 'linked-reports', '2026', '12', 'report.md'), 'linked');
+    expect(readFileSync(join(dir, 'a', 'b', 'c', 'report.md'), 'utf8')).toBe('deep');
+    expect(readFileSync(join(real, '2026', '12', 'report.md'), 'utf8')).toBe('linked');
+  });
+
+  test('writeFileAtomic refuses a parent below a dangling symlink and creates nothing at its target', () => {
+    symlinkSync(join(dir, 'nowhere'), join(dir, 'dangling'));
+    expect(() => writeFileAtomic(join(dir, 'dangling', 'x', 'report.md'), 'x')).toThrow(
+      /dangling is a symbolic link that does not resolve \(no such file or directory\)$/,
+    );
+    expect(existsSync(join(dir, 'nowhere'))).toBe(false);
   });
 
   test('withLockFile: a second holder is told the first is running; the lock is gone afterwards', async () => {
