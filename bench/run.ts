@@ -401,9 +401,18 @@ function main(): void {
       );
       figures.push(
         figure(
+          'reference / one-bucket synth, warm, same runner',
+          '×',
+          ratios.map((r) => r.warm.wall / r.bucketSameRunner.wall),
+          TARGETS.synthOverOneBucket,
+        ),
+      );
+      figures.push(
+        figure(
           'reference / one-bucket synth, cold, same runner',
           '×',
           ratios.map((r) => r.cold.wall / r.bucketSameRunner.wall),
+          TARGETS.synthOverOneBucket,
         ),
       );
       if (ratios.every((r) => Number.isFinite(r.bucket.cpu))) {

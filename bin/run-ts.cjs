@@ -26,6 +26,7 @@ const cacheDir = join(caches, 'ts');
 // Node 22.1+ keeps V8's compiled code of every module (aws-cdk-lib's included) between runs.
 const { enableCompileCache } = require('node:module');
 if (typeof enableCompileCache === 'function') enableCompileCache(join(caches, 'v8'));
+const TRANSFORM = 1;
 let esbuild;
 let salt;
 
@@ -33,7 +34,8 @@ let salt;
 function transpile(source, filename) {
   if (salt === undefined) {
     esbuild = require('esbuild');
-    salt = `${esbuild.version}\0${process.version}\0`;
+    // Bump TRANSFORM when the options below change: entries written with others must not be served.
+    salt = `${TRANSFORM}\0${esbuild.version}\0${process.version}\0`;
   }
   const key = createHash('sha256').update(salt).update(filename).update('\0').update(source).digest('hex');
   const file = join(cacheDir, `${key}.js`);

@@ -1,6 +1,7 @@
 import { dirname } from 'node:path';
 import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
+import { CloudFormationValidatePlugin } from 'aws-cdk-lib';
 import type { IPolicyValidationContext, PolicyValidationPluginReport } from 'aws-cdk-lib';
 
 /**
@@ -9,13 +10,23 @@ import type { IPolicyValidationContext, PolicyValidationPluginReport } from 'aws
  */
 export const VALIDATION_WORKER_CONTEXT_KEY = 'cdk-ml-platform:validationWorker';
 
-/** How long a synth waits for the worker's report before validating on the main thread instead. */
-const REPORT_TIMEOUT_MS = 10 * 60 * 1000;
+/**
+ * How long a synth waits for a live worker's report before validating on the main thread instead (a
+ * worker that exits says so at once; this bounds a worker that hangs).
+ */
+const REPORT_TIMEOUT_MS = 3 * 60 * 1000;
 
-/** The shared state word: a job is pending, its reply has been posted, or the worker is gone. */
-const PENDING = 0;
-const REPLIED = 1;
-const GONE = 2;
+/**
+ * The shared state word: the worker starts or waits for its job, a job is pending, its reply has been
+ * posted, or the worker is gone (its exit handler, the first thing it installs, stores that).
+ */
+const IDLE = 0;
+const PENDING = 1;
+const REPLIED = 2;
+const GONE = 3;
+
+/** The worker of this process, while it runs: one engine per process is enough (one synth at a time). */
+let running: ValidationWorker | undefined;
 
 /** What the worker is sent: the plugin context without the construct tree (not cloneable, not read). */
 type Job = Omit<IPolicyValidationContext, 'appConstruct'>;
@@ -37,10 +48,10 @@ const WORKER_SOURCE = String.raw`
 const { workerData } = require('node:worker_threads');
 const state = new Int32Array(workerData.state);
 const port = workerData.port;
-const signal = (from, to) => {
-  if (Atomics.compareExchange(state, 0, from, to) === from) Atomics.notify(state, 0);
-};
-process.on('exit', () => signal(${PENDING}, ${GONE}));
+process.on('exit', () => {
+  Atomics.store(state, 0, ${GONE});
+  Atomics.notify(state, 0);
+});
 
 const lib = require(workerData.awsCdkLib);
 const plugin = new lib.CloudFormationValidatePlugin();
@@ -83,7 +94,7 @@ port.on('message', (job) => {
     reply = { error: String((e && e.message) || e) };
   }
   port.postMessage(reply);
-  signal(${PENDING}, ${REPLIED});
+  if (Atomics.compareExchange(state, 0, ${PENDING}, ${REPLIED}) === ${PENDING}) Atomics.notify(state, 0);
 });
 `;
 
@@ -98,10 +109,20 @@ port.on('message', (job) => {
  * exactly as without the worker.
  */
 export class ValidationWorker {
-  /** Starts a worker, or returns undefined where worker threads cannot run this program. */
-  public static start(): ValidationWorker | undefined {
+  /**
+   * Starts a worker, or returns undefined where it would not help: another worker of this process is
+   * still running (a second app validates on the main thread), the aws-cdk-lib in use builds its
+   * engine in the plugin's constructor on the main thread anyway (up to 2.269), or worker threads
+   * cannot run this program.
+   * @param awsCdkLib the aws-cdk-lib entry point the worker loads (default: the one this module uses)
+   */
+  public static start(awsCdkLib: string = require.resolve('aws-cdk-lib')): ValidationWorker | undefined {
+    if (running !== undefined) return undefined;
+    const prototype = CloudFormationValidatePlugin.prototype as unknown as Record<string, unknown>;
+    if (typeof prototype.initializeEngine !== 'function') return undefined;
     try {
-      return new ValidationWorker();
+      running = new ValidationWorker(awsCdkLib);
+      return running;
     } catch {
       return undefined;
     }
@@ -118,11 +139,10 @@ export class ValidationWorker {
 
   private disposed = false;
 
-  private constructor() {
-    const awsCdkLib = require.resolve('aws-cdk-lib');
+  private constructor(awsCdkLib: string) {
     const channel = new MessageChannel();
     this.port = channel.port1;
-    this.state[0] = GONE;
+    this.state[0] = IDLE;
     this.worker = new Worker(WORKER_SOURCE, {
       eval: true,
       workerData: {
@@ -162,7 +182,11 @@ export class ValidationWorker {
       accountId: context.accountId,
       region: context.region,
     };
-    Atomics.store(this.state, 0, PENDING);
+    // A worker that has exited (it failed to start, or ran out of memory) stored GONE: validate here.
+    if (Atomics.compareExchange(this.state, 0, IDLE, PENDING) !== IDLE) {
+      this.dispose();
+      return;
+    }
     this.pending = key;
     this.port.postMessage(job);
   }
@@ -186,6 +210,7 @@ export class ValidationWorker {
     if (this.disposed) return;
     this.disposed = true;
     this.pending = undefined;
+    if (running === this) running = undefined;
     this.port.close();
     void this.worker.terminate();
   }

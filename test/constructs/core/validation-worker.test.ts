@@ -54,6 +54,42 @@ describe('ValidationWorker', () => {
     expect(worker!.running).toBe(false);
   });
 
+  test('a worker that dies at start gives no report at once, not after the timeout', () => {
+    // GIVEN a worker whose aws-cdk-lib cannot be loaded: it exits before it is asked
+    const worker = ValidationWorker.start(join(dir, 'no-such-aws-cdk-lib.js'))!;
+    const busy = Date.now() + 1500;
+    while (Date.now() < busy); // the main thread builds the app meanwhile; no event loop turns
+    // WHEN
+    const t0 = Date.now();
+    const report = worker.report(contextOf(template));
+    // THEN
+    expect(report).toBeUndefined();
+    expect(Date.now() - t0).toBeLessThan(20_000);
+    expect(worker.running).toBe(false);
+  });
+
+  test('a worker that dies after it was given its job wakes the waiting synth', () => {
+    // GIVEN the job posted before the worker could even start
+    const worker = ValidationWorker.start(join(dir, 'no-such-aws-cdk-lib.js'))!;
+    worker.post(contextOf(template));
+    // WHEN
+    const t0 = Date.now();
+    const report = worker.report(contextOf(template));
+    // THEN
+    expect(report).toBeUndefined();
+    expect(Date.now() - t0).toBeLessThan(20_000);
+  });
+
+  test('one worker per process: a second app validates on the main thread while the first runs', () => {
+    const first = ValidationWorker.start();
+    expect(first).toBeDefined();
+    expect(ValidationWorker.start()).toBeUndefined();
+    first!.dispose();
+    const next = ValidationWorker.start();
+    expect(next).toBeDefined();
+    next!.dispose();
+  });
+
   test('a job the plugin cannot do gives no report (the caller validates on the main thread)', () => {
     // GIVEN
     const worker = ValidationWorker.start()!;
