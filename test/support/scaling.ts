@@ -1,7 +1,8 @@
 /**
  * Linear-time guards that hold on a loaded 2-core machine: CPU time of this process (wall time is
- * stretched by whatever else runs), the two sizes timed alternately, five times each after a warm-up,
- * the fastest of each compared. Quadratic work gives a ratio near 4 when the size doubles, linear work
+ * stretched by whatever else runs), the two sizes timed alternately, five times each after a warm-up
+ * of both, the fastest of each compared; sizes large enough that a run takes a tenth of a second or
+ * more (below that, garbage collection and the JIT decide the ratio). Quadratic work gives a ratio near 4 when the size doubles, linear work
  * near 2: guards assert the ratio stays under 2.6.
  */
 export const LINEAR_DOUBLING_BOUND = 2.6;
@@ -20,7 +21,9 @@ export function doublingRatio(
   large: () => void,
   runs = 5,
 ): { ratio: number; small: number; large: number } {
-  small(); // warm-up: modules, indexes, JIT
+  // warm-up of both sizes: modules, indexes, the JIT's optimised code for each size's paths
+  small();
+  large();
   const s: number[] = [];
   const l: number[] = [];
   for (let i = 0; i < runs; i++) {
