@@ -1,4 +1,4 @@
-import { Annotations, ArnFormat, Stack } from 'aws-cdk-lib';
+import { Annotations, Stack } from 'aws-cdk-lib';
 import type * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as sns from 'aws-cdk-lib/aws-sns';
@@ -126,13 +126,13 @@ export function topicRuleTarget(topic: sns.ITopic, message?: events.RuleTargetIn
         TopicPublisher.EVENTBRIDGE,
         sameStack
           ? {
-              // Ref of a rule on the default event bus is its name (CloudFormation, AWS::Events::Rule).
-              arn: Stack.of(rule).formatArn({
-                service: 'events',
-                resource: 'rule',
-                resourceName: rule.ruleName,
-                arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
-              }),
+              // The rule's own ARN (Fn::GetAtt Arn), not one built from its name: the Service
+              // Authorization Reference (Amazon EventBridge, resource types) lists rule-on-default-event-bus
+              // as `rule/${RuleName}` but rule-on-custom-event-bus as `rule/${EventBusName}/${RuleName}`,
+              // so the default-bus form never matched a custom bus's rule and SNS dropped its events.
+              // No cycle: the statement lives in the topic's AWS::SNS::TopicPolicy, which depends on the
+              // rule; the rule depends on the topic only.
+              arn: rule.ruleArn,
               id: rule.node.addr.slice(0, 8),
             }
           : undefined,

@@ -149,8 +149,11 @@ describe('least privilege in the reference stacks', () => {
         expect(s.Condition?.StringEquals?.['aws:SourceAccount'], `${stack}/${id}`).toEqual({
           Ref: 'AWS::AccountId',
         });
-        const arn = JSON.stringify(s.Condition?.ArnLike?.['aws:SourceArn']);
-        expect(arn, `${stack}/${id}`).toMatch(/:rule\/",\{"Ref":"[A-Za-z0-9]+"\}\]/);
+        // the rule's own ARN (Fn::GetAtt Arn), of a rule of the same stack
+        const arn = s.Condition?.ArnLike?.['aws:SourceArn'] as Json;
+        expect(arn, `${stack}/${id}`).toEqual({ 'Fn::GetAtt': [expect.any(String), 'Arn'] });
+        const rule = templates.find(([name]) => name === stack)?.[1].Resources[arn['Fn::GetAtt'][0]];
+        expect(rule?.Type, `${stack}/${id}`).toBe('AWS::Events::Rule');
       }
     }
   });
@@ -418,7 +421,9 @@ describe('topicRuleTarget', () => {
     const policy = Template.fromStack(home).findResources('AWS::SNS::TopicPolicy');
     const published = statements(Object.values(policy)[0].Properties.PolicyDocument);
     expect(published).toHaveLength(2);
-    expect(JSON.stringify(published[0].Condition.ArnLike)).toContain('"Ref":"Local');
+    expect(published[0].Condition.ArnLike).toEqual({
+      'aws:SourceArn': { 'Fn::GetAtt': [expect.stringMatching(/^Local/), 'Arn'] },
+    });
     expect(published[1].Condition.ArnLike).toEqual({
       'aws:SourceArn': {
         'Fn::Join': [
@@ -431,5 +436,38 @@ describe('topicRuleTarget', () => {
     Template.fromStack(home).hasResourceProperties('AWS::SNS::TopicPolicy', {
       PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Condition: Match.anyValue() })]) },
     });
+  });
+
+  test('a rule on a custom event bus is admitted by its ARN, rule/<bus>/<name> (was: the default-bus rule/<name>, so SNS dropped its events)', () => {
+    // GIVEN a rule on a custom bus; the Service Authorization Reference lists rule-on-custom-event-bus as
+    // arn:${Partition}:events:${Region}:${Account}:rule/${EventBusName}/${RuleName}
+    const app = new App();
+    const stack = new Stack(app, 'Bus', { env: { region: 'eu-west-1' } });
+    const topic = new sns.Topic(stack, 'Topic');
+    const bus = new events.EventBus(stack, 'Training', { eventBusName: 'training' });
+    // WHEN
+    const rule = new events.Rule(stack, 'OnBus', {
+      eventBus: bus,
+      eventPattern: { source: ['ml.training'] },
+      targets: [topicRuleTarget(topic)],
+    });
+    // THEN the condition is the rule's Arn attribute, which CloudFormation resolves to the bus-qualified
+    // ARN, and the template has no dependency cycle (Template.fromStack checks for one)
+    const template = Template.fromStack(stack);
+    const ruleId = stack.getLogicalId(rule.node.defaultChild as events.CfnRule);
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Principal: { Service: 'events.amazonaws.com' },
+            Condition: {
+              StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+              ArnLike: { 'aws:SourceArn': { 'Fn::GetAtt': [ruleId, 'Arn'] } },
+            },
+          }),
+        ]),
+      },
+    });
+    expect(JSON.stringify(template.toJSON())).not.toMatch(/:rule\/",\{"Ref":"/);
   });
 });

@@ -65,11 +65,25 @@ export function publishersOf(topic: CfnTopic): TopicPublisher[] {
 /**
  * Whether the statement's source conditions can match the publisher: an `aws:SourceArn` condition
  * must name the publisher's service (or be a wildcard). `aws:SourceAccount` is the account either way.
+ * An `aws:SourceArn` that is a whole reference (`Fn::GetAtt [Rule, Arn]`, as `topicRuleTarget` writes
+ * it) names the service of the resource referred to, by its type (`AWS::Events::Rule` → `events`),
+ * when `typeOf` knows that resource; a reference to anything else (a parameter, an import) is
+ * taken as it may match.
  */
-export function sourceConditionsAdmit(statement: Statement, publisher: TopicPublisher): boolean {
+export function sourceConditionsAdmit(
+  statement: Statement,
+  publisher: TopicPublisher,
+  typeOf: (logicalId: string) => string | undefined = () => undefined,
+): boolean {
   const sourceArns = conditionValues(statement, 'aws:SourceArn');
   if (sourceArns === undefined) return true;
   return sourceArns.some((arn) => {
+    const reference = /^\$\{([^}.]+)(?:\.[^}]*)?\}$/.exec(arn);
+    if (reference) {
+      const type = typeOf(reference[1]);
+      // `AWS::CloudWatch::Alarm`, `AWS::Events::Rule`, `AWS::Budgets::Budget`, `AWS::CE::AnomalySubscription`
+      return type === undefined || type.split('::')[1]?.toLowerCase() === publisher.arnService;
+    }
     // References render as `${AWS::Partition}`, whose own colons would shift the ARN's fields.
     const service = arn.replace(/\$\{[^}]*\}/g, '*').split(':')[2];
     return arn === '*' || service === publisher.arnService || service === '*';

@@ -166,7 +166,9 @@ describe('alarm topic', () => {
     expect(eventBridge.length).toBeGreaterThan(0);
     for (const st of eventBridge) {
       expect(st.Condition.StringEquals).toEqual({ 'aws:SourceAccount': ENV.account });
-      expect(JSON.stringify(st.Condition.ArnLike['aws:SourceArn'])).toMatch(/:rule\/","?\{"Ref":"/);
+      const arn = st.Condition.ArnLike['aws:SourceArn'];
+      expect(arn).toEqual({ 'Fn::GetAtt': [expect.any(String), 'Arn'] });
+      expect(resourcesOf('AWS::Events::Rule').map((r) => r.id)).toContain(arn['Fn::GetAtt'][0]);
     }
   });
 });

@@ -587,6 +587,17 @@ const CASES: Record<string, RuleCases> = {
             }),
           ],
         }),
+      'aws:SourceArn: the Arn attribute of the publishing rule (`Fn::GetAtt`, as topicRuleTarget writes it)':
+        (s) =>
+          topicWith(s, {
+            publishers: ['rule'],
+            policy: (t) => [
+              TLS_ONLY,
+              allowPublish(t, SERVICE.rule, {
+                ArnLike: { 'aws:SourceArn': { 'Fn::GetAtt': ['FailedJobs', 'Arn'] } },
+              }),
+            ],
+          }),
       'L2 topic with enforceSSL and grantPublish to CloudWatch': (s) => {
         const topic = new sns.Topic(s, 'L2Topic', { enforceSSL: true });
         topic.grantPublish(new iam.ServicePrincipal('cloudwatch.amazonaws.com'));
@@ -623,6 +634,19 @@ const CASES: Record<string, RuleCases> = {
             ],
           }),
         ['costalerts.amazonaws.com'],
+      ],
+      'aws:SourceArn: the Arn attribute of a resource of another service (an alarm for EventBridge)': [
+        (s) =>
+          topicWith(s, {
+            publishers: ['alarm', 'rule'],
+            policy: (t) => [
+              allowPublish(t, SERVICE.alarm),
+              allowPublish(t, SERVICE.rule, {
+                ArnLike: { 'aws:SourceArn': { 'Fn::GetAtt': ['Alarm', 'Arn'] } },
+              }),
+            ],
+          }),
+        ['events.amazonaws.com'],
       ],
       'unconditional Deny of sns:Publish': [
         (s) =>

@@ -8,13 +8,14 @@ import {
   wildcardMatch,
   type Statement,
 } from '../../private/policy';
-import { logicalIdOf, refersTo, resourcesOfType, prop } from '../../private/stack-index';
+import { logicalIdOf, refersTo, resourceByLogicalId, resourcesOfType, prop } from '../../private/stack-index';
 import { publishersOf, sourceConditionsAdmit, type TopicPublisher } from '../../private/topic-publishers';
 
 /**
  * SNS topics that CloudWatch alarms, EventBridge rules, AWS Budgets or Cost Anomaly Detection in the
  * same stack publish to admit each of those services in their topic policy (`sns:Publish` for the
- * service principal, with any `aws:SourceArn` condition naming that service).
+ * service principal, with any `aws:SourceArn` condition naming that service, by its ARN or as the Arn
+ * attribute of a resource of that service).
  *
  * An `AWS::SNS::TopicPolicy` replaces the topic's default policy, which is what lets CloudWatch alarms
  * of the owning account publish; without any topic policy, only CloudWatch is admitted. EventBridge
@@ -38,7 +39,7 @@ export function SnsTopicPolicyAdmitsPublishers(node: CfnResource): NagRuleResult
   const blocked = publishers.filter((publisher) =>
     policies.length === 0
       ? publisher.service !== 'cloudwatch.amazonaws.com'
-      : !admits(statements, publisher, logicalIdOf(node)),
+      : !admits(statements, publisher, node),
   );
   return blocked.length === 0 ? NagRuleCompliance.COMPLIANT : blocked.map((p) => p.service);
 }
@@ -49,11 +50,10 @@ function coversTopic(statement: Statement, topicLogicalId: string): boolean {
   );
 }
 
-function admits(
-  statements: readonly Statement[],
-  publisher: TopicPublisher,
-  topicLogicalId: string,
-): boolean {
+function admits(statements: readonly Statement[], publisher: TopicPublisher, topic: CfnTopic): boolean {
+  const topicLogicalId = logicalIdOf(topic);
+  const typeOf = (logicalId: string): string | undefined =>
+    resourceByLogicalId(topic, logicalId)?.cfnResourceType;
   const relevant = statements.filter(
     (s) =>
       namesService(s, publisher.service) && coversAction(s, 'sns:Publish') && coversTopic(s, topicLogicalId),
@@ -61,5 +61,5 @@ function admits(
   // A Deny without conditions shuts the publisher out whatever the Allows say; conditional Denies
   // (TLS-only publishing) do not apply to AWS services, which publish over TLS.
   if (relevant.some((s) => s.effect === 'Deny' && s.conditions.size === 0)) return false;
-  return relevant.some((s) => s.effect === 'Allow' && sourceConditionsAdmit(s, publisher));
+  return relevant.some((s) => s.effect === 'Allow' && sourceConditionsAdmit(s, publisher, typeOf));
 }
