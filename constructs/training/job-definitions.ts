@@ -7,7 +7,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { acknowledgeFindings, acknowledgeGrantPolicy } from '../core/compliance';
+import { acknowledgeGrantPolicy } from '../core/compliance';
 import { sourceScopedPrincipal } from '../core/service-principals';
 import { FSX_MOUNT_PATH } from './launch-template';
 import { acknowledgePolicyWildcards } from '../core/wildcards';
@@ -356,11 +356,6 @@ function acknowledgeTrainingRole(role: iam.IRole, ctx: TrainingJobContext, prefi
 }
 
 function acknowledgeExecutionRole(role: iam.IRole, ctx: TrainingJobContext): void {
-  acknowledgeFindings(
-    role,
-    ['MlPlatform-IamRoleTrustSourceConditions'],
-    `${role.node.path} is the task execution role: ECS documents aws:SourceAccount/aws:SourceArn for the task IAM role only, and a trust condition on keys ECS may not send when it assumes the execution role would fail every job at start; iam:PassRole in this account is what binds the role to these jobs.`,
-  );
   acknowledgeGrantPolicy(
     role,
     `the job log group of cluster ${ctx.clusterName} and the job image's registry`,

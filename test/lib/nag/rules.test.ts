@@ -4,6 +4,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as fsx from 'aws-cdk-lib/aws-fsx';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -579,8 +580,39 @@ const CASES: Record<string, RuleCases> = {
       'SageMaker model role without conditions': (s) => trustRole(s, 'sagemaker.amazonaws.com'),
       'ECS task role conditioned on something else': (s) =>
         trustRole(s, 'ecs-tasks.amazonaws.com', { StringEquals: { 'aws:RequestedRegion': 'us-east-1' } }),
+      'one role as both the execution role and the job role of a Batch job, without conditions': (s) => {
+        const role = trustRole(s, 'ecs-tasks.amazonaws.com');
+        new batch.CfnJobDefinition(s, 'Job', {
+          type: 'container',
+          containerProperties: {
+            image: 'public.ecr.aws/docker/library/busybox:latest',
+            executionRoleArn: (role as iam.CfnRole).attrArn,
+            jobRoleArn: (role as iam.CfnRole).attrArn,
+          },
+        });
+        return role;
+      },
     },
     notApplicable: {
+      'ECS task execution role of a task definition (ECS documents no condition for it)': (s) => {
+        const role = trustRole(s, 'ecs-tasks.amazonaws.com');
+        new ecs.CfnTaskDefinition(s, 'Task', {
+          executionRoleArn: (role as iam.CfnRole).attrArn,
+          containerDefinitions: [{ name: 'c', image: 'public.ecr.aws/docker/library/busybox:latest' }],
+        });
+        return role;
+      },
+      "Batch job definition's execution role (containerProperties.executionRoleArn)": (s) => {
+        const role = trustRole(s, 'ecs-tasks.amazonaws.com');
+        new batch.CfnJobDefinition(s, 'Job', {
+          type: 'container',
+          containerProperties: {
+            image: 'public.ecr.aws/docker/library/busybox:latest',
+            executionRoleArn: (role as iam.CfnRole).attrArn,
+          },
+        });
+        return role;
+      },
       'Lambda (no documented source condition for execution roles)': (s) =>
         trustRole(s, 'lambda.amazonaws.com'),
       'EC2 instance role (no documented source condition)': (s) => trustRole(s, 'ec2.amazonaws.com'),
