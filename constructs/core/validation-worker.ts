@@ -31,7 +31,8 @@ let running: ValidationWorker | undefined;
 /** What the worker is sent: the plugin context without the construct tree (not cloneable, not read). */
 type Job = Omit<IPolicyValidationContext, 'appConstruct'>;
 
-type Reply = { readonly report: PolicyValidationPluginReport } | { readonly error: string };
+type Reply =
+  { readonly report: PolicyValidationPluginReport; readonly headStart: boolean } | { readonly error: string };
 
 /**
  * The worker's program (CommonJS, evaluated as given: it must not depend on how this file was compiled).
@@ -55,6 +56,8 @@ process.on('exit', () => {
 
 const lib = require(workerData.awsCdkLib);
 const plugin = new lib.CloudFormationValidatePlugin();
+// Whether the plugin validated with the engine built ahead (false: it had to build another).
+let headStart = false;
 try {
   if (typeof plugin.initializeEngine === 'function') {
     const engines = require(require.resolve('@aws/cloudformation-validate', { paths: [workerData.awsCdkLibDir] }));
@@ -76,6 +79,7 @@ try {
         if (built !== undefined && JSON.stringify(config) === key) {
           const engine = built;
           built = undefined;
+          headStart = true;
           return engine;
         }
         return new Engine(config);
@@ -89,7 +93,7 @@ try {
 port.on('message', (job) => {
   let reply;
   try {
-    reply = { report: plugin.validate(job) };
+    reply = { report: plugin.validate(job), headStart };
   } catch (e) {
     reply = { error: String((e && e.message) || e) };
   }
@@ -161,6 +165,17 @@ export class ValidationWorker {
     this.worker.on('error', () => this.dispose());
   }
 
+  private _usedEngineBuiltAhead: boolean | undefined;
+
+  /**
+   * After a report: whether aws-cdk-lib's plugin validated with the engine the worker built ahead
+   * (false means it asked for another configuration, as when a later aws-cdk-lib adds built-in rules
+   * for the app's resource types, and built a second engine: no head start).
+   */
+  public get usedEngineBuiltAhead(): boolean | undefined {
+    return this._usedEngineBuiltAhead;
+  }
+
   /** Whether the worker still takes a job (it stops after its report, at a failure, or when disposed). */
   public get running(): boolean {
     return !this.disposed;
@@ -202,7 +217,9 @@ export class ValidationWorker {
     const message = receiveMessageOnPort(this.port)?.message as Reply | undefined;
     // One job per worker: its engine's memory is released as soon as the report is in.
     this.dispose();
-    return message === undefined || 'error' in message ? undefined : message.report;
+    if (message === undefined || 'error' in message) return undefined;
+    this._usedEngineBuiltAhead = message.headStart;
+    return message.report;
   }
 
   /** Stops the worker (its engine's memory goes with it). */

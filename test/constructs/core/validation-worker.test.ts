@@ -52,6 +52,8 @@ describe('ValidationWorker', () => {
     expect(expected.violations.map((v) => v.ruleName)).toEqual(expect.arrayContaining(['F3002', 'F3031']));
     expect(report).toEqual(expected);
     expect(worker!.running).toBe(false);
+    // the engine built while the app was being built is the one that validated (the head start)
+    expect(worker!.usedEngineBuiltAhead).toBe(true);
   });
 
   test('a worker that dies at start gives no report at once, not after the timeout', () => {
