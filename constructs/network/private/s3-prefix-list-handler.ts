@@ -8,7 +8,11 @@
  * `Reason` when FAILED, the `PhysicalResourceId`, and `StackId`, `RequestId` and `LogicalResourceId`
  * copied from the request; `Data` holds the attributes `Fn::GetAtt` reads.
  */
-import { DescribeManagedPrefixListsCommand, EC2Client } from '@aws-sdk/client-ec2';
+import {
+  DescribeManagedPrefixListsCommand,
+  EC2Client,
+  type DescribeManagedPrefixListsCommandOutput,
+} from '@aws-sdk/client-ec2';
 
 /** The attribute the construct reads with `Fn::GetAtt`. */
 export const PREFIX_LIST_ID_ATTRIBUTE = 'PrefixListId';
@@ -20,6 +24,30 @@ export const PREFIX_LIST_ID_ATTRIBUTE = 'PrefixListId';
  * means a misbehaving endpoint, not a longer answer.
  */
 export const MAX_PAGES = 10;
+
+/**
+ * How long one DescribeManagedPrefixLists call may take, retries of the SDK included. The call reads
+ * one small page; an endpoint silent for this long is not going to answer within the function's
+ * one-minute timeout either.
+ */
+export const REQUEST_TIMEOUT_MS = 10_000;
+
+/**
+ * The time kept back from the function's remaining time to answer CloudFormation: the lookup is
+ * given up this long before Lambda would stop the function, so a FAILED response still reaches the
+ * response URL. A function stopped by its timeout answers nothing, and CloudFormation then waits for
+ * the custom resource's service timeout.
+ */
+export const RESPONSE_RESERVE_MS = 5_000;
+
+/** The longest the PUT to the response URL may take when time allows. */
+export const RESPONSE_TIMEOUT_MS = 30_000;
+
+/** The part of the Lambda context the handler reads. */
+export interface HandlerContext {
+  /** "Returns the number of milliseconds left before the execution times out" (Lambda, Node.js context object). */
+  getRemainingTimeInMillis(): number;
+}
 
 /** The fields of a CloudFormation custom resource request the handler reads. */
 export interface CustomResourceEvent {
@@ -44,20 +72,66 @@ export interface CustomResourceResponse {
   readonly Data?: Record<string, string>;
 }
 
-/** Sends the response to CloudFormation; replaced in tests only to observe failures of the PUT itself. */
-export type Respond = (url: string, response: CustomResourceResponse) => Promise<void>;
+/** Sends the response to CloudFormation within `timeoutMs`. */
+export type Respond = (url: string, response: CustomResourceResponse, timeoutMs: number) => Promise<void>;
 
-/** The id of the prefix list with this exact name, following `nextToken` up to `MAX_PAGES` pages. */
-export async function lookupPrefixListId(client: EC2Client, name: string): Promise<string> {
+/** Options of `createHandler`; the defaults are the deployed function's. */
+export interface HandlerOptions {
+  /** @default putResponse */
+  readonly respond?: Respond;
+  /** @default REQUEST_TIMEOUT_MS */
+  readonly requestTimeoutMs?: number;
+  /** @default RESPONSE_RESERVE_MS */
+  readonly responseReserveMs?: number;
+}
+
+/** Options of `lookupPrefixListId`. */
+export interface LookupOptions {
+  /** Aborts the lookup as a whole (the function's deadline). */
+  readonly deadline?: AbortSignal;
+  /** @default REQUEST_TIMEOUT_MS */
+  readonly requestTimeoutMs?: number;
+}
+
+/**
+ * The id of the prefix list with this exact name, following `nextToken` up to `MAX_PAGES` pages.
+ * Each call is aborted after `requestTimeoutMs`, and every call when `deadline` fires: a silent
+ * endpoint must not hold the function until Lambda stops it (`client.send(command, { abortSignal })`).
+ */
+export async function lookupPrefixListId(
+  client: EC2Client,
+  name: string,
+  options: LookupOptions = {},
+): Promise<string> {
+  const requestTimeoutMs = options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
   let nextToken: string | undefined;
   for (let page = 0; page < MAX_PAGES; page++) {
-    const out = await client.send(
-      new DescribeManagedPrefixListsCommand({
-        Filters: [{ Name: 'prefix-list-name', Values: [name] }],
-        MaxResults: 100,
-        NextToken: nextToken,
-      }),
-    );
+    const perRequest = AbortSignal.timeout(requestTimeoutMs);
+    const signals = options.deadline ? [perRequest, options.deadline] : [perRequest];
+    let out: DescribeManagedPrefixListsCommandOutput;
+    try {
+      out = await client.send(
+        new DescribeManagedPrefixListsCommand({
+          Filters: [{ Name: 'prefix-list-name', Values: [name] }],
+          MaxResults: 100,
+          NextToken: nextToken,
+        }),
+        { abortSignal: AbortSignal.any(signals) },
+      );
+    } catch (e) {
+      // The SDK reports an abort as a bare `AbortError: Request aborted`: say which limit was hit.
+      if (options.deadline?.aborted) {
+        throw new TimeoutError(
+          `DescribeManagedPrefixLists (page ${page + 1}) had not answered when this function's time was nearly up; answering FAILED while CloudFormation can still be told`,
+        );
+      }
+      if (perRequest.aborted) {
+        throw new TimeoutError(
+          `DescribeManagedPrefixLists (page ${page + 1}) did not answer within ${requestTimeoutMs} ms`,
+        );
+      }
+      throw e;
+    }
     const match = (out.PrefixLists ?? []).find((p) => p.PrefixListName === name && p.PrefixListId);
     if (match?.PrefixListId) return match.PrefixListId;
     nextToken = out.NextToken || undefined;
@@ -66,9 +140,20 @@ export async function lookupPrefixListId(client: EC2Client, name: string): Promi
   throw new Error(`No prefix list named ${name} after ${MAX_PAGES} pages of DescribeManagedPrefixLists`);
 }
 
-/** The handler, over a given client and response sender. */
-export function createHandler(client: EC2Client, respond: Respond = putResponse) {
-  return async (event: CustomResourceEvent): Promise<CustomResourceResponse> => {
+/** A limit of time ran out (the message says which). */
+export class TimeoutError extends Error {
+  public override readonly name = 'TimeoutError';
+}
+
+/** The handler, over a given client. */
+export function createHandler(client: EC2Client, options: HandlerOptions = {}) {
+  const respond = options.respond ?? putResponse;
+  const reserveMs = options.responseReserveMs ?? RESPONSE_RESERVE_MS;
+  return async (event: CustomResourceEvent, context: HandlerContext): Promise<CustomResourceResponse> => {
+    // The deadline is taken from the context at once: the time left is the function's timeout less
+    // what has run so far.
+    const remainingMs = context.getRemainingTimeInMillis();
+    const startedAt = Date.now();
     const name = String(event.ResourceProperties.PrefixListName ?? '');
     // The name is the physical id: an update to another name is a replacement, and a delete needs
     // no call (nothing was created).
@@ -88,7 +173,11 @@ export function createHandler(client: EC2Client, respond: Respond = putResponse)
             `PrefixListName must be an AWS-managed prefix list name, got ${JSON.stringify(name)}`,
           );
         }
-        const id = await lookupPrefixListId(client, name);
+        const deadline = AbortSignal.timeout(Math.max(0, remainingMs - reserveMs));
+        const id = await lookupPrefixListId(client, name, {
+          deadline,
+          requestTimeoutMs: options.requestTimeoutMs,
+        });
         response = {
           Status: 'SUCCESS',
           ...base,
@@ -101,7 +190,9 @@ export function createHandler(client: EC2Client, respond: Respond = putResponse)
       }
     }
     console.log(JSON.stringify({ requestType: event.RequestType, name, status: response.Status }));
-    await respond(event.ResponseURL, response);
+    // The PUT may use what is left, less a margin for the function to return.
+    const leftMs = remainingMs - (Date.now() - startedAt) - 500;
+    await respond(event.ResponseURL, response, Math.min(RESPONSE_TIMEOUT_MS, Math.max(1_000, leftMs)));
     return response;
   };
 }
@@ -110,20 +201,27 @@ export function createHandler(client: EC2Client, respond: Respond = putResponse)
  * PUT to the pre-signed S3 URL. The content type is left empty: the URL is signed without one, as
  * the cfn-response module sends it.
  */
-export async function putResponse(url: string, response: CustomResourceResponse): Promise<void> {
+export async function putResponse(
+  url: string,
+  response: CustomResourceResponse,
+  timeoutMs: number = RESPONSE_TIMEOUT_MS,
+): Promise<void> {
   const body = JSON.stringify(response);
   const res = await fetch(url, {
     method: 'PUT',
     body,
     headers: { 'content-type': '', 'content-length': String(Buffer.byteLength(body)) },
-    signal: AbortSignal.timeout(30_000),
+    signal: AbortSignal.timeout(timeoutMs),
   });
   if (!res.ok) throw new Error(`The response URL answered HTTP ${res.status}`);
 }
 
 let cached: ReturnType<typeof createHandler> | undefined;
 
-export async function handler(event: CustomResourceEvent): Promise<CustomResourceResponse> {
+export async function handler(
+  event: CustomResourceEvent,
+  context: HandlerContext,
+): Promise<CustomResourceResponse> {
   cached ??= createHandler(new EC2Client({}));
-  return cached(event);
+  return cached(event, context);
 }

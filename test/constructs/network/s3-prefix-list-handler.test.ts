@@ -5,7 +5,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, test, vi } from 'vit
 import {
   createHandler,
   MAX_PAGES,
+  putResponse,
   type CustomResourceEvent,
+  type HandlerContext,
 } from '../../../constructs/network/private/s3-prefix-list-handler';
 
 /**
@@ -22,6 +24,8 @@ let server: Server;
 let endpoint: string;
 let pages: Page[];
 let errorCode: string | undefined;
+/** EC2 takes the request and never answers. */
+let silent: boolean;
 let responseStatus: number;
 const ec2Requests: { form: URLSearchParams; headers: IncomingHttpHeaders }[] = [];
 const responses: { url: string; headers: IncomingHttpHeaders; body: Record<string, unknown> }[] = [];
@@ -39,6 +43,7 @@ beforeAll(async () => {
       }
       const form = new URLSearchParams(raw);
       ec2Requests.push({ form, headers: req.headers });
+      if (silent) return;
       if (errorCode) {
         res.writeHead(403, { 'content-type': 'text/xml;charset=UTF-8' });
         res.end(
@@ -62,10 +67,17 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+afterAll(
+  () =>
+    new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    }),
+);
 beforeEach(() => {
   pages = [];
   errorCode = undefined;
+  silent = false;
   responseStatus = 200;
   ec2Requests.length = 0;
   responses.length = 0;
@@ -92,6 +104,14 @@ function event(overrides: Partial<CustomResourceEvent> = {}): CustomResourceEven
   };
 }
 
+/** A Lambda context with `ms` left, counted down from the call as Lambda does. */
+function contextWith(ms: number): HandlerContext {
+  const end = Date.now() + ms;
+  return { getRemainingTimeInMillis: () => end - Date.now() };
+}
+/** The deployed function's timeout (one minute). */
+const MINUTE = () => contextWith(60_000);
+
 const S3 = { id: 'pl-63a5400a', name: 'com.amazonaws.us-east-1.s3' };
 
 describe('S3 prefix-list lookup handler', () => {
@@ -99,7 +119,7 @@ describe('S3 prefix-list lookup handler', () => {
     // GIVEN
     pages = [{ lists: [S3] }];
     // WHEN
-    await createHandler(client())(event());
+    await createHandler(client())(event(), MINUTE());
     // THEN
     expect(ec2Requests).toHaveLength(1);
     const { form, headers } = ec2Requests[0];
@@ -128,7 +148,10 @@ describe('S3 prefix-list lookup handler', () => {
     // GIVEN
     pages = [{ lists: [], nextToken: 't1' }, { lists: [S3] }];
     // WHEN
-    const out = await createHandler(client())(event({ RequestType: 'Update', PhysicalResourceId: S3.name }));
+    const out = await createHandler(client())(
+      event({ RequestType: 'Update', PhysicalResourceId: S3.name }),
+      MINUTE(),
+    );
     // THEN
     expect(ec2Requests.map((r) => r.form.get('NextToken'))).toEqual([null, 't1']);
     expect(out.Data).toEqual({ PrefixListId: 'pl-63a5400a' });
@@ -154,7 +177,7 @@ describe('S3 prefix-list lookup handler', () => {
     // GIVEN
     arrange();
     // WHEN
-    await createHandler(client())(event());
+    await createHandler(client())(event(), MINUTE());
     // THEN
     expect(responses).toHaveLength(1);
     expect(responses[0].body).toMatchObject({
@@ -167,7 +190,7 @@ describe('S3 prefix-list lookup handler', () => {
 
   test('a property that is not an AWS-managed prefix-list name is refused without calling EC2', async () => {
     // WHEN
-    await createHandler(client())(event({ ResourceProperties: { PrefixListName: 'my-list' } }));
+    await createHandler(client())(event({ ResourceProperties: { PrefixListName: 'my-list' } }), MINUTE());
     // THEN
     expect(ec2Requests).toHaveLength(0);
     expect(responses[0].body).toMatchObject({ Status: 'FAILED', Reason: expect.stringMatching(/"my-list"/) });
@@ -175,11 +198,59 @@ describe('S3 prefix-list lookup handler', () => {
 
   test('Delete answers SUCCESS with the physical id it was given and calls nothing', async () => {
     // WHEN
-    await createHandler(client())(event({ RequestType: 'Delete', PhysicalResourceId: S3.name }));
+    await createHandler(client())(event({ RequestType: 'Delete', PhysicalResourceId: S3.name }), MINUTE());
     // THEN
     expect(ec2Requests).toHaveLength(0);
     expect(responses[0].body).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: S3.name });
     expect(responses[0].body.Data).toBeUndefined();
+  });
+
+  test('EC2 that never answers: each call is aborted after its request timeout, FAILED is answered', async () => {
+    // GIVEN
+    silent = true;
+    const started = Date.now();
+    // WHEN
+    await createHandler(client(), { requestTimeoutMs: 300 })(event(), MINUTE());
+    // THEN
+    expect(ec2Requests).toHaveLength(1);
+    expect(responses).toHaveLength(1);
+    expect(responses[0].body).toMatchObject({
+      Status: 'FAILED',
+      Reason: 'TimeoutError: DescribeManagedPrefixLists (page 1) did not answer within 300 ms',
+    });
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
+  test('EC2 that never answers within the time left: FAILED reaches the response URL before Lambda would stop the function', async () => {
+    // GIVEN 3 s left, 1.5 s of them kept for the answer, and the SDK's own retries (a default client)
+    silent = true;
+    const retrying = new EC2Client({
+      region: 'us-east-1',
+      endpoint,
+      credentials: {
+        accessKeyId: 'AKIDEXAMPLE',
+        secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+      },
+    });
+    const started = Date.now();
+    let answeredAfter = Number.NaN;
+    // WHEN
+    await createHandler(retrying, {
+      responseReserveMs: 1_500,
+      respond: async (url, response, timeoutMs) => {
+        answeredAfter = Date.now() - started;
+        expect(timeoutMs).toBeLessThanOrEqual(1_500);
+        await putResponse(url, response, timeoutMs);
+      },
+    })(event(), contextWith(3_000));
+    // THEN
+    expect(answeredAfter).toBeGreaterThanOrEqual(1_400);
+    expect(answeredAfter).toBeLessThan(3_000);
+    expect(responses).toHaveLength(1);
+    expect(responses[0].body).toMatchObject({ Status: 'FAILED', PhysicalResourceId: S3.name });
+    expect(String(responses[0].body.Reason)).toMatch(
+      /^TimeoutError: DescribeManagedPrefixLists \(page 1\) had not answered when this function's time was nearly up/,
+    );
   });
 
   test('a response URL that refuses the PUT fails the invocation (Lambda retries it)', async () => {
@@ -187,6 +258,8 @@ describe('S3 prefix-list lookup handler', () => {
     pages = [{ lists: [S3] }];
     responseStatus = 403;
     // WHEN / THEN
-    await expect(createHandler(client())(event())).rejects.toThrow('The response URL answered HTTP 403');
+    await expect(createHandler(client())(event(), MINUTE())).rejects.toThrow(
+      'The response URL answered HTTP 403',
+    );
   });
 });
