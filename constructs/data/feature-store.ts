@@ -5,11 +5,12 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import { Construct } from 'constructs';
 import { acknowledgeGrantPolicy } from '../core/compliance';
-import { MlPlatformValidationError, PropValidator } from '../core/errors';
+import { PropValidator } from '../core/errors';
 import { DEFAULT_LAKE_LAYOUT, type LakeLayout } from '../core/lake-layout';
 import { acknowledgeGrantWildcards, acknowledgePolicyWildcards } from '../core/wildcards';
 import { USAGE_METADATA_KEY, type UsageAssumptions } from '../../cost/usage-metadata';
 import type { ILakeDatabase } from './lake-database';
+import { checkLakeKey, lakeKeyOf } from './private/lake-key';
 
 /** The value types SageMaker Feature Store stores. */
 export enum FeatureType {
@@ -125,19 +126,13 @@ export class FeatureStore extends Construct {
 
   constructor(scope: Construct, id: string, props: FeatureStoreProps) {
     super(scope, id);
-    if (!props.bucketEncryptionKey && !props.bucket.encryptionKey) {
-      throw new MlPlatformValidationError('FeatureStore', this, [
-        {
-          prop: 'bucketEncryptionKey',
-          value: undefined,
-          allowed: 'the KMS key of the lake bucket (the bucket was given without one)',
-        },
-      ]);
-    }
+    const v = new PropValidator('FeatureStore', this);
+    checkLakeKey(v, props);
+    v.throwIfAny();
     this.props = props;
     this.featureGroups = this.groups;
     this.layout = props.layout ?? DEFAULT_LAKE_LAYOUT;
-    this.lakeKey = (props.bucketEncryptionKey ?? props.bucket.encryptionKey)!;
+    this.lakeKey = lakeKeyOf(props)!;
     const stack = Stack.of(this);
     this.encryptionKey =
       props.encryptionKey ??

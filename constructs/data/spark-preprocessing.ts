@@ -13,6 +13,7 @@ import { allowLogsToUseKey, logGroupArnPattern } from '../core/logs-key';
 import { acknowledgeGrantWildcards, acknowledgePolicyWildcards } from '../core/wildcards';
 import { USAGE_METADATA_KEY, type UsageAssumptions } from '../../cost/usage-metadata';
 import type { ILakeDatabase } from './lake-database';
+import { checkLakeKey, lakeKeyOf } from './private/lake-key';
 
 /** An Amazon EMR release for EMR Serverless (`emr-<major>.<minor>.<patch>`, 6.6.0 or later). */
 export class EmrRelease {
@@ -173,7 +174,7 @@ export class SparkPreprocessing extends Construct {
     const stack = Stack.of(this);
     const layout = props.layout ?? DEFAULT_LAKE_LAYOUT;
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
-    const lakeKey = (props.bucketEncryptionKey ?? props.bucket.encryptionKey)!;
+    const lakeKey = lakeKeyOf(props)!;
 
     this.encryptionKey =
       props.encryptionKey ??
@@ -413,13 +414,6 @@ function validate(scope: Construct, props: SparkPreprocessingProps): void {
       );
     }
   }
-  if (!props.bucketEncryptionKey && !props.bucket.encryptionKey) {
-    v.check(
-      false,
-      'bucketEncryptionKey',
-      undefined,
-      'the KMS key of the lake bucket (the bucket was given without one)',
-    );
-  }
+  checkLakeKey(v, props);
   v.throwIfAny();
 }

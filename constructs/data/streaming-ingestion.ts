@@ -20,6 +20,7 @@ import { createIngestionTable } from './private/ingestion-table';
 import { recordIngestionUsage } from './private/ingestion-usage';
 import { validateIngestionProps } from './private/validate-ingestion';
 import type { StreamingIngestionProps } from './streaming-ingestion-props';
+import { lakeKeyOf } from './private/lake-key';
 
 // The props live in streaming-ingestion-props.ts; re-exported here in their former order, which
 // is the order of the API reference.
@@ -70,7 +71,7 @@ export class StreamingIngestion extends Construct {
     this.tableName = props.tableName;
     this.dataPrefix = `${layout.raw}${props.tableName}/`;
     this.errorPrefix = `${layout.errors}${props.tableName}/`;
-    const lakeKey = (props.bucketEncryptionKey ?? props.bucket.encryptionKey)!;
+    const lakeKey = lakeKeyOf(props)!;
 
     this.encryptionKey =
       props.encryptionKey ??

@@ -6,6 +6,7 @@ import { PropValidator } from '../../core/errors';
 import type { IngestionSource } from '../ingestion-source';
 import { badIdentifiers } from '../lake-table';
 import type { StreamingIngestionProps } from '../streaming-ingestion-props';
+import { checkLakeKey } from './lake-key';
 
 export function validateIngestionProps(
   scope: Construct,
@@ -53,14 +54,7 @@ export function validateIngestionProps(
   }
   if (props.averageRecordSize)
     v.range('averageRecordSize', props.averageRecordSize.toBytes(), 1, 1_000 * 1024);
-  if (!props.bucketEncryptionKey && !props.bucket.encryptionKey) {
-    v.check(
-      false,
-      'bucketEncryptionKey',
-      undefined,
-      'the KMS key of the lake bucket (the bucket was given without one)',
-    );
-  }
+  checkLakeKey(v, props);
   if (source.kind === 'kinesis') {
     const o = source.kinesisOptions ?? {};
     const onDemand = (o.streamMode ?? kinesis.StreamMode.ON_DEMAND) === kinesis.StreamMode.ON_DEMAND;
