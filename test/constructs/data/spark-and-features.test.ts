@@ -1,6 +1,7 @@
 import { App, Duration, Size } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { acknowledgeGrantPolicy } from '../../../constructs/core/compliance';
 import {
@@ -9,11 +10,12 @@ import {
   FeatureType,
   LakeDatabase,
   SparkPreprocessing,
+  StreamingIngestion,
   type FeatureGroupOptions,
 } from '../../../constructs/data';
 import { USAGE_METADATA_KEY } from '../../../cost/usage-metadata';
 import { formatFindings, nagApp, synthFindings, type Finding } from '../../support/nag';
-import { lakeStack } from './fixtures';
+import { EVENT_COLUMNS, lakeStack } from './fixtures';
 
 const CUSTOMER_FEATURES: FeatureGroupOptions = {
   featureGroupName: 'customer-features',
@@ -227,6 +229,12 @@ test('zero unacknowledged findings under AwsSolutions, NIST 800-53 R5 and HIPAA'
   expect(formatFindings(findings)).toBe('');
 });
 
+/** A lake bucket imported by name: its key is unknown unless bucketEncryptionKey names it. */
+const unknownKeyBucket = (l: ReturnType<typeof lakeStack>) =>
+  s3.Bucket.fromBucketName(l.stack, 'ImportedLake', 'ml-lake-imported');
+const LAKE_KEY_REQUIRED =
+  /bucketEncryptionKey must be the KMS key of the lake bucket \(the bucket was given without one\)/;
+
 describe('bad input', () => {
   const build = (f: (l: ReturnType<typeof lakeStack>) => unknown) => () => f(lakeStack(new App(), 'Bad'));
   test.each<[string, (l: ReturnType<typeof lakeStack>) => unknown, RegExp]>([
@@ -341,6 +349,28 @@ describe('bad input', () => {
           featureGroups: [CUSTOMER_FEATURES, CUSTOMER_FEATURES],
         }),
       /featureGroupName must be a name not used by another feature group/,
+    ],
+    [
+      'SparkPreprocessing on a lake bucket whose key is unknown',
+      (l) => new SparkPreprocessing(l.stack, 'S', { vpc: l.vpc, bucket: unknownKeyBucket(l) }),
+      LAKE_KEY_REQUIRED,
+    ],
+    [
+      'FeatureStore on a lake bucket whose key is unknown',
+      (l) =>
+        new FeatureStore(l.stack, 'F', { bucket: unknownKeyBucket(l), featureGroups: [CUSTOMER_FEATURES] }),
+      LAKE_KEY_REQUIRED,
+    ],
+    [
+      'StreamingIngestion on a lake bucket whose key is unknown',
+      (l) =>
+        new StreamingIngestion(l.stack, 'I', {
+          tableName: 'events',
+          columns: EVENT_COLUMNS,
+          database: l.database,
+          bucket: unknownKeyBucket(l),
+        }),
+      LAKE_KEY_REQUIRED,
     ],
   ])('rejects %s', (_name, f, message) => {
     expect(build(f)).toThrow(message);
