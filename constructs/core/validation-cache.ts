@@ -101,6 +101,10 @@ export class CachedCloudFormationValidatePlugin extends CloudFormationValidatePl
 
   private engineVersion: string | undefined;
 
+  /** The cache lookup `prefetch` made for this synth's templates, until `validate` takes it. */
+  private prefetched:
+    { job: string; entry: ReturnType<CachedCloudFormationValidatePlugin['cached']> } | undefined;
+
   constructor(props: CachedCloudFormationValidatePluginProps = {}) {
     super();
     this.cacheDir = props.cacheDir;
@@ -129,7 +133,9 @@ export class CachedCloudFormationValidatePlugin extends CloudFormationValidatePl
    */
   public prefetch(context: IPolicyValidationContext): void {
     if (this.worker === undefined || process.env.CDK_VALIDATION === 'false') return;
-    if (this.cached(context) !== undefined) {
+    // Looked up once for this synth: validate() takes the same lookup instead of hashing again.
+    this.prefetched = { job: jobOf(context), entry: this.cached(context) };
+    if (this.prefetched.entry?.report !== undefined) {
       this.stopWorker();
       return;
     }
@@ -142,7 +148,9 @@ export class CachedCloudFormationValidatePlugin extends CloudFormationValidatePl
       this.stopWorker();
       return { success: true, violations: [] };
     }
-    const cached = this.cached(context);
+    const prefetched = this.prefetched?.job === jobOf(context) ? this.prefetched : undefined;
+    this.prefetched = undefined;
+    const cached = prefetched ? prefetched.entry : this.cached(context);
     if (cached?.report) {
       this.stopWorker();
       return cached.report;
@@ -185,6 +193,11 @@ export class CachedCloudFormationValidatePlugin extends CloudFormationValidatePl
     }
     return hash.digest('hex');
   }
+}
+
+/** The stacks and template files of a validation context (not their contents). */
+function jobOf(context: IPolicyValidationContext): string {
+  return JSON.stringify(context.stackTemplates.map((s) => [s.stackConstructPath, s.templatePath]));
 }
 
 /** A stored report: template paths replaced by their index in the context (the outdir may differ). */

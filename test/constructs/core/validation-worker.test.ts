@@ -113,6 +113,8 @@ describe('CachedCloudFormationValidatePlugin with validateInWorker', () => {
     expect(plugin.validatesInWorker).toBe(true);
     // WHEN
     plugin.prefetch(contextOf(template));
+    // a cache miss keeps the worker: it validates while the other packs run
+    expect(plugin.validatesInWorker).toBe(true);
     const report = plugin.validate(contextOf(template));
     // THEN
     expect(report).toEqual(expected);
