@@ -5,7 +5,8 @@ import { gzipSync } from 'node:zlib';
 import { Stage } from 'aws-cdk-lib';
 import * as s3_assets from 'aws-cdk-lib/aws-s3-assets';
 import { Construct } from 'constructs';
-import { type ModelData, ModelImage } from '../constructs/inference/model';
+import { type ModelData } from '../constructs/inference/model';
+import { ModelImage } from '../constructs/inference/model-image';
 
 export interface ReferenceModelProps {
   /** Model version, recorded in `model.json` and returned with every prediction, e.g. `1.0.0`. */

@@ -1,5 +1,6 @@
 export * from './instance-type';
 export * from './model';
+export * from './model-image';
 // Named exports: the modules' validation and rendering helpers are shared inside the family only.
 export {
   InferenceScalingTarget,

@@ -10,7 +10,8 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import type { InferenceAutoScalingOptions } from './autoscaling';
 import type { InferenceDeploymentOptions } from './deployment';
 import type { InferenceInstanceType } from './instance-type';
-import type { ModelData, ModelImage } from './model';
+import type { ModelData } from './model';
+import type { ModelImage } from './model-image';
 
 /** How the endpoint serves requests. */
 export type InferenceMode = 'real-time' | 'async' | 'serverless' | 'scale-to-zero';

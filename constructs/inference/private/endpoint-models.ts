@@ -11,7 +11,8 @@ import type {
   InferenceVariantOptions,
   ShadowVariantOptions,
 } from '../inference-endpoint-props';
-import { InferenceModel, type ModelData, type ModelImage } from '../model';
+import { InferenceModel, type ModelData } from '../model';
+import type { ModelImage } from '../model-image';
 
 /** What the endpoint's models are made from, with the constructor's defaults applied. */
 export interface EndpointModelSources {
