@@ -66,6 +66,19 @@ export function addSpotCapacity(
   return { computeEnvironment, queue: ctx.queue('SpotQueue', computeEnvironment, 10) };
 }
 
+/** What the on-demand and EFA environments share: on-demand, best fit, scaled from zero to `maxGpus`. */
+function onDemandOptions(ctx: ClusterCapacityContext, o: CapacityOptions) {
+  return {
+    spot: false,
+    allocationStrategy: batch.AllocationStrategy.BEST_FIT_PROGRESSIVE,
+    instanceTypes: o.instanceTypes,
+    minvCpus: 0,
+    maxvCpus: o.maxGpus * vcpusPerGpu(o.specs),
+    instanceRole: ctx.instanceRole,
+    launchTemplate: o.launchTemplate(),
+  };
+}
+
 /** The on-demand fallback (`OnDemandComputeEnvironment`) over the cluster's types, and `OnDemandQueue`. */
 export function addOnDemandCapacity(
   scope: Construct,
@@ -76,13 +89,7 @@ export function addOnDemandCapacity(
     vpc: ctx.vpc,
     vpcSubnets: ctx.subnets.selection,
     securityGroup: ctx.securityGroup,
-    spot: false,
-    allocationStrategy: batch.AllocationStrategy.BEST_FIT_PROGRESSIVE,
-    instanceTypes: o.instanceTypes,
-    minvCpus: 0,
-    maxvCpus: o.maxGpus * vcpusPerGpu(o.specs),
-    instanceRole: ctx.instanceRole,
-    launchTemplate: o.launchTemplate(),
+    ...onDemandOptions(ctx, o),
   });
   if (o.expectedUsage) recordOnDemandUsage(computeEnvironment, ctx.clusterName, o.afterSpotReclaims);
   return { computeEnvironment, queue: ctx.queue('OnDemandQueue', computeEnvironment, 10) };
@@ -109,13 +116,7 @@ export function addEfaCapacity(scope: Construct, ctx: ClusterCapacityContext, o:
     // securityGroupIds parameter ... will be used" (Batch API, LaunchTemplateSpecification): the EFA
     // interfaces carry the same group.
     securityGroup: ctx.securityGroup,
-    spot: false,
-    allocationStrategy: batch.AllocationStrategy.BEST_FIT_PROGRESSIVE,
-    instanceTypes: o.instanceTypes,
-    minvCpus: 0,
-    maxvCpus: o.maxGpus * vcpusPerGpu(o.specs),
-    instanceRole: ctx.instanceRole,
-    launchTemplate: o.launchTemplate(),
+    ...onDemandOptions(ctx, o),
     placementGroup,
   });
   return { computeEnvironment, queue: ctx.queue('EfaQueue', computeEnvironment, 10) };

@@ -11,12 +11,14 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { InferenceEndpoint, InferenceInstanceType } from '../../../constructs/inference';
 import {
   ModelMonitoring,
+  type ModelMonitoringProps,
   ModelRegistry,
   ModelRollout,
   MonitoringFrequency,
   RetrainingTrigger,
 } from '../../../constructs/mlops';
 import { GpuTrainingCluster } from '../../../constructs/training';
+import { httpsToVpcOnly, prefixListLookupId } from '../../support/egress';
 import { contextApp, formatFindings, nagApp, synthFindings } from '../../support/nag';
 import { ENV, inferenceFixtures } from '../inference/fixtures';
 
@@ -75,6 +77,25 @@ function loop(stack: Stack) {
     logKey: key,
   });
   return { endpoint, registry, rollout, monitoring, retraining, topic, key, f };
+}
+
+/**
+ * Creates, when called, another ModelMonitoring of `loop`'s endpoint in a fresh stack, with the props
+ * `extra` makes in that stack (bad-input cases).
+ */
+function otherMonitoring(extra: (s: Stack) => Partial<ModelMonitoringProps>): () => ModelMonitoring {
+  const s = new Stack(undefined, 'S', { env: ENV });
+  const p = loop(s);
+  const props = extra(s);
+  return () =>
+    new ModelMonitoring(s, 'Other', {
+      endpoint: p.endpoint,
+      captureBucket: p.f.capture,
+      outputBucket: p.f.artifacts,
+      encryptionKey: p.key,
+      topic: p.topic,
+      ...props,
+    });
 }
 
 let template: Template;
@@ -341,18 +362,9 @@ describe('ModelMonitoring', () => {
       Properties: { GroupDescription: Match.stringLikeRegexp('^Data-quality jobs of ') },
     });
     const [groupId, group] = Object.entries(groups)[0];
-    expect(group.Properties.SecurityGroupEgress).toEqual([
-      {
-        CidrIp: '10.0.0.0/16',
-        FromPort: 443,
-        ToPort: 443,
-        IpProtocol: 'tcp',
-        Description: expect.any(String),
-      },
-    ]);
+    expect(group.Properties.SecurityGroupEgress).toEqual(httpsToVpcOnly('10.0.0.0/16'));
     // One lookup for the endpoint's models and the monitoring job (S3PrefixList.of is per stack).
-    const lookups = Object.keys(template.findResources('Custom::S3PrefixList'));
-    expect(lookups).toHaveLength(1);
+    const lookup = prefixListLookupId(template);
     const rules = template.findResources('AWS::EC2::SecurityGroupEgress', {
       Properties: { GroupId: { 'Fn::GetAtt': [groupId, 'GroupId'] } },
     });
@@ -361,31 +373,21 @@ describe('ModelMonitoring', () => {
       IpProtocol: 'tcp',
       FromPort: 443,
       ToPort: 443,
-      DestinationPrefixListId: { 'Fn::GetAtt': [lookups[0], 'PrefixListId'] },
+      DestinationPrefixListId: { 'Fn::GetAtt': [lookup, 'PrefixListId'] },
     });
     const definitions = template.findResources('AWS::SageMaker::DataQualityJobDefinition');
     expect(Object.values(definitions)[0].DependsOn).toEqual(expect.arrayContaining([groupId, ruleId]));
   });
 
   test('a VPC imported without its CIDR block is a validation error naming vpc', () => {
-    const s = new Stack(undefined, 'S', { env: ENV });
-    const p = loop(s);
-    const noCidr = ec2.Vpc.fromVpcAttributes(s, 'NoCidr', {
-      vpcId: 'vpc-0fedcba9876543210',
-      availabilityZones: ['us-east-1a'],
-      privateSubnetIds: ['subnet-0aaaaaaaaaaaaaaa1'],
-    });
-    expect(
-      () =>
-        new ModelMonitoring(s, 'Other', {
-          endpoint: p.endpoint,
-          captureBucket: p.f.capture,
-          outputBucket: p.f.artifacts,
-          encryptionKey: p.key,
-          topic: p.topic,
-          vpc: noCidr,
-        }),
-    ).toThrow(
+    const create = otherMonitoring((s) => ({
+      vpc: ec2.Vpc.fromVpcAttributes(s, 'NoCidr', {
+        vpcId: 'vpc-0fedcba9876543210',
+        availabilityZones: ['us-east-1a'],
+        privateSubnetIds: ['subnet-0aaaaaaaaaaaaaaa1'],
+      }),
+    }));
+    expect(create).toThrow(
       'ModelMonitoring: vpc must be a VPC with a known CIDR block (ec2.Vpc.fromVpcAttributes({ vpcCidrBlock, ... }) or ec2.Vpc.fromLookup), so the security group can allow HTTPS to the interface endpoints in it, got "vpc-0fedcba9876543210"',
     );
   });
@@ -425,39 +427,17 @@ describe('ModelMonitoring', () => {
     [{ baselineDataset: 'https://x' }, /baselineDataset must be an s3:\/\/ URI/],
     [{ driftFeatures: ['a b'] }, /driftFeatures\[0\] must be a feature name/],
   ])('rejects %j', (extra, message) => {
-    const s = new Stack(undefined, 'S', { env: ENV });
-    const p = loop(s);
-    expect(
-      () =>
-        new ModelMonitoring(s, 'Other', {
-          endpoint: p.endpoint,
-          captureBucket: p.f.capture,
-          outputBucket: p.f.artifacts,
-          encryptionKey: p.key,
-          topic: p.topic,
-          ...extra,
-        }),
-    ).toThrow(message);
+    expect(otherMonitoring(() => extra)).toThrow(message);
   });
 
   test('a VPC without private subnets is a validation error naming vpcSubnets, not a CDK error', () => {
-    const s = new Stack(undefined, 'S', { env: ENV });
-    const p = loop(s);
-    const publicOnly = new ec2.Vpc(s, 'PublicOnly', {
-      natGateways: 0,
-      subnetConfiguration: [{ name: 'public', subnetType: ec2.SubnetType.PUBLIC }],
-    });
-    expect(
-      () =>
-        new ModelMonitoring(s, 'Other', {
-          endpoint: p.endpoint,
-          captureBucket: p.f.capture,
-          outputBucket: p.f.artifacts,
-          encryptionKey: p.key,
-          topic: p.topic,
-          vpc: publicOnly,
-        }),
-    ).toThrow(
+    const create = otherMonitoring((s) => ({
+      vpc: new ec2.Vpc(s, 'PublicOnly', {
+        natGateways: 0,
+        subnetConfiguration: [{ name: 'public', subnetType: ec2.SubnetType.PUBLIC }],
+      }),
+    }));
+    expect(create).toThrow(
       /ModelMonitoring: vpcSubnets must be set \(the default, PRIVATE_WITH_EGRESS subnets, is missing from the VPC/,
     );
   });

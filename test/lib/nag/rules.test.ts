@@ -219,6 +219,19 @@ function trustRole(stack: Stack, service: string, condition?: Record<string, unk
   });
 }
 
+/** An unconditioned ECS-tasks role named by a Batch job definition under each of `as`. */
+function ecsTasksRoleOfBatchJob(stack: Stack, as: ('executionRoleArn' | 'jobRoleArn')[]): CfnResource {
+  const role = trustRole(stack, 'ecs-tasks.amazonaws.com') as iam.CfnRole;
+  new batch.CfnJobDefinition(stack, 'Job', {
+    type: 'container',
+    containerProperties: {
+      image: 'public.ecr.aws/docker/library/busybox:latest',
+      ...Object.fromEntries(as.map((key) => [key, role.attrArn])),
+    },
+  });
+  return role;
+}
+
 function topicPolicy(stack: Stack, statements: Record<string, unknown>[]): CfnResource {
   return new sns.CfnTopicPolicy(stack, 'Resource', {
     topics: [TOPIC_ARN],
@@ -580,18 +593,8 @@ const CASES: Record<string, RuleCases> = {
       'SageMaker model role without conditions': (s) => trustRole(s, 'sagemaker.amazonaws.com'),
       'ECS task role conditioned on something else': (s) =>
         trustRole(s, 'ecs-tasks.amazonaws.com', { StringEquals: { 'aws:RequestedRegion': 'us-east-1' } }),
-      'one role as both the execution role and the job role of a Batch job, without conditions': (s) => {
-        const role = trustRole(s, 'ecs-tasks.amazonaws.com');
-        new batch.CfnJobDefinition(s, 'Job', {
-          type: 'container',
-          containerProperties: {
-            image: 'public.ecr.aws/docker/library/busybox:latest',
-            executionRoleArn: (role as iam.CfnRole).attrArn,
-            jobRoleArn: (role as iam.CfnRole).attrArn,
-          },
-        });
-        return role;
-      },
+      'one role as both the execution role and the job role of a Batch job, without conditions': (s) =>
+        ecsTasksRoleOfBatchJob(s, ['executionRoleArn', 'jobRoleArn']),
     },
     notApplicable: {
       'ECS task execution role of a task definition (ECS documents no condition for it)': (s) => {
@@ -602,17 +605,8 @@ const CASES: Record<string, RuleCases> = {
         });
         return role;
       },
-      "Batch job definition's execution role (containerProperties.executionRoleArn)": (s) => {
-        const role = trustRole(s, 'ecs-tasks.amazonaws.com');
-        new batch.CfnJobDefinition(s, 'Job', {
-          type: 'container',
-          containerProperties: {
-            image: 'public.ecr.aws/docker/library/busybox:latest',
-            executionRoleArn: (role as iam.CfnRole).attrArn,
-          },
-        });
-        return role;
-      },
+      "Batch job definition's execution role (containerProperties.executionRoleArn)": (s) =>
+        ecsTasksRoleOfBatchJob(s, ['executionRoleArn']),
       'Lambda (no documented source condition for execution roles)': (s) =>
         trustRole(s, 'lambda.amazonaws.com'),
       'EC2 instance role (no documented source condition)': (s) => trustRole(s, 'ec2.amazonaws.com'),
